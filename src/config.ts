@@ -1,0 +1,97 @@
+/**
+ * `.dockerfile-argfix.yaml` (or `--config FILE`): data only, read with YAML's failsafe schema so every value
+ * is the string as written (`TAG: 3.10` stays "3.10", not the number 3.1).
+ *
+ *   defaults:
+ *     CI_REGISTRY_IMAGE: registry.example.com/group/app
+ *     CI_COMMIT_BEFORE_SHA: latest
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { InputError } from './errors.js';
+
+export const CONFIG_NAME = '.dockerfile-argfix.yaml';
+
+export interface Config {
+  /** Absolute path of the file, or null when there is none. */
+  path: string | null;
+  defaults: Map<string, string>;
+}
+
+const KNOWN_KEYS = new Set(['defaults']);
+
+/** Parses a config file's text; errors name the line. */
+export function parseConfig(text: string): Map<string, string> {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { schema: 'failsafe', lineCounter: lc, uniqueKeys: true });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    const at = lc.linePos(e.pos[0]);
+    throw new InputError(e.message.split('\n')[0], at.line, at.col);
+  }
+  const defaults = new Map<string, string>();
+  const root = doc.contents;
+  if (root === null || (isScalar(root) && root.value === '')) return defaults;
+  const where = (node: { range?: [number, number, number] | null } | null | undefined) =>
+    lc.linePos(node?.range?.[0] ?? 0);
+  if (!isMap(root)) {
+    const at = where(root);
+    throw new InputError('the config must be a mapping', at.line, at.col);
+  }
+  for (const pair of root.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    if (!KNOWN_KEYS.has(key)) {
+      const at = where(pair.key as never);
+      throw new InputError(`unknown key '${key}' (known: ${[...KNOWN_KEYS].join(', ')})`, at.line, at.col);
+    }
+    if (pair.value === null) continue;
+    if (!isMap(pair.value)) {
+      const at = where(pair.value as never);
+      throw new InputError('defaults must map variable names to values', at.line, at.col);
+    }
+    for (const item of pair.value.items) {
+      const name = isScalar(item.key) ? String(item.key.value) : '';
+      const at = where(item.key as never);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new InputError(`invalid variable name '${name}'`, at.line, at.col);
+      if (!isScalar(item.value)) throw new InputError(`the default of ${name} must be a single value`, at.line, at.col);
+      const value = String(item.value.value);
+      if (/[\r\n]/.test(value)) throw new InputError(`the default of ${name} must be one line`, at.line, at.col);
+      defaults.set(name, value);
+    }
+  }
+  return defaults;
+}
+
+/** The config for a path: the explicit file, or the nearest `.dockerfile-argfix.yaml` upward. */
+export function loadConfig(explicit: string | undefined, from: string): Config {
+  let path: string | null = null;
+  if (explicit) path = resolve(explicit);
+  else {
+    for (let dir = resolve(from); ; dir = dirname(dir)) {
+      if (existsSync(join(dir, CONFIG_NAME))) {
+        path = join(dir, CONFIG_NAME);
+        break;
+      }
+      if (dirname(dir) === dir) break;
+    }
+  }
+  if (!path) return { path: null, defaults: new Map() };
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InputError(`cannot read config (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  return { path, defaults: parseConfig(text) };
+}
+
+/** `NAME=VALUE` from --default. */
+export function parseDefaultFlag(spec: string): [string, string] {
+  const eq = spec.indexOf('=');
+  const name = eq < 0 ? spec : spec.slice(0, eq);
+  if (eq < 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new InputError(`--default expects NAME=VALUE, got '${spec}'`);
+  }
+  return [name, spec.slice(eq + 1)];
+}

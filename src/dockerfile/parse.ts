@@ -1,0 +1,247 @@
+/**
+ * One Dockerfile, parsed once: dockerfile-ast finds the instructions; everything whose meaning matters to
+ * BuildKit (directives, continuations, heredoc bodies, ARG words, FROM flags and words) is read here with
+ * BuildKit's own rules, because dockerfile-ast differs from BuildKit exactly there (see peers.md §3.9):
+ *  - multi-name `ARG A=1 B=2` is invisible to its resolver        → ARG words are split here (parseWords)
+ *  - `${B-x}` read as a name, nested `${A:-${B}}` cut short         → variables come from ./shell.ts
+ *  - getPlatformFlag() is null when a FROM has two flags           → flags come from extractFlags
+ *  - `RUN cat << 'EOF'` bodies become phantom instructions         → heredoc bodies are skipped here
+ *  - getImageName/Tag/getVariables are super-linear in stage count → never called
+ *  - unknown `# key=value` lines do not end its directive run      → readDirectives
+ */
+import { DockerfileParser } from 'dockerfile-ast';
+import { InputError } from '../errors.js';
+import { LineTable, textShape, type TextShape } from '../text.js';
+import type { Escape } from './shell.js';
+import {
+  extractFlags,
+  heredocBodyEnd,
+  heredocMarks,
+  logicalLine,
+  parseWords,
+  readDirectives,
+  type Directive,
+  type Logical,
+} from './syntax.js';
+
+export interface Instruction {
+  /** Upper-cased keyword. */
+  keyword: string;
+  /** Keyword as written (`from`, `From`). */
+  written: string;
+  /** Offset of the keyword. */
+  start: number;
+  /** 0-based first and last physical line (the last includes heredoc bodies). */
+  startLine: number;
+  endLine: number;
+  logical: Logical;
+  /** Logical index where the arguments start. */
+  argsStart: number;
+  /** Comment lines since the previous instruction (BuildKit's PrevComment), text after '#', trimmed. */
+  comments: string[];
+}
+
+export interface ArgDecl {
+  name: string;
+  /** Raw default as written (quotes kept), or null for `ARG NAME`. */
+  raw: string | null;
+  instr: Instruction;
+  /** Source offsets: end of the name, and the default's span (when raw !== null). */
+  nameStart: number;
+  nameEnd: number;
+  valueStart: number;
+  valueEnd: number;
+  /** True when the default sits on one physical line, so it can be replaced as one span. */
+  valueContiguous: boolean;
+}
+
+export interface SourceWord {
+  /** Text as BuildKit hands it to the shell lexer. */
+  text: string;
+  /** Source offset of every character of text. */
+  map: number[];
+}
+
+export interface FromInstr {
+  instr: Instruction;
+  /** 0-based stage index. */
+  index: number;
+  image: SourceWord;
+  platform: SourceWord | null;
+  /** Lower-cased stage name (`AS name`), or null. */
+  stageName: string | null;
+}
+
+export interface DockerfileModel {
+  text: string;
+  table: LineTable;
+  shape: TextShape;
+  escape: Escape;
+  directives: Directive[];
+  /** Offset just past the directive run (after a BOM). */
+  directivesEnd: number;
+  checkSkip: Set<string> | 'all';
+  instructions: Instruction[];
+  /** ARGs before the first FROM, one entry per declared name, in order. */
+  globalArgs: ArgDecl[];
+  /** ARGs inside stages, with the stage index. */
+  stageArgs: { decl: ArgDecl; stage: number }[];
+  froms: FromInstr[];
+}
+
+const HEREDOC_KEYWORDS = new Set(['RUN', 'COPY', 'ADD']);
+const RE_STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
+
+function instructionsOf(text: string, table: LineTable, escape: Escape, lastDirectiveLine: number): Instruction[] {
+  const out: Instruction[] = [];
+  let skipThrough = -1; // last line of a heredoc body seen so far
+  let prevEndLine = lastDirectiveLine;
+  for (const ins of DockerfileParser.parse(text).getInstructions()) {
+    const r = ins.getRange();
+    if (r.start.line <= skipThrough) continue; // a phantom instruction inside a heredoc body
+    const start = table.offsetAt(r.start.line, r.start.character);
+    const logical = logicalLine(table, start, escape);
+    const m = /^(\S+)\s*/.exec(logical.text);
+    const written = m ? m[1] : '';
+    const keyword = written.toUpperCase();
+    const argsStart = m ? m[0].length : 0;
+    let endLine = logical.endLine;
+    let sub = keyword;
+    let subArgs = logical.text.slice(argsStart);
+    if (keyword === 'ONBUILD') {
+      const s = /^(\S+)\s*/.exec(subArgs);
+      if (s) {
+        sub = s[1].toUpperCase();
+        subArgs = subArgs.slice(s[0].length);
+      }
+    }
+    if (HEREDOC_KEYWORDS.has(sub)) {
+      const marks = heredocMarks(subArgs);
+      if (marks.length) {
+        endLine = heredocBodyEnd(table, logical.endLine, marks);
+        skipThrough = endLine;
+      }
+    }
+    if (logical.endLine > skipThrough) skipThrough = logical.endLine;
+    const comments: string[] = [];
+    for (let l = prevEndLine + 1; l < r.start.line; l++) {
+      const t = table.lineText(l).trim();
+      if (t.startsWith('#')) {
+        const c = t.slice(1).trim();
+        if (c === '') comments.length = 0;
+        else comments.push(c);
+      }
+    }
+    // Guard: a line dockerfile-ast swallowed (e.g. into a heredoc BuildKit does not see) would hide an
+    // instruction from us; refuse the file rather than edit it on a wrong reading.
+    for (let l = prevEndLine + 1; l < r.start.line; l++) {
+      const t = table.lineText(l);
+      if (!/^\s*(#|$)/.test(t)) {
+        throw new InputError('cannot read this line as an instruction the way BuildKit does', l + 1);
+      }
+    }
+    prevEndLine = endLine;
+    out.push({ keyword, written, start, startLine: r.start.line, endLine, logical, argsStart, comments });
+  }
+  return out;
+}
+
+function sourceWord(logical: Logical, start: number, end: number): SourceWord {
+  return { text: logical.text.slice(start, end), map: logical.map.slice(start, end) };
+}
+
+function parseArg(ins: Instruction, table: LineTable, escape: Escape): ArgDecl[] {
+  const { logical } = ins;
+  const words = parseWords(logical.text, escape, ins.argsStart);
+  if (words.length === 0) throw new InputError('ARG requires at least one argument', ins.startLine + 1);
+  return words.map((w) => {
+    const eq = w.raw.indexOf('=');
+    const name = eq < 0 ? w.raw : w.raw.slice(0, eq);
+    const at = table.position(logical.map[w.start]);
+    if (name === '') throw new InputError('ARG names can not be blank', at.line, at.column);
+    const nameStart = logical.map[w.start];
+    const nameEnd = logical.map[w.start + name.length - 1] + 1;
+    if (eq < 0) {
+      return { name, raw: null, instr: ins, nameStart, nameEnd, valueStart: nameEnd, valueEnd: nameEnd, valueContiguous: true };
+    }
+    const vs = w.start + eq + 1;
+    const valueStart = vs < w.end ? logical.map[vs] : logical.map[w.start + eq] + 1;
+    const valueEnd = vs < w.end ? logical.map[w.end - 1] + 1 : valueStart;
+    return {
+      name,
+      raw: w.raw.slice(eq + 1),
+      instr: ins,
+      nameStart,
+      nameEnd,
+      valueStart,
+      valueEnd,
+      valueContiguous: valueEnd - valueStart === w.end - vs,
+    };
+  });
+}
+
+function parseFrom(ins: Instruction, index: number, table: LineTable): FromInstr {
+  const { logical } = ins;
+  const { flags, rest } = extractFlags(logical.text, ins.argsStart);
+  const at = table.position(ins.start);
+  let platform: SourceWord | null = null;
+  for (const f of flags) {
+    if (f.name !== 'platform') throw new InputError(`unknown flag: --${f.name}`, at.line, at.column);
+    if (f.value === null) throw new InputError('missing a value on flag: --platform', at.line, at.column);
+    platform = { text: f.value, map: f.valueMap.map((k) => logical.map[k]) };
+  }
+  // parseStringsWhitespaceDelimited: plain whitespace split, quotes are not special here.
+  const words: { s: number; e: number }[] = [];
+  const re = /[^\t\v\f\r ]+/g;
+  re.lastIndex = rest;
+  for (let m = re.exec(logical.text); m; m = re.exec(logical.text)) words.push({ s: m.index, e: m.index + m[0].length });
+  if (words.length !== 1 && words.length !== 3) {
+    throw new InputError('FROM requires either one or three arguments', at.line, at.column);
+  }
+  let stageName: string | null = null;
+  if (words.length === 3) {
+    if (logical.text.slice(words[1].s, words[1].e).toLowerCase() !== 'as') {
+      throw new InputError("FROM's second argument must be AS", at.line, at.column);
+    }
+    stageName = logical.text.slice(words[2].s, words[2].e).toLowerCase();
+    if (!RE_STAGE_NAME.test(stageName)) {
+      throw new InputError(
+        `invalid name for build stage: "${stageName}", name can't start with a number or contain symbols`,
+        at.line,
+        at.column,
+      );
+    }
+  }
+  return { instr: ins, index, image: sourceWord(logical, words[0].s, words[0].e), platform, stageName };
+}
+
+export function parseDockerfile(text: string): DockerfileModel {
+  const table = new LineTable(text);
+  const run = readDirectives(table);
+  const lastDirective = run.directives.length ? run.directives[run.directives.length - 1].line : -1;
+  const instructions = instructionsOf(text, table, run.escape, lastDirective);
+  const globalArgs: ArgDecl[] = [];
+  const stageArgs: { decl: ArgDecl; stage: number }[] = [];
+  const froms: FromInstr[] = [];
+  for (const ins of instructions) {
+    if (ins.keyword === 'FROM') froms.push(parseFrom(ins, froms.length, table));
+    else if (ins.keyword === 'ARG') {
+      const decls = parseArg(ins, table, run.escape);
+      if (froms.length === 0) globalArgs.push(...decls);
+      else for (const decl of decls) stageArgs.push({ decl, stage: froms.length - 1 });
+    }
+  }
+  return {
+    text,
+    table,
+    shape: textShape(text),
+    escape: run.escape,
+    directives: run.directives,
+    directivesEnd: run.end,
+    checkSkip: run.checkSkip,
+    instructions,
+    globalArgs,
+    stageArgs,
+    froms,
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * The per-file pipeline: parse once, run the transform, apply its edits to the original text, then verify
+ * the result by parsing it again and running the transform on it: it must ask for nothing more. A file
+ * whose edits do not verify is an internal error and is never written.
+ */
+import { hoistFromArgs, type Hoisted, type HoistOptions } from '../transforms/hoist-from-args.js';
+import { parseDockerfile } from './dockerfile/parse.js';
+import { applyEdits, type TextEdit } from './edits.js';
+import type { Finding } from './findings.js';
+
+export interface DockerfileOutcome {
+  output: string;
+  edits: TextEdit[];
+  findings: Finding[];
+  hoisted: Hoisted[];
+  /** The file has no FROM: not a Dockerfile anything builds. */
+  noFrom: boolean;
+}
+
+export class VerificationError extends Error {}
+
+export function fixDockerfile(text: string, options: HoistOptions = {}): DockerfileOutcome {
+  const model = parseDockerfile(text);
+  const result = hoistFromArgs(model, options);
+  const output = applyEdits(text, result.edits);
+  if (output !== text) {
+    const again = hoistFromArgs(parseDockerfile(output), options);
+    if (again.edits.length > 0) {
+      throw new VerificationError('internal error: the planned edits do not settle the file (not written)');
+    }
+  }
+  return { output, edits: result.edits, findings: result.findings, hoisted: result.hoisted, noFrom: model.froms.length === 0 };
+}

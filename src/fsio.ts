@@ -1,0 +1,73 @@
+/**
+ * Reading and writing files without ever leaving one damaged: text is decoded strictly (UTF-8, no NUL),
+ * and writes go to a temp file in the same directory that is renamed over the original, keeping its mode,
+ * after checking that nobody changed the file since it was read.
+ */
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { InputError } from './errors.js';
+
+export const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
+
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+export interface ReadFile {
+  text: string;
+  mode: number;
+  bytes: Buffer;
+}
+
+export function readText(path: string, maxBytes = DEFAULT_MAX_BYTES): ReadFile {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    throw new InputError(`cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  if (st.isDirectory()) throw new InputError('is a directory');
+  if (st.size > maxBytes) throw new InputError(`larger than the ${maxBytes}-byte limit (${st.size} bytes)`);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new InputError(`cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new InputError('is UTF-16 encoded; BuildKit reads Dockerfiles as UTF-8');
+  }
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) throw new InputError(`contains a NUL byte at offset ${nul} (binary file?)`);
+  let text: string;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    throw new InputError('is not valid UTF-8');
+  }
+  return { text, mode: st.mode & 0o7777, bytes };
+}
+
+export class ConcurrentChangeError extends InputError {}
+
+/** Replaces `path` with `text` atomically; refuses if its bytes are no longer `expected`. */
+export function writeAtomic(path: string, text: string, expected: Buffer, mode: number): void {
+  const tmp = join(dirname(path), `.${basename(path)}.argfix-${process.pid}-${Date.now().toString(36)}.tmp`);
+  const fd = openSync(tmp, 'wx', mode);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    const now = readFileSync(path);
+    if (!now.equals(expected)) throw new ConcurrentChangeError('changed on disk since it was read; not written');
+    renameSync(tmp, path);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
+    throw e;
+  }
+}

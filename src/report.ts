@@ -1,0 +1,71 @@
+/** Formatters: the same results as text for people (stderr) or one JSON document for machines. */
+import type { Finding } from './findings.js';
+import type { Hoisted } from '../transforms/hoist-from-args.js';
+
+export type Status = 'changed' | 'unchanged' | 'skipped' | 'error';
+
+export interface FileReport {
+  path: string;
+  status: Status;
+  findings: Finding[];
+  hoisted: Hoisted[];
+  diff: string;
+  error?: string;
+}
+
+export interface Summary {
+  changed: number;
+  unchanged: number;
+  skipped: number;
+  errors: number;
+}
+
+export function summarize(files: readonly FileReport[], extraErrors = 0): Summary {
+  const s: Summary = { changed: 0, unchanged: 0, skipped: 0, errors: extraErrors };
+  for (const f of files) {
+    if (f.status === 'error') s.errors++;
+    else s[f.status]++;
+  }
+  return s;
+}
+
+export function formatFinding(f: Finding): string {
+  const state = f.suppressed ? ' (suppressed)' : f.fixed ? ' (fixed)' : '';
+  let out = `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.rule}: ${f.message}${state}\n`;
+  if (f.fix && !f.suppressed) out += `  ${f.fixed ? 'fix' : 'hint'}: ${f.fix}\n`;
+  return out;
+}
+
+export function formatSummary(s: Summary, mode: 'dry-run' | 'write' | 'check'): string {
+  const verb = mode === 'write' ? 'changed' : 'to change';
+  let line = `${s.changed} ${verb}, ${s.unchanged} unchanged, ${s.skipped} skipped, ${s.errors} error${s.errors === 1 ? '' : 's'}`;
+  if (mode === 'dry-run' && s.changed > 0) line += ' (dry run: --write applies the diff)';
+  return `${line}\n`;
+}
+
+export function toJson(files: readonly FileReport[], summary: Summary): string {
+  const doc = {
+    files: files.map((f) => ({
+      path: f.path,
+      changed: f.status === 'changed',
+      status: f.status,
+      ...(f.error !== undefined ? { error: f.error } : {}),
+      findings: f.findings.map((x) => ({
+        rule: x.rule,
+        severity: x.severity,
+        line: x.line,
+        column: x.column,
+        ...(x.name !== undefined ? { name: x.name } : {}),
+        message: x.message,
+        fixed: x.fixed,
+        suppressed: x.suppressed === true,
+        ...(x.fix !== undefined ? { fix: x.fix } : {}),
+        ...(x.url !== undefined ? { url: x.url } : {}),
+      })),
+      hoisted: f.hoisted,
+      ...(f.diff ? { diff: f.diff } : {}),
+    })),
+    summary,
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}

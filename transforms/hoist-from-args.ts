@@ -1,0 +1,361 @@
+/**
+ * Dockerfile transform: declare every variable a FROM uses as a global ARG (before the first FROM), with a
+ * default that keeps the reference valid when no --build-arg is passed. Pure: model in, edits + findings out.
+ *
+ * BuildKit facts this relies on (shared/research/buildkit.md): FROM sees only the global scope (§1);
+ * the 11 platform built-ins are always declared (§2); `${V:-x}` credits validity but not declaration (§3);
+ * defaults expand in file order, so a hoisted ARG must sit above every ARG whose default uses it (§1);
+ * InvalidDefaultArgInFrom parses the substituted image word with distribution/reference (§4).
+ */
+import {
+  BUILTIN_ARGS,
+  builtinEnv,
+  checkFroms,
+  evalGlobals,
+  fromUses,
+  isBuiltin,
+  isDeclarableName,
+  type FromCheck,
+  type GlobalEntry,
+} from '../src/dockerfile/analyze.js';
+import type { ArgDecl, DockerfileModel, FromInstr, Instruction } from '../src/dockerfile/parse.js';
+import { expandWord, type Escape } from '../src/dockerfile/shell.js';
+import { suggest } from '../src/dockerfile/suggest.js';
+import { parseCheckSkip } from '../src/dockerfile/syntax.js';
+import type { TextEdit } from '../src/edits.js';
+import { finding, type Finding, type RuleName } from '../src/findings.js';
+
+export interface SuppliedDefault {
+  value: string;
+  /** Where the value came from, for the report: `--default`, `.dockerfile-argfix.yaml`, … */
+  source: string;
+}
+
+export interface HoistOptions {
+  defaults?: ReadonlyMap<string, SuppliedDefault>;
+}
+
+export interface Hoisted {
+  name: string;
+  /** The default as written into the file, or null for a bare `ARG NAME`. */
+  default: string | null;
+  source: string;
+  /** Why it is hoisted: used by a FROM, or by a global ARG default. */
+  reason: 'from' | 'global-default';
+}
+
+export interface HoistResult {
+  edits: TextEdit[];
+  findings: Finding[];
+  hoisted: Hoisted[];
+}
+
+/** An ARG default as BuildKit reads it back to exactly `value`. */
+export function formatArgValue(value: string, escape: Escape): string {
+  if (/^[A-Za-z0-9_.\/:@+,%=-]*$/.test(value)) return value;
+  if (!value.includes("'")) return `'${value}'`; // single quotes: nothing inside expands (lex.go)
+  // Inside double quotes the escape character escapes only '"', '$' and itself (lex.go processDoubleQuote).
+  const special = escape === '\\' ? /[\\"$]/g : /[`"$]/g;
+  return `"${value.replace(special, (c) => escape + c)}"`;
+}
+
+interface Need {
+  name: string;
+  order: number;
+  reason: Hoisted['reason'];
+  /** Index into model.globalArgs of the first global ARG whose default uses the name. */
+  anchor: number | null;
+  inline: { text: string; line: number } | null;
+  findings: Finding[];
+}
+
+const OWN_IGNORE = /^dockerfile-argfix\s+ignore(?:\s*=\s*(.*))?$/;
+const OWN_GLOBAL_IGNORE = /^dockerfile-argfix\s+global\s+ignore(?:\s*=\s*(.*))?$/;
+const CHECK_COMMENT = /^check\s*=\s*(.*)$/;
+
+function ruleList(spec: string | undefined): Set<string> | 'all' {
+  if (spec === undefined || spec.trim() === '') return 'all';
+  return new Set(spec.split(',').map((s) => s.trim()).filter(Boolean));
+}
+const covers = (set: Set<string> | 'all', rule: string) => set === 'all' || set.has(rule);
+
+/** Suppressions: BuildKit's `# check=skip=` (file, and per FROM for UndefinedArgInFrom) and our pragma. */
+function suppressor(model: DockerfileModel) {
+  const global: (Set<string> | 'all')[] = [model.checkSkip];
+  for (const ins of model.instructions) {
+    for (const c of ins.comments) {
+      const m = OWN_GLOBAL_IGNORE.exec(c);
+      if (m) global.push(ruleList(m[1]));
+    }
+  }
+  return (rule: RuleName, ins: Instruction | null): boolean => {
+    if (global.some((s) => covers(s, rule))) return true;
+    if (!ins) return false;
+    for (const c of ins.comments) {
+      const own = OWN_IGNORE.exec(c);
+      if (own && covers(ruleList(own[1]), rule)) return true;
+      // linter.go: a `# check=skip=` comment right above an instruction (Dockerfile >= 1.21); convert.go:399
+      // merges it for FROM only into UndefinedArgInFrom.
+      const chk = CHECK_COMMENT.exec(c);
+      if (chk && rule === 'UndefinedArgInFrom' && covers(parseCheckSkip(chk[1]), rule)) return true;
+    }
+    return false;
+  };
+}
+
+function keywordCase(model: DockerfileModel): string {
+  const written = model.globalArgs[0]?.instr.written ?? model.froms[0]?.instr.written ?? 'ARG';
+  if (written === written.toLowerCase()) return 'arg';
+  if (written[0] === written[0].toUpperCase() && written.slice(1) === written.slice(1).toLowerCase()) return 'Arg';
+  return 'ARG';
+}
+
+/** Offset where a line can be inserted above `ins` (after the previous instruction, or the directive run). */
+function offsetAbove(model: DockerfileModel, ins: Instruction): number {
+  const k = model.instructions.indexOf(ins);
+  const prev = k > 0 ? model.instructions[k - 1] : null;
+  return prev ? model.table.lineEndWithBreak(prev.endLine) : model.directivesEnd;
+}
+
+export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}): HoistResult {
+  const findings: Finding[] = [];
+  if (model.froms.length === 0) return { edits: [], findings, hoisted: [] };
+  const supplied = options.defaults ?? new Map<string, SuppliedDefault>();
+  const { table, escape, globalArgs } = model;
+  const builtins = builtinEnv(model);
+  const isSuppressed = suppressor(model);
+  const readEntries: GlobalEntry[] = globalArgs.map((a) => ({ name: a.name, raw: a.raw }));
+  const read = evalGlobals(readEntries, builtins, escape);
+  const globalNames = [...new Set(globalArgs.map((a) => a.name))];
+  const suggestKeys = [...BUILTIN_ARGS, ...globalNames];
+
+  const needs = new Map<string, Need>();
+  const need = (name: string, reason: Need['reason']): Need => {
+    let n = needs.get(name);
+    if (!n) {
+      n = { name, order: needs.size, reason, anchor: null, inline: null, findings: [] };
+      needs.set(name, n);
+    }
+    return n;
+  };
+
+  // 1. Names used by a FROM (image and --platform) that the global scope does not declare.
+  for (const u of fromUses(model, read.env)) {
+    const { name } = u.use;
+    if (read.declared.has(name)) continue;
+    const at = table.position(u.offset);
+    const sug = suggest(name, suggestKeys);
+    const message = `FROM argument '${name}' is not declared${sug ? ` (did you mean ${sug}?)` : ''}`;
+    const f = finding('UndefinedArgInFrom', at, message, { name });
+    findings.push(f);
+    if (isSuppressed('UndefinedArgInFrom', u.from.instr)) {
+      f.suppressed = true;
+      continue;
+    }
+    if (!isDeclarableName(name)) {
+      f.fix = `'$${name}' reads the special parameter '${name}', which ARG cannot declare: use \${NAME} to end a name`;
+      continue;
+    }
+    if (sug && isBuiltin(sug)) {
+      f.fix = `not hoisted: looks like a misspelling of the built-in ${sug}`;
+      continue;
+    }
+    const n = need(name, 'from');
+    n.findings.push(f);
+    if (!n.inline && (u.use.modifier === ':-' || u.use.modifier === '-')) {
+      n.inline = { text: u.word.text.slice(u.use.start, u.use.end), line: at.line };
+    }
+  }
+
+  // 2. Names used inside global ARG defaults (BuildKit's checks never look there: buildkit.md surprise 6).
+  globalArgs.forEach((decl, i) => {
+    if (decl.raw === null || !decl.raw.includes('$')) return;
+    for (const use of expandWord(decl.raw, new Map(), escape).uses) {
+      const { name } = use;
+      if (isBuiltin(name) || name === decl.name || globalArgs.slice(0, i).some((a) => a.name === name)) continue;
+      const at = table.position(decl.valueContiguous ? decl.valueStart + use.start : decl.valueStart);
+      if (globalArgs.some((a) => a.name === name)) {
+        const f = finding(
+          'GlobalArgUsedBeforeDeclared',
+          at,
+          `ARG ${decl.name} uses '${name}', which is declared only further down, so it expands to empty here`,
+          { name, fix: `move ARG ${name} above line ${at.line}` },
+        );
+        f.suppressed = isSuppressed('GlobalArgUsedBeforeDeclared', decl.instr) || undefined;
+        findings.push(f);
+        continue;
+      }
+      if (!isDeclarableName(name)) continue;
+      const f = finding(
+        'UndefinedArgInGlobalDefault',
+        at,
+        `ARG ${decl.name} uses '${name}', which is not declared before it, so --build-arg ${name} never reaches it`,
+        { name },
+      );
+      findings.push(f);
+      if (isSuppressed('UndefinedArgInGlobalDefault', decl.instr)) {
+        f.suppressed = true;
+        continue;
+      }
+      const n = need(name, needs.get(name)?.reason ?? 'global-default');
+      n.findings.push(f);
+      if (n.anchor === null || i < n.anchor) n.anchor = i;
+    }
+  });
+
+  // 3. A default for each name: supplied value, the same name's ARG default elsewhere, inline ${NAME:-x}.
+  const plan = [...needs.values()].map((n) => {
+    const limit = n.anchor ?? globalArgs.length; // globals visible above the insertion point
+    const visible = new Set<string>(globalArgs.slice(0, limit).map((a) => a.name));
+    const s = supplied.get(n.name);
+    if (s) return { n, raw: formatArgValue(s.value, escape), source: s.source };
+    const stage = model.stageArgs.find(({ decl }) => decl.name === n.name && decl.raw !== null);
+    if (stage) {
+      const uses = expandWord(stage.decl.raw!, new Map(), escape).uses;
+      if (uses.every((u) => isBuiltin(u.name) || visible.has(u.name))) {
+        const line = table.position(stage.decl.nameStart).line;
+        return { n, raw: stage.decl.raw, source: `ARG ${n.name} at line ${line} (stage ${stage.stage + 1})` };
+      }
+    }
+    if (n.inline) return { n, raw: null, source: `inline default ${n.inline.text} at line ${n.inline.line}` };
+    return { n, raw: null, source: 'none' };
+  });
+
+  // 4. The global scope after the edits, and the FROM checks before and after.
+  const planEntries = (rewrites: ReadonlyMap<ArgDecl, string>): GlobalEntry[] => {
+    const out: GlobalEntry[] = [];
+    const add = (at: number | null) =>
+      plan.filter((p) => p.n.anchor === at).forEach((p) => out.push({ name: p.n.name, raw: p.raw }));
+    globalArgs.forEach((a, i) => {
+      if (i === 0 || globalArgs[i - 1].instr !== a.instr) {
+        for (let j = i; j < globalArgs.length && globalArgs[j].instr === a.instr; j++) add(j);
+      }
+      out.push({ name: a.name, raw: rewrites.has(a) ? rewrites.get(a)! : a.raw });
+    });
+    add(null);
+    return out;
+  };
+  const readChecks = checkFroms(model, read.env);
+  const rewrites = new Map<ArgDecl, string>();
+  let planned = checkFroms(model, evalGlobals(planEntries(rewrites), builtins, escape).env);
+
+  // Names a FROM depends on, through global defaults too.
+  const dependsOn = (from: FromInstr): Set<string> => {
+    const names = new Set<string>();
+    const visit = (text: string) => {
+      for (const u of expandWord(text, new Map(), escape).uses) {
+        if (names.has(u.name)) continue;
+        names.add(u.name);
+        for (const a of globalArgs) if (a.name === u.name && a.raw !== null) visit(a.raw);
+      }
+    };
+    visit(from.image.text);
+    return names;
+  };
+  const invalidSuppressed = (c: FromCheck) => isSuppressed('InvalidDefaultArgInFrom', c.from.instr);
+
+  // 5. An existing global default that gives an invalid reference is replaced only by a supplied value.
+  for (const c of planned) {
+    if (!c.invalid || invalidSuppressed(c)) continue;
+    for (const name of dependsOn(c.from)) {
+      const s = supplied.get(name);
+      const decl = [...globalArgs].reverse().find((a) => a.name === name);
+      if (!s || !decl || rewrites.has(decl)) continue;
+      if (decl.raw !== null && !decl.valueContiguous) continue;
+      rewrites.set(decl, formatArgValue(s.value, escape));
+    }
+  }
+  if (rewrites.size) planned = checkFroms(model, evalGlobals(planEntries(rewrites), builtins, escape).env);
+
+  // 6. Findings about the references, in the file as read, with whether the edits fix them.
+  const hoistedNames = new Map(plan.map((p) => [p.n.name, p]));
+  const needsDefaultSeen = new Set<string>();
+  readChecks.forEach((c, k) => {
+    const after = planned[k];
+    const at = table.position(c.from.image.map[0]);
+    if (c.error) {
+      findings.push(
+        finding('InvalidFromExpansion', at, `cannot expand ${c.from.image.text}: ${c.error}`, {
+          fixed: after.error === null,
+          suppressed: isSuppressed('InvalidFromExpansion', c.from.instr) || undefined,
+        }),
+      );
+      return;
+    }
+    if (c.invalid) {
+      const got = c.value === '' ? 'an empty name' : `"${c.value}"`;
+      const f = finding(
+        'InvalidDefaultArgInFrom',
+        at,
+        `Default value for ARG ${c.from.image.text} results in empty or invalid base image name (${got}: ${c.invalid})`,
+        { fixed: after.error === null && after.invalid === null },
+      );
+      if (invalidSuppressed(c)) f.suppressed = true;
+      else if (f.fixed && after.value !== null) f.fix = `with the new defaults it is "${after.value}"`;
+      findings.push(f);
+    }
+    if (!after.invalid || invalidSuppressed(after)) return;
+    for (const name of dependsOn(c.from)) {
+      if (needsDefaultSeen.has(name) || supplied.has(name) || isBuiltin(name)) continue;
+      const hoisted = hoistedNames.get(name);
+      const bareGlobal = !hoisted && globalArgs.some((a) => a.name === name) && !globalArgs.some((a) => a.name === name && a.raw !== null);
+      if (!(hoisted && hoisted.raw === null && !hoisted.n.inline) && !bareGlobal) continue;
+      needsDefaultSeen.add(name);
+      findings.push(
+        finding(
+          'NeedsDefault',
+          at,
+          `ARG ${name} has no default, so FROM ${c.from.image.text} is still invalid without --build-arg ${name}=…`,
+          { name, fix: `supply one: --default ${name}=VALUE, or "defaults: {${name}: VALUE}" in .dockerfile-argfix.yaml` },
+        ),
+      );
+    }
+  });
+
+  // 7. Edits.
+  const kw = keywordCase(model);
+  const { eol } = model.shape;
+  const edits: TextEdit[] = [];
+  const lastGlobal = globalArgs[globalArgs.length - 1];
+  const endOffset = lastGlobal ? table.lineEndWithBreak(lastGlobal.instr.endLine) : model.directivesEnd;
+  const hoisted: Hoisted[] = [];
+  for (const p of [...plan].sort((a, b) => a.n.order - b.n.order)) {
+    const offset = p.n.anchor === null ? endOffset : offsetAbove(model, globalArgs[p.n.anchor].instr);
+    const lead = offset === model.text.length && offset > 0 && !model.text.endsWith('\n') ? eol : '';
+    edits.push({ start: offset, end: offset, text: `${lead}${kw} ${p.n.name}${p.raw === null ? '' : `=${p.raw}`}${eol}` });
+    hoisted.push({ name: p.n.name, default: p.raw, source: p.source, reason: p.n.reason });
+    for (const f of p.n.findings) {
+      f.fixed = true;
+      f.fix = `hoisted ${kw} ${p.n.name}${p.raw === null ? '' : `=${p.raw}`} (default: ${p.source})`;
+    }
+    if (p.raw !== null) {
+      for (const { decl } of model.stageArgs) {
+        if (decl.name !== p.n.name || decl.raw !== null) continue;
+        findings.push(
+          finding(
+            'HoistChangesStageArg',
+            table.position(decl.nameStart),
+            `ARG ${decl.name} in this stage now inherits the global default ${p.raw} (it was empty)`,
+            { name: decl.name, fixed: true },
+          ),
+        );
+      }
+    }
+  }
+  for (const [decl, raw] of rewrites) {
+    edits.push(
+      decl.raw === null
+        ? { start: decl.nameEnd, end: decl.nameEnd, text: `=${raw}` }
+        : { start: decl.valueStart, end: decl.valueEnd, text: raw },
+    );
+    const s = supplied.get(decl.name)!;
+    findings.push(
+      finding('DefaultRewritten', table.position(decl.nameStart), `ARG ${decl.name} default set to ${raw} (from ${s.source})`, {
+        name: decl.name,
+        fixed: true,
+      }),
+    );
+  }
+  findings.sort((a, b) => a.line - b.line || a.column - b.column);
+  return { edits, findings, hoisted };
+}
