@@ -81,9 +81,14 @@ export function loadConfig(explicit: string | undefined, from: string): Config {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new InputError(`cannot read config (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw new InputError(`cannot read config (${(e as NodeJS.ErrnoException).code ?? String(e)})`, 0, 0, path);
   }
-  return { path, defaults: parseConfig(text) };
+  try {
+    return { path, defaults: parseConfig(text) };
+  } catch (e) {
+    if (e instanceof InputError) e.file = path;
+    throw e;
+  }
 }
 
 /** `NAME=VALUE` from --default. */

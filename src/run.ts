@@ -76,6 +76,7 @@ export function run(opts: RunOptions, io: Io): number {
         c = loadConfig(opts.config && resolve(cwd, opts.config), dir);
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
+        if (e.file) e.file = display(cwd, e.file);
         c = e;
       }
       configs.set(key, c);
@@ -90,7 +91,7 @@ export function run(opts: RunOptions, io: Io): number {
     const config = configFor(dirname(file.path));
     if (config instanceof InputError) {
       report.status = 'error';
-      report.error = config.format(opts.config ?? 'config');
+      report.error = config.format(path);
       continue;
     }
     const defaults = new Map<string, SuppliedDefault>();

@@ -58,7 +58,9 @@ export class LineTable {
   /** 1-based line and column, the way findings report them. */
   position(offset: number): { line: number; column: number } {
     const line = this.lineAt(offset);
-    return { line: line + 1, column: offset - this.starts[line] + 1 };
+    // A BOM is not a column: BuildKit strips it before reading the first line.
+    const bom = line === 0 && this.text.charCodeAt(0) === 0xfeff && offset > 0 ? 1 : 0;
+    return { line: line + 1, column: offset - this.starts[line] + 1 - bom };
   }
 
   /** Text of a line without its line break. */

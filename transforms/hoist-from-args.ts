@@ -237,10 +237,11 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
   };
   const readChecks = checkFroms(model, read.env);
   const rewrites = new Map<ArgDecl, string>();
-  let planned = checkFroms(model, evalGlobals(planEntries(rewrites), builtins, escape).env);
+  let plannedEnv = evalGlobals(planEntries(rewrites), builtins, escape).env;
+  let planned = checkFroms(model, plannedEnv);
 
   // Names a FROM depends on, through global defaults too.
-  const dependsOn = (from: FromInstr): Set<string> => {
+  const dependsOn = (word: string): Set<string> => {
     const names = new Set<string>();
     const visit = (text: string) => {
       for (const u of expandWord(text, new Map(), escape).uses) {
@@ -249,7 +250,7 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
         for (const a of globalArgs) if (a.name === u.name && a.raw !== null) visit(a.raw);
       }
     };
-    visit(from.image.text);
+    visit(word);
     return names;
   };
   const invalidSuppressed = (c: FromCheck) => isSuppressed('InvalidDefaultArgInFrom', c.from.instr);
@@ -257,15 +258,20 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
   // 5. An existing global default that gives an invalid reference is replaced only by a supplied value.
   for (const c of planned) {
     if (!c.invalid || invalidSuppressed(c)) continue;
-    for (const name of dependsOn(c.from)) {
+    for (const name of dependsOn(c.from.image.text)) {
       const s = supplied.get(name);
       const decl = [...globalArgs].reverse().find((a) => a.name === name);
       if (!s || !decl || rewrites.has(decl)) continue;
       if (decl.raw !== null && !decl.valueContiguous) continue;
-      rewrites.set(decl, formatArgValue(s.value, escape));
+      const raw = formatArgValue(s.value, escape);
+      if (decl.raw !== null && (decl.raw === raw || expandWord(decl.raw, new Map(), escape).value === s.value)) continue;
+      rewrites.set(decl, raw);
     }
   }
-  if (rewrites.size) planned = checkFroms(model, evalGlobals(planEntries(rewrites), builtins, escape).env);
+  if (rewrites.size) {
+    plannedEnv = evalGlobals(planEntries(rewrites), builtins, escape).env;
+    planned = checkFroms(model, plannedEnv);
+  }
 
   // 6. Findings about the references, in the file as read, with whether the edits fix them.
   const hoistedNames = new Map(plan.map((p) => [p.n.name, p]));
@@ -295,7 +301,16 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
       findings.push(f);
     }
     if (!after.invalid || invalidSuppressed(after)) return;
-    for (const name of dependsOn(c.from)) {
+    needsDefault(dependsOn(c.from.image.text), at, `FROM ${c.from.image.text} is still invalid`);
+  });
+  // convert.go: an empty --platform value fails the build ("empty platform value from expression").
+  for (const from of model.froms) {
+    if (!from.platform || expandWord(from.platform.text, plannedEnv, escape).value !== '') continue;
+    const at = table.position(from.platform.map[0]);
+    needsDefault(dependsOn(from.platform.text), at, `--platform=${from.platform.text} is empty`);
+  }
+  function needsDefault(names: Set<string>, at: { line: number; column: number }, what: string) {
+    for (const name of names) {
       if (needsDefaultSeen.has(name) || supplied.has(name) || isBuiltin(name)) continue;
       const hoisted = hoistedNames.get(name);
       const bareGlobal = !hoisted && globalArgs.some((a) => a.name === name) && !globalArgs.some((a) => a.name === name && a.raw !== null);
@@ -305,12 +320,12 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
         finding(
           'NeedsDefault',
           at,
-          `ARG ${name} has no default, so FROM ${c.from.image.text} is still invalid without --build-arg ${name}=…`,
+          `ARG ${name} has no default, so ${what} without --build-arg ${name}=…`,
           { name, fix: `supply one: --default ${name}=VALUE, or "defaults: {${name}: VALUE}" in .dockerfile-argfix.yaml` },
         ),
       );
     }
-  });
+  }
 
   // 7. Edits.
   const kw = keywordCase(model);

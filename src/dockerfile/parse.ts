@@ -188,6 +188,8 @@ function parseFrom(ins: Instruction, index: number, table: LineTable): FromInstr
   for (const f of flags) {
     if (f.name !== 'platform') throw new InputError(`unknown flag: --${f.name}`, at.line, at.column);
     if (f.value === null) throw new InputError('missing a value on flag: --platform', at.line, at.column);
+    // instructions/bflag.go: a non-list flag given twice is an error.
+    if (platform) throw new InputError('Duplicate flag specified: platform', at.line, at.column);
     platform = { text: f.value, map: f.valueMap.map((k) => logical.map[k]) };
   }
   // parseStringsWhitespaceDelimited: plain whitespace split, quotes are not special here.

@@ -1,0 +1,3 @@
+ARG IMAGE=alpine
+ARG TAG=3.20
+FROM $IMAGE:$TAG

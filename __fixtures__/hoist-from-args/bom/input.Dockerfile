@@ -1,0 +1,2 @@
+﻿FROM $BASE
+RUN true

@@ -1,0 +1,6 @@
+FROM $REGISTRY\
+# a comment inside the continuation
+
+/app:$TAG \
+  AS build
+RUN make

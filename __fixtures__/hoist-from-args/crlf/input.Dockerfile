@@ -1,0 +1,3 @@
+ARG A=1
+FROM $IMAGE:$TAG
+RUN echo

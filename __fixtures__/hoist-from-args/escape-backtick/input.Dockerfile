@@ -1,0 +1,4 @@
+# escape=`
+FROM `$NOTVAR/img AS a
+FROM \$REG/app:$TAG `
+  AS b

@@ -1,0 +1,8 @@
+FROM alpine AS a
+RUN <<EOF
+FROM $INSIDE
+EOF
+COPY <<"CONF" /etc/app.conf
+FROM $ALSO_INSIDE
+CONF
+FROM $OUTSIDE AS b

@@ -1,0 +1,2 @@
+from $image
+run echo hi

@@ -1,0 +1,3 @@
+arg image
+from $image
+run echo hi

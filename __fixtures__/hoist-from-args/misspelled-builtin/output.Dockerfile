@@ -1,0 +1,2 @@
+FROM --platform=$BULIDPLATFORM golang AS build
+FROM img$1

@@ -1,0 +1,2 @@
+ARG A=x
+FROM ${A:-${B:-alpine}}:${C-latest}

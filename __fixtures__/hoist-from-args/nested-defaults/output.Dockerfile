@@ -1,0 +1,4 @@
+ARG A=x
+ARG B
+ARG C
+FROM ${A:-${B:-alpine}}:${C-latest}

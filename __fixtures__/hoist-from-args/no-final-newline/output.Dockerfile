@@ -1,0 +1,4 @@
+ARG IMAGE
+FROM alpine AS a
+
+FROM $IMAGE

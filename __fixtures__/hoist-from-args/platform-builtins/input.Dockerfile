@@ -1,0 +1,2 @@
+FROM --platform=$BUILDPLATFORM golang:${GO_VERSION:-1.22} AS build
+FROM --platform=${TARGETPLATFORM} ${RUNTIME}@${DIGEST}

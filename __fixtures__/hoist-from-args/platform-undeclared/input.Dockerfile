@@ -1,0 +1,2 @@
+FROM --platform=$HOST_PLATFORM alpine:3.20 AS tools
+FROM --platform=${BUILDPLATFORM} alpine:${ALPINE_VERSION:-3.20}

@@ -1,0 +1,3 @@
+FROM $BASE AS a
+ARG BASE
+RUN echo $BASE

@@ -1,0 +1,2 @@
+ARG IMAGE='alpine:3.20 # not a comment'
+FROM $IMAGE

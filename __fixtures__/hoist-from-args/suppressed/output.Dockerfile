@@ -1,0 +1,7 @@
+# check=skip=InvalidDefaultArgInFrom
+ARG WANTED
+# dockerfile-argfix ignore=UndefinedArgInFrom
+FROM $LEGACY
+# check=skip=UndefinedArgInFrom
+FROM $ALSO_SKIPPED
+FROM $WANTED:1
