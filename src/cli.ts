@@ -67,8 +67,8 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     io.err(`dockerfile-argfix: ${(e as InputError).message}\n`);
     return EXIT_ERROR;
   }
-  const color =
-    args.color ?? (env.NO_COLOR === undefined && io === defaultIo && process.stdout.isTTY === true);
+  // An explicit --color/--no-color wins; otherwise colour only a terminal, and never when NO_COLOR is set.
+  const color = args.color ?? (env.NO_COLOR === undefined && io === defaultIo && process.stdout.isTTY === true);
   return run(
     {
       paths: (args.paths as string[] | undefined) ?? ['.'],
@@ -79,7 +79,7 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
       config: args.config,
       format: args.format,
       output: args.output,
-      color: color && env.NO_COLOR === undefined ? color : false,
+      color,
       quiet: args.quiet,
       gitignore: args.gitignore,
     },

@@ -93,9 +93,11 @@ function isCommentLine(s: string): boolean {
  * optionally followed by spaces/tabs) continues it; comment and blank lines inside are dropped; the next
  * line's leading whitespace is kept.
  */
+// parser.go setEscapeToken: the escape character at the end of a line, not itself escaped, continues it.
+const RE_CONTINUATION = { '\\': /(?:^|[^\\])\\[ \t]*$/, '`': /(?:^|[^`])`[ \t]*$/ } as const;
+
 export function logicalLine(table: LineTable, start: number, escape: Escape): Logical {
-  const e = escape === '\\' ? '\\\\' : '`';
-  const reCont = new RegExp(`(?:^|[^${e}])${e}[ \\t]*$`);
+  const reCont = RE_CONTINUATION[escape];
   let line = table.lineAt(start);
   let from = start;
   let text = '';
