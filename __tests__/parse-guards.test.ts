@@ -52,6 +52,13 @@ describe('dockerfile-ast guards', () => {
     expect(hoisted(text)).toEqual([]);
   });
 
+  test('#5b JSON-form RUN with "<<EOF": dockerfile-ast swallows the next FROM, we re-read it (parser.go: no heredocs in JSON form)', () => {
+    const text = 'FROM a\nRUN ["sh", "-c", "cat <<EOF"]\nFROM $X\n';
+    expect(DockerfileParser.parse(text).getFROMs().length).toBe(1);
+    expect(parseDockerfile(text).froms.map((f) => f.image.text)).toEqual(['a', '$X']);
+    expect(hoisted(text)).toEqual(['X']);
+  });
+
   test('#6 an unknown directive ends the run: the later # escape= is a comment (BuildKit directives.go)', () => {
     const text = '# foo=bar\n# escape=`\nFROM $A\\\n  AS b\n';
     expect(DockerfileParser.parse(text).getEscapeCharacter()).toBe('`');

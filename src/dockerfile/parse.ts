@@ -92,14 +92,48 @@ export interface DockerfileModel {
 const HEREDOC_KEYWORDS = new Set(['RUN', 'COPY', 'ADD']);
 const RE_STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
 
+const isBlankOrComment = (line: string) => /^\s*(#|$)/.test(line);
+
+/**
+ * Where dockerfile-ast starts instructions, from `fromLine` on. When it swallowed lines that BuildKit reads as
+ * instructions (e.g. into a heredoc BuildKit does not open), it is asked again with everything between the
+ * directives and `fromLine` blanked out (line breaks kept, so positions stay valid).
+ */
+function astStarts(text: string, table: LineTable, fromLine: number, keepThrough: number) {
+  let src = text;
+  if (fromLine > keepThrough + 1) {
+    const a = table.starts[keepThrough + 1];
+    const b = table.starts[fromLine];
+    src = text.slice(0, a) + text.slice(a, b).replace(/[^\n]/g, '') + text.slice(b);
+  }
+  return DockerfileParser.parse(src)
+    .getInstructions()
+    .map((i) => i.getRange().start)
+    .filter((p) => p.line >= fromLine);
+}
+
 function instructionsOf(text: string, table: LineTable, escape: Escape, lastDirectiveLine: number): Instruction[] {
   const out: Instruction[] = [];
-  let skipThrough = -1; // last line of a heredoc body seen so far
-  let prevEndLine = lastDirectiveLine;
-  for (const ins of DockerfileParser.parse(text).getInstructions()) {
-    const r = ins.getRange();
-    if (r.start.line <= skipThrough) continue; // a phantom instruction inside a heredoc body
-    const start = table.offsetAt(r.start.line, r.start.character);
+  let prevEndLine = lastDirectiveLine; // last line of the previous instruction, heredoc bodies included
+  let starts = astStarts(text, table, 0, lastDirectiveLine);
+  for (let k = 0; ; ) {
+    const next = k < starts.length ? starts[k] : null;
+    if (next && next.line <= prevEndLine) {
+      k++; // a phantom instruction inside a heredoc body or continuation
+      continue;
+    }
+    const gapEnd = next ? next.line : table.lineCount;
+    let gap = -1;
+    for (let l = prevEndLine + 1; l < gapEnd && gap < 0; l++) if (!isBlankOrComment(table.lineText(l))) gap = l;
+    if (gap >= 0) {
+      starts = astStarts(text, table, gap, lastDirectiveLine);
+      k = 0;
+      if (starts[0]?.line !== gap) throw new InputError('cannot read this line as an instruction', gap + 1);
+      continue;
+    }
+    if (!next) break;
+    k++;
+    const start = table.offsetAt(next.line, next.character);
     const logical = logicalLine(table, start, escape);
     const m = /^(\S+)\s*/.exec(logical.text);
     const written = m ? m[1] : '';
@@ -109,22 +143,18 @@ function instructionsOf(text: string, table: LineTable, escape: Escape, lastDire
     let sub = keyword;
     let subArgs = logical.text.slice(argsStart);
     if (keyword === 'ONBUILD') {
-      const s = /^(\S+)\s*/.exec(subArgs);
-      if (s) {
-        sub = s[1].toUpperCase();
-        subArgs = subArgs.slice(s[0].length);
+      const o = /^(\S+)\s*/.exec(subArgs);
+      if (o) {
+        sub = o[1].toUpperCase();
+        subArgs = subArgs.slice(o[0].length);
       }
     }
     if (HEREDOC_KEYWORDS.has(sub)) {
       const marks = heredocMarks(subArgs);
-      if (marks.length) {
-        endLine = heredocBodyEnd(table, logical.endLine, marks);
-        skipThrough = endLine;
-      }
+      if (marks.length) endLine = heredocBodyEnd(table, logical.endLine, marks);
     }
-    if (logical.endLine > skipThrough) skipThrough = logical.endLine;
     const comments: string[] = [];
-    for (let l = prevEndLine + 1; l < r.start.line; l++) {
+    for (let l = prevEndLine + 1; l < next.line; l++) {
       const t = table.lineText(l).trim();
       if (t.startsWith('#')) {
         const c = t.slice(1).trim();
@@ -132,16 +162,8 @@ function instructionsOf(text: string, table: LineTable, escape: Escape, lastDire
         else comments.push(c);
       }
     }
-    // Guard: a line dockerfile-ast swallowed (e.g. into a heredoc BuildKit does not see) would hide an
-    // instruction from us; refuse the file rather than edit it on a wrong reading.
-    for (let l = prevEndLine + 1; l < r.start.line; l++) {
-      const t = table.lineText(l);
-      if (!/^\s*(#|$)/.test(t)) {
-        throw new InputError('cannot read this line as an instruction the way BuildKit does', l + 1);
-      }
-    }
     prevEndLine = endLine;
-    out.push({ keyword, written, start, startLine: r.start.line, endLine, logical, argsStart, comments });
+    out.push({ keyword, written, start, startLine: next.line, endLine, logical, argsStart, comments });
   }
   return out;
 }
