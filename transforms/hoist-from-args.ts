@@ -18,7 +18,7 @@ import {
   type FromCheck,
   type GlobalEntry,
 } from '../src/dockerfile/analyze.js';
-import type { ArgDecl, DockerfileModel, FromInstr, Instruction } from '../src/dockerfile/parse.js';
+import type { ArgDecl, DockerfileModel, Instruction } from '../src/dockerfile/parse.js';
 import { expandWord, type Escape } from '../src/dockerfile/shell.js';
 import { suggest } from '../src/dockerfile/suggest.js';
 import { parseCheckSkip } from '../src/dockerfile/syntax.js';
