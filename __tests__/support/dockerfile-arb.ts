@@ -65,8 +65,8 @@ const bodyLine = (esc: string): fc.Arbitrary<Piece> =>
       names: [],
     })),
     fc.tuple(kw('ARG'), argWord).map(([k, w]) => ({ lines: [`${k} ${w.text}`], names: [] })),
-    fc.constant({ lines: ['# a comment'], names: [] }),
-    fc.constant({ lines: [''], names: [] }),
+    fc.constant<Piece>({ lines: ['# a comment'], names: [] }),
+    fc.constant<Piece>({ lines: [''], names: [] }),
   );
 
 export const dockerfileArb: fc.Arbitrary<GeneratedDockerfile> = fc
