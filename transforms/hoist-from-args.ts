@@ -59,6 +59,12 @@ export function formatArgValue(value: string, escape: Escape): string {
   return `"${value.replace(special, (c) => escape + c)}"`;
 }
 
+/** containerd platforms.Parse: os[/arch[/variant]], each part non-empty ([A-Za-z0-9_.-], os may carry a version). */
+function isPlatform(value: string): boolean {
+  const parts = value.split('/');
+  return parts.length <= 3 && parts.every((p, i) => (i === 0 ? /^[A-Za-z0-9_.-]+(\([^()]*\))?$/ : /^[A-Za-z0-9_.-]+$/).test(p));
+}
+
 interface Need {
   name: string;
   order: number;
@@ -140,9 +146,14 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
   };
 
   // 1. Names used by a FROM (image and --platform) that the global scope does not declare.
+  const reported = new Set<string>();
   for (const u of fromUses(model, read.env)) {
     const { name } = u.use;
     if (read.declared.has(name)) continue;
+    // validations.go reportUnusedFromArgs: one warning per name per expanded word (Unmatched is a set).
+    const key = `${u.from.index}:${u.part}:${name}`;
+    if (reported.has(key)) continue;
+    reported.add(key);
     const at = table.position(u.offset);
     const sug = suggest(name, suggestKeys);
     const message = `FROM argument '${name}' is not declared${sug ? ` (did you mean ${sug}?)` : ''}`;
@@ -286,6 +297,7 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
           suppressed: isSuppressed('InvalidFromExpansion', c.from.instr) || undefined,
         }),
       );
+      if (after.error) needsDefault(dependsOn(c.from.image.text), at, `FROM ${c.from.image.text} cannot be expanded`);
       return;
     }
     if (c.invalid) {
@@ -298,16 +310,22 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
       );
       if (invalidSuppressed(c)) f.suppressed = true;
       else if (f.fixed && after.value !== null) f.fix = `with the new defaults it is "${after.value}"`;
+      else if (model.froms.some((o) => o.index < c.from.index && o.stageName === c.value)) {
+        f.fix = `"${c.value}" names an earlier stage, which builds; BuildKit still reports it (it parses every base name as a reference): rename the stage`;
+      }
       findings.push(f);
     }
     if (!after.invalid || invalidSuppressed(after)) return;
     needsDefault(dependsOn(c.from.image.text), at, `FROM ${c.from.image.text} is still invalid`);
   });
-  // convert.go: an empty --platform value fails the build ("empty platform value from expression").
+  // convert.go:428-452: an empty --platform fails the build ("empty platform value from expression"), and so
+  // does one containerd cannot parse ("failed to parse platform", e.g. `linux/` from an empty variable).
   for (const from of model.froms) {
-    if (!from.platform || expandWord(from.platform.text, plannedEnv, escape).value !== '') continue;
+    if (!from.platform) continue;
+    const value = expandWord(from.platform.text, plannedEnv, escape).value;
+    if (isPlatform(value)) continue;
     const at = table.position(from.platform.map[0]);
-    needsDefault(dependsOn(from.platform.text), at, `--platform=${from.platform.text} is empty`);
+    needsDefault(dependsOn(from.platform.text), at, `--platform=${from.platform.text} is ${value === '' ? 'empty' : `"${value}", not a platform`}`);
   }
   function needsDefault(names: Set<string>, at: { line: number; column: number }, what: string) {
     for (const name of names) {
@@ -334,8 +352,11 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
   const lastGlobal = globalArgs[globalArgs.length - 1];
   const endOffset = lastGlobal ? table.lineEndWithBreak(lastGlobal.instr.endLine) : model.directivesEnd;
   const hoisted: Hoisted[] = [];
-  for (const p of [...plan].sort((a, b) => a.n.order - b.n.order)) {
-    const offset = p.n.anchor === null ? endOffset : offsetAbove(model, globalArgs[p.n.anchor].instr);
+  const offsetOf = (p: (typeof plan)[number]) =>
+    p.n.anchor === null ? endOffset : offsetAbove(model, globalArgs[p.n.anchor].instr);
+  // In file order: by insertion point, then in the order the names were first used.
+  for (const p of [...plan].sort((a, b) => offsetOf(a) - offsetOf(b) || a.n.order - b.n.order)) {
+    const offset = offsetOf(p);
     const lead = offset === model.text.length && offset > 0 && !model.text.endsWith('\n') ? eol : '';
     edits.push({ start: offset, end: offset, text: `${lead}${kw} ${p.n.name}${p.raw === null ? '' : `=${p.raw}`}${eol}` });
     hoisted.push({ name: p.n.name, default: p.raw, source: p.source, reason: p.n.reason });

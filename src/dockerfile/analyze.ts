@@ -87,19 +87,15 @@ export interface FromCheck {
 
 /**
  * validations.go validateBaseImagesWithDefaultArgs, per FROM: expand the image word with the defaults and
- * parse it as a reference. `scratch` and names of earlier stages are bases too (convert.go addState).
+ * parse it as a reference, for every stage. `scratch` and ordinary stage names are valid references; BuildKit
+ * does not special-case stage names here, so a legal but reference-invalid stage name (`build-`) fires too.
  * Unlike BuildKit we keep going after a lexer error, so every FROM gets a verdict.
  */
 export function checkFroms(model: DockerfileModel, env: ReadonlyMap<string, string>): FromCheck[] {
-  const stages = new Set<string>();
   return model.froms.map((from) => {
     const r = expandWord(from.image.text, env, model.escape);
-    let out: FromCheck;
-    if (r.error) out = { from, value: null, invalid: null, error: r.error };
-    else if (r.value === 'scratch' || stages.has(r.value)) out = { from, value: r.value, invalid: null, error: null };
-    else out = { from, value: r.value, invalid: validateReference(r.value), error: null };
-    if (from.stageName) stages.add(from.stageName);
-    return out;
+    if (r.error) return { from, value: null, invalid: null, error: r.error };
+    return { from, value: r.value, invalid: validateReference(r.value), error: null };
   });
 }
 
