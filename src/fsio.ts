@@ -3,7 +3,7 @@
  * and writes go to a temp file in the same directory that is renamed over the original, keeping its mode,
  * after checking that nobody changed the file since it was read.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from './errors.js';
 
@@ -50,17 +50,27 @@ export class ConcurrentChangeError extends InputError {}
 
 /** Replaces `path` with `text` atomically; refuses if its bytes are no longer `expected`. */
 export function writeAtomic(path: string, text: string, expected: Buffer, mode: number): void {
+  // No write bit for anyone: the owner asked for it to stay as it is (checked on the mode, since root
+  // could write anyway).
+  if ((mode & 0o222) === 0) throw new InputError('is read-only; not written');
   const tmp = join(dirname(path), `.${basename(path)}.argfix-${process.pid}-${Date.now().toString(36)}.tmp`);
-  const fd = openSync(tmp, 'wx', mode);
+  let fd: number;
   try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    fd = openSync(tmp, 'wx', 0o600);
+  } catch (e) {
+    throw new InputError(`cannot create a file beside it (${(e as NodeJS.ErrnoException).code ?? String(e)}); not written`);
   }
   try {
-    const now = readFileSync(path);
-    if (!now.equals(expected)) throw new ConcurrentChangeError('changed on disk since it was read; not written');
+    try {
+      fchmodSync(fd, mode); // the original mode exactly, whatever the umask
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    if (!readFileSync(path).equals(expected)) {
+      throw new ConcurrentChangeError('changed on disk since it was read; not written');
+    }
     renameSync(tmp, path);
   } catch (e) {
     try {
@@ -68,6 +78,7 @@ export function writeAtomic(path: string, text: string, expected: Buffer, mode: 
     } catch {
       /* already gone */
     }
-    throw e;
+    if (e instanceof InputError) throw e;
+    throw new InputError(`cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)}); not written`);
   }
 }
