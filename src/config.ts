@@ -17,12 +17,18 @@ export interface Config {
   /** Absolute path of the file, or null when there is none. */
   path: string | null;
   defaults: Map<string, string>;
+  /** Registry host of a self-hosted GitLab, for deriving CI_REGISTRY_IMAGE from the git remote. */
+  registry?: string;
 }
 
-const KNOWN_KEYS = new Set(['defaults']);
+const KNOWN_KEYS = new Set(['defaults', 'registry']);
 
 /** Parses a config file's text; errors name the line. */
 export function parseConfig(text: string): Map<string, string> {
+  return parseConfigFile(text).defaults;
+}
+
+export function parseConfigFile(text: string): Omit<Config, 'path'> {
   const lc = new LineCounter();
   const doc = parseDocument(text, { schema: 'failsafe', lineCounter: lc, uniqueKeys: true });
   if (doc.errors.length) {
@@ -31,8 +37,9 @@ export function parseConfig(text: string): Map<string, string> {
     throw new InputError(e.message.split('\n')[0], at.line, at.col);
   }
   const defaults = new Map<string, string>();
+  let registry: string | undefined;
   const root = doc.contents;
-  if (root === null || (isScalar(root) && root.value === '')) return defaults;
+  if (root === null || (isScalar(root) && root.value === '')) return { defaults };
   const where = (node: { range?: [number, number, number] | null } | null | undefined) =>
     lc.linePos(node?.range?.[0] ?? 0);
   if (!isMap(root)) {
@@ -46,6 +53,15 @@ export function parseConfig(text: string): Map<string, string> {
       throw new InputError(`unknown key '${key}' (known: ${[...KNOWN_KEYS].join(', ')})`, at.line, at.col);
     }
     if (pair.value === null) continue;
+    if (key === 'registry') {
+      const v = isScalar(pair.value) ? String(pair.value.value).trim() : '';
+      if (!/^[A-Za-z0-9.-]+(:\d+)?$/.test(v)) {
+        const at = where(pair.value as never);
+        throw new InputError('registry must be a host name (host[:port])', at.line, at.col);
+      }
+      registry = v;
+      continue;
+    }
     if (!isMap(pair.value)) {
       const at = where(pair.value as never);
       throw new InputError('defaults must map variable names to values', at.line, at.col);
@@ -60,7 +76,7 @@ export function parseConfig(text: string): Map<string, string> {
       defaults.set(name, value);
     }
   }
-  return defaults;
+  return { defaults, ...(registry ? { registry } : {}) };
 }
 
 /** The config for a path: the explicit file, or the nearest `.dockerfile-argfix.yaml` upward. */
@@ -83,7 +99,7 @@ export function loadConfig(explicit: string | undefined, from: string): Config {
   } catch (e) {
     throw new InputError(`cannot read config (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-  return { path, defaults: parseConfig(text) };
+  return { path, ...parseConfigFile(text) };
 }
 
 /** `NAME=VALUE` from --default. */
