@@ -63,7 +63,7 @@ const KANIKO_VALUE = new Set(
 );
 const KANIKO_SHORT_VALUE = new Set(['c', 'f', 'd']);
 const BUILDCTL_VALUE = new Set(
-  'frontend opt local output export-cache import-cache secret ssh progress trace metadata-file ref-file registry-auth-tls allow source-policy-file'.split(' '),
+  'build-arg frontend opt local output export-cache import-cache secret ssh progress trace metadata-file ref-file registry-auth-tls allow source-policy-file'.split(' '),
 );
 const DOCKER_GLOBAL_VALUE = new Set(['context', 'c', 'host', 'H', 'config', 'log-level', 'l', 'tlscacert', 'tlscert', 'tlskey']);
 
