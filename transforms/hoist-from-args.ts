@@ -262,6 +262,7 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
       const decl = [...globalArgs].reverse().find((a) => a.name === name);
       if (!s || !decl || rewrites.has(decl)) continue;
       if (decl.raw !== null && !decl.valueContiguous) continue;
+      if (decl.raw === formatArgValue(s.value, escape)) continue; // already that value: nothing to rewrite
       rewrites.set(decl, formatArgValue(s.value, escape));
     }
   }
