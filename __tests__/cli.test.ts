@@ -37,6 +37,21 @@ const SEED_DIFF = `--- a/Dockerfile
  
  COPY mytorch/ /home/model-server/mydata/
 `;
+const CI_DIFF = `--- a/.gitlab-ci.yml
++++ b/.gitlab-ci.yml
+@@ -14,6 +14,8 @@
+     docker build .
+     --cache-from $CI_REGISTRY_IMAGE:latest
+     --tag $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA
++    --build-arg CI_REGISTRY_IMAGE=$CI_REGISTRY_IMAGE
++    --build-arg CI_COMMIT_BEFORE_SHA=$CI_COMMIT_BEFORE_SHA
+   - docker push $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA
+   after_script:
+   - docker logout
+`;
+const BEFORE_SHA_WARNING =
+  '.gitlab-ci.yml:14:5: warning CiBeforeShaZeros: Dockerfile uses CI_COMMIT_BEFORE_SHA in FROM: it is forty zeros in merge request, first-push, manual and scheduled pipelines, so that tag almost never exists\n' +
+  '  hint: use a stable tag (latest, or one derived from CI_DEFAULT_BRANCH) for the base image\n';
 
 beforeAll(() => {
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run npm run build (npm test does it first)`);
@@ -50,7 +65,7 @@ describe('seed scenario through the CLI', () => {
     const dir = copySeed(true);
     const before = readFileSync(join(dir, 'Dockerfile'), 'utf8');
     const r = cli(dir, '.');
-    expect(r.stdout).toBe(SEED_DIFF);
+    expect(r.stdout).toBe(SEED_DIFF + CI_DIFF);
     expect(r.stderr).toBe(
       [
         "Dockerfile:1:6: warning UndefinedArgInFrom: FROM argument 'CI_REGISTRY_IMAGE' is not declared (fixed)",
@@ -59,12 +74,28 @@ describe('seed scenario through the CLI', () => {
         '  fix: with the new defaults it is "registry.gitlab.com/example/mytorch:latest"',
         "Dockerfile:1:25: warning UndefinedArgInFrom: FROM argument 'CI_COMMIT_BEFORE_SHA' is not declared (fixed)",
         '  fix: hoisted ARG CI_COMMIT_BEFORE_SHA=latest (default: .dockerfile-argfix.yaml)',
-        '1 to change, 0 unchanged, 0 skipped, 0 errors (dry run: --write applies the diff)',
+        BEFORE_SHA_WARNING + '2 to change, 0 unchanged, 0 skipped, 0 errors (dry run: --write applies the diff)',
         '',
       ].join('\n'),
     );
-    expect(r.code).toBe(0);
+    // The CI_COMMIT_BEFORE_SHA hazard stays a warning: exit 1 (findings remain).
+    expect(r.code).toBe(1);
     expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe(before);
+  });
+
+  test('a rule in the config\'s ignore: list is reported as suppressed and no longer sets the exit code', () => {
+    const dir = copySeed(true);
+    writeFileSync(join(dir, '.dockerfile-argfix.yaml'), readFileSync(join(dir, '.dockerfile-argfix.yaml'), 'utf8') + 'ignore: [CiBeforeShaZeros]\n');
+    const r = cli(dir, '.');
+    expect(r.stderr).toContain('warning CiBeforeShaZeros: Dockerfile uses CI_COMMIT_BEFORE_SHA in FROM: it is forty zeros in merge request, first-push, manual and scheduled pipelines, so that tag almost never exists (suppressed)\n');
+    expect(r.code).toBe(0);
+  });
+
+  test('--no-ci touches only the Dockerfile', () => {
+    const dir = copySeed(true);
+    const r = cli(dir, '--no-ci', '.');
+    expect(r.stdout).toBe(SEED_DIFF);
+    expect(r.code).toBe(0);
   });
 
   test('without defaults: bare ARGs, NeedsDefault, exit 1 (findings remain)', () => {
@@ -80,19 +111,23 @@ describe('seed scenario through the CLI', () => {
     const check1 = cli(dir, '--check');
     expect(check1.code).toBe(1);
     expect(check1.stdout).toBe('');
-    expect(check1.stderr).toContain('would change: Dockerfile\n');
-    expect(cli(dir, '-l').stdout).toBe('Dockerfile\n');
+    expect(check1.stderr).toContain('would change: Dockerfile\nwould change: .gitlab-ci.yml\n');
+    expect(cli(dir, '-l').stdout).toBe('Dockerfile\n.gitlab-ci.yml\n');
     const w = cli(dir, '--write');
-    expect(w.code).toBe(0);
+    expect(w.code).toBe(1); // the CiBeforeShaZeros warning remains
     expect(w.stdout).toBe('');
-    expect(w.stderr.endsWith('1 changed, 0 unchanged, 0 skipped, 0 errors\n')).toBe(true);
+    expect(w.stderr.endsWith(BEFORE_SHA_WARNING + '2 changed, 0 unchanged, 0 skipped, 0 errors\n')).toBe(true);
     const after = readFileSync(join(dir, 'Dockerfile'), 'utf8');
     expect(after.startsWith('ARG CI_REGISTRY_IMAGE=registry.gitlab.com/example/mytorch\nARG CI_COMMIT_BEFORE_SHA=latest\nFROM ')).toBe(true);
-    const check2 = cli(dir, '--check');
+    const ci = readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8');
+    const check2 = cli(dir, '--check', '--no-ci');
     expect(check2.code).toBe(0);
     expect(check2.stderr).toBe('0 to change, 1 unchanged, 0 skipped, 0 errors\n');
+    const check3 = cli(dir, '--check');
+    expect(check3.stderr).toBe(BEFORE_SHA_WARNING + '0 to change, 2 unchanged, 0 skipped, 0 errors\n');
     expect(cli(dir, '--write').stdout).toBe('');
     expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe(after);
+    expect(readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8')).toBe(ci);
   });
 
   test('git apply of the dry-run diff equals --write', () => {
@@ -104,12 +139,15 @@ describe('seed scenario through the CLI', () => {
     expect(apply.stderr).toBe('');
     expect(apply.status).toBe(0);
     cli(b, '--write');
-    expect(readFileSync(join(a, 'Dockerfile'), 'utf8')).toBe(readFileSync(join(b, 'Dockerfile'), 'utf8'));
+    for (const f of ['Dockerfile', '.gitlab-ci.yml']) {
+      expect(readFileSync(join(a, f), 'utf8')).toBe(readFileSync(join(b, f), 'utf8'));
+    }
+    expect(readFileSync(join(a, '.gitlab-ci.yml'), 'utf8')).toContain('--build-arg CI_COMMIT_BEFORE_SHA=$CI_COMMIT_BEFORE_SHA\n');
   });
 
   test('--format json: one document with stable keys, paths relative to the current directory', () => {
     const dir = copySeed(true);
-    const r = cli(join(dir, '..'), '--format', 'json', join(dir));
+    const r = cli(join(dir, '..'), '--format', 'json', '--no-ci', join(dir));
     const doc = JSON.parse(r.stdout);
     const rel = `${dir.split('/').pop()}/Dockerfile`;
     expect(doc.summary).toEqual({ changed: 1, unchanged: 0, skipped: 0, errors: 0 });
@@ -129,13 +167,17 @@ describe('seed scenario through the CLI', () => {
     ]);
     expect(doc.files[0].diff).toBe(SEED_DIFF.replace(/ ([ab])\/Dockerfile/g, ` $1/${rel}`));
     expect(r.code).toBe(0);
+    const withCi = JSON.parse(cli(join(dir, '..'), '--format', 'json', join(dir)).stdout);
+    expect(withCi.summary).toEqual({ changed: 2, unchanged: 0, skipped: 0, errors: 0 });
+    expect(withCi.files.map((f: { path: string }) => f.path)).toEqual([rel, rel.replace('Dockerfile', '.gitlab-ci.yml')]);
+    expect(withCi.files[1].findings.map((f: { rule: string }) => f.rule)).toEqual(['CiBeforeShaZeros']);
   });
 
   test('-o writes the JSON report to a file; stdout stays empty', () => {
     const dir = copySeed(true);
     const r = cli(dir, '-f', 'json', '-o', 'report.json');
     expect(r.stdout).toBe('');
-    expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).summary.changed).toBe(1);
+    expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).summary.changed).toBe(2);
   });
 
   test('--default overrides the config file', () => {

@@ -39,6 +39,7 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .option('output', { alias: 'o', type: 'string', describe: 'Write the report to FILE instead of stdout/stderr' })
     .option('color', { type: 'boolean', describe: 'Colour the diff (default: when stdout is a terminal and NO_COLOR is unset)' })
     .option('gitignore', { type: 'boolean', default: true, describe: 'Skip .gitignored paths (--no-gitignore to include them)' })
+    .option('ci', { type: 'boolean', default: true, describe: 'Also patch GitLab CI build steps (--no-ci skips the CI transform)' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print only errors and the diff' })
     .strict()
     .exitProcess(false)
@@ -82,6 +83,7 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
       color,
       quiet: args.quiet,
       gitignore: args.gitignore,
+      ci: args.ci,
     },
     io,
   );

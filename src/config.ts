@@ -5,11 +5,14 @@
  *   defaults:
  *     CI_REGISTRY_IMAGE: registry.example.com/group/app
  *     CI_COMMIT_BEFORE_SHA: latest
+ *   ignore: [CiBeforeShaZeros]        # rules reported as suppressed, never edited for
+ *   registry: registry.example.com    # self-hosted GitLab registry host (CI_REGISTRY_IMAGE from git remote)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { InputError } from './errors.js';
+import { RULES } from './findings.js';
 
 export const CONFIG_NAME = '.dockerfile-argfix.yaml';
 
@@ -17,12 +20,20 @@ export interface Config {
   /** Absolute path of the file, or null when there is none. */
   path: string | null;
   defaults: Map<string, string>;
+  /** Registry host of a self-hosted GitLab, for deriving CI_REGISTRY_IMAGE from the git remote. */
+  registry?: string;
+  /** Rules reported as suppressed everywhere (and given no edit), like hadolint's `ignored:`. */
+  ignore: Set<string>;
 }
 
-const KNOWN_KEYS = new Set(['defaults']);
+const KNOWN_KEYS = new Set(['defaults', 'registry', 'ignore']);
 
 /** Parses a config file's text; errors name the line. */
 export function parseConfig(text: string): Map<string, string> {
+  return parseConfigFile(text).defaults;
+}
+
+export function parseConfigFile(text: string): Omit<Config, 'path'> {
   const lc = new LineCounter();
   const doc = parseDocument(text, { schema: 'failsafe', lineCounter: lc, uniqueKeys: true });
   if (doc.errors.length) {
@@ -31,8 +42,10 @@ export function parseConfig(text: string): Map<string, string> {
     throw new InputError(e.message.split('\n')[0], at.line, at.col);
   }
   const defaults = new Map<string, string>();
+  let registry: string | undefined;
+  const ignore = new Set<string>();
   const root = doc.contents;
-  if (root === null || (isScalar(root) && root.value === '')) return defaults;
+  if (root === null || (isScalar(root) && root.value === '')) return { defaults, ignore };
   const where = (node: { range?: [number, number, number] | null } | null | undefined) =>
     lc.linePos(node?.range?.[0] ?? 0);
   if (!isMap(root)) {
@@ -46,6 +59,28 @@ export function parseConfig(text: string): Map<string, string> {
       throw new InputError(`unknown key '${key}' (known: ${[...KNOWN_KEYS].join(', ')})`, at.line, at.col);
     }
     if (pair.value === null) continue;
+    if (key === 'registry') {
+      const v = isScalar(pair.value) ? String(pair.value.value).trim() : '';
+      if (!/^[A-Za-z0-9.-]+(:\d+)?$/.test(v)) {
+        const at = where(pair.value as never);
+        throw new InputError('registry must be a host name (host[:port])', at.line, at.col);
+      }
+      registry = v;
+      continue;
+    }
+    if (key === 'ignore') {
+      const at = where(pair.value as never);
+      if (!isSeq(pair.value)) throw new InputError('ignore must be a list of rule names', at.line, at.col);
+      for (const item of pair.value.items) {
+        const rule = isScalar(item) ? String(item.value) : '';
+        if (!(rule in RULES)) {
+          const p = where(item as never);
+          throw new InputError(`ignore: unknown rule '${rule}'`, p.line, p.col);
+        }
+        ignore.add(rule);
+      }
+      continue;
+    }
     if (!isMap(pair.value)) {
       const at = where(pair.value as never);
       throw new InputError('defaults must map variable names to values', at.line, at.col);
@@ -60,7 +95,7 @@ export function parseConfig(text: string): Map<string, string> {
       defaults.set(name, value);
     }
   }
-  return defaults;
+  return { defaults, ignore, ...(registry ? { registry } : {}) };
 }
 
 /** The config for a path: the explicit file, or the nearest `.dockerfile-argfix.yaml` upward. */
@@ -76,7 +111,7 @@ export function loadConfig(explicit: string | undefined, from: string): Config {
       if (dirname(dir) === dir) break;
     }
   }
-  if (!path) return { path: null, defaults: new Map() };
+  if (!path) return { path: null, defaults: new Map(), ignore: new Set() };
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -84,7 +119,7 @@ export function loadConfig(explicit: string | undefined, from: string): Config {
     throw new InputError(`cannot read config (${(e as NodeJS.ErrnoException).code ?? String(e)})`, 0, 0, path);
   }
   try {
-    return { path, defaults: parseConfig(text) };
+    return { path, ...parseConfigFile(text) };
   } catch (e) {
     if (e instanceof InputError) e.file = path;
     throw e;

@@ -69,6 +69,59 @@ export const RULES = {
     severity: 'info',
     description: 'An existing global ARG default that gave an invalid reference was replaced by the supplied value',
   },
+  // CI companion (GitLab), research ci.md §5.
+  CiBeforeShaZeros: {
+    severity: 'warning',
+    description: 'A FROM uses CI_COMMIT_BEFORE_SHA, which is forty zeros in MR, first-push, manual and scheduled pipelines',
+  },
+  CiRefNameInTag: {
+    severity: 'warning',
+    description: 'A ref name (CI_COMMIT_REF_NAME, CI_COMMIT_BRANCH, CI_COMMIT_TAG) is used as an image tag; it can contain /',
+  },
+  CiMaybeUnset: {
+    severity: 'warning',
+    description: 'A passed FROM variable is unset in some pipelines of the job',
+  },
+  CiNoBuildCommand: {
+    severity: 'warning',
+    description: 'A Dockerfile has FROM variables, but no CI step builds it',
+  },
+  CiBuildInScriptFile: {
+    severity: 'warning',
+    description: 'The image is built in a script file, which is not edited',
+  },
+  CiExternalInclude: {
+    severity: 'warning',
+    description: 'A remote, project, template or component include is not in the repository; its jobs are not edited',
+  },
+  CiDynamicArgs: {
+    severity: 'warning',
+    description: 'The build command takes arguments from a variable or array, which may already pass the build args',
+  },
+  CiDynamicDockerfile: {
+    severity: 'warning',
+    description: 'The Dockerfile or context of a build command cannot be resolved statically',
+  },
+  CiUndefinedVariable: {
+    severity: 'warning',
+    description: 'A FROM variable is never defined by the CI (hoisted, not passed)',
+  },
+  CiUnusedBuildArg: {
+    severity: 'warning',
+    description: 'A build arg is passed that the Dockerfile never declares (often a misspelling)',
+  },
+  CiArgDifferentValue: {
+    severity: 'info',
+    description: 'The build arg is already passed with a different value; left as it is',
+  },
+  CiShellCommentInBlock: {
+    severity: 'warning',
+    description: 'A shell # inside a folded or plain multi-line scalar comments out the rest of the command',
+  },
+  CiBuildctlBuildArg: {
+    severity: 'warning',
+    description: 'buildctl has no --build-arg flag (use --opt build-arg:NAME=VALUE)',
+  },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleName = keyof typeof RULES;

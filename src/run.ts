@@ -1,6 +1,6 @@
 /** Orchestration: discover → read → fix (parse, transform, apply, verify) → diff | write | report → exit code. */
-import { writeFileSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import pc from 'picocolors';
 import type { SuppliedDefault } from '../transforms/hoist-from-args.js';
 import { loadConfig, type Config } from './config.js';
@@ -10,6 +10,7 @@ import { fixDockerfile } from './engine.js';
 import { InputError } from './errors.js';
 import { isOutstanding } from './findings.js';
 import { readText, writeAtomic } from './fsio.js';
+import { ciFacts, prepareCi, finishCi, type RootCi } from './ci/integrate.js';
 import { formatFinding, formatSummary, summarize, toJson, type FileReport } from './report.js';
 
 export interface RunOptions {
@@ -25,6 +26,8 @@ export interface RunOptions {
   color: boolean;
   quiet: boolean;
   gitignore: boolean;
+  /** Run the CI transform (default true; --no-ci turns it off). */
+  ci?: boolean;
 }
 
 export interface Io {
@@ -84,6 +87,23 @@ export function run(opts: RunOptions, io: Io): number {
     return c;
   };
 
+  // The repository root of each Dockerfile: the nearest ancestor with .git or a GitLab CI file, else the
+  // directory given on the command line.
+  const roots = new Map<string, RootCi | null>();
+  const rootOf = (abs: string): string => {
+    for (let dir = dirname(abs); ; dir = dirname(dir)) {
+      if (['.git', '.gitlab-ci.yml', '.gitlab-ci.yaml'].some((n) => existsSync(join(dir, n)))) return dir;
+      if (dirname(dir) === dir) break;
+    }
+    const given = paths.find((p) => abs.startsWith(p + sep) && statSync(p).isDirectory());
+    return given ?? dirname(abs);
+  };
+  const ciFor = (root: string): RootCi | null => {
+    if (opts.ci === false) return null;
+    if (!roots.has(root)) roots.set(root, prepareCi(root, configFor(root)));
+    return roots.get(root)!;
+  };
+
   for (const file of found.files) {
     const path = display(cwd, file.path);
     const report: FileReport = { path, status: 'unchanged', findings: [], hoisted: [], diff: '' };
@@ -95,18 +115,22 @@ export function run(opts: RunOptions, io: Io): number {
       continue;
     }
     const defaults = new Map<string, SuppliedDefault>();
+    const ci = ciFor(rootOf(file.path));
+    const rel = ci ? relative(ci.root, file.path).split(sep).join('/') : '';
+    if (ci) for (const [name, d] of ci.defaultsFor(rel)) defaults.set(name, d);
     const configName = config.path ? display(cwd, config.path) : '';
     for (const [name, value] of config.defaults) defaults.set(name, { value, source: configName });
     for (const [name, d] of cliDefaults) defaults.set(name, d);
     try {
       const read = readText(file.path);
-      const outcome = fixDockerfile(read.text, { defaults });
+      const outcome = fixDockerfile(read.text, { defaults, ignore: config.ignore });
       if (outcome.noFrom) {
         report.status = 'skipped';
         continue;
       }
       report.findings = outcome.findings.map((f) => ({ ...f, file: path }));
       report.hoisted = outcome.hoisted;
+      if (ci) ci.facts.set(rel, { ...ciFacts(rel, outcome.output, outcome.hoisted), report });
       if (outcome.output !== read.text) {
         report.status = 'changed';
         report.diff = unifiedDiff(path, read.text, outcome.output);
@@ -116,6 +140,16 @@ export function run(opts: RunOptions, io: Io): number {
       report.status = 'error';
       report.error = e instanceof InputError ? e.format(path) : `${path}: ${e instanceof Error ? e.message : String(e)}`;
     }
+  }
+
+  for (const [root, ci] of roots) {
+    if (!ci) continue;
+    const ciReports = finishCi(ci, { cwd, write: opts.write, display: (abs) => display(cwd, abs), diff: unifiedDiff });
+    const config = configFor(root);
+    if (!(config instanceof InputError)) {
+      for (const r of ciReports) for (const f of r.findings) if (config.ignore.has(f.rule)) f.suppressed = true;
+    }
+    reports.push(...ciReports);
   }
 
   const summary = summarize(reports, generalErrors.length);

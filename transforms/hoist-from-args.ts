@@ -33,6 +33,8 @@ export interface SuppliedDefault {
 
 export interface HoistOptions {
   defaults?: ReadonlyMap<string, SuppliedDefault>;
+  /** Rules suppressed everywhere (config `ignore:`). */
+  ignore?: ReadonlySet<string>;
 }
 
 export interface Hoisted {
@@ -86,8 +88,8 @@ function ruleList(spec: string | undefined): Set<string> | 'all' {
 const covers = (set: Set<string> | 'all', rule: string) => set === 'all' || set.has(rule);
 
 /** Suppressions: BuildKit's `# check=skip=` (file, and per FROM for UndefinedArgInFrom) and our pragma. */
-function suppressor(model: DockerfileModel) {
-  const global: (Set<string> | 'all')[] = [model.checkSkip];
+function suppressor(model: DockerfileModel, ignore: ReadonlySet<string> | undefined) {
+  const global: (Set<string> | 'all')[] = [model.checkSkip, new Set(ignore)];
   for (const ins of model.instructions) {
     for (const c of ins.comments) {
       const m = OWN_GLOBAL_IGNORE.exec(c);
@@ -129,7 +131,7 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
   const supplied = options.defaults ?? new Map<string, SuppliedDefault>();
   const { table, escape, globalArgs } = model;
   const builtins = builtinEnv(model);
-  const isSuppressed = suppressor(model);
+  const isSuppressed = suppressor(model, options.ignore);
   const readEntries: GlobalEntry[] = globalArgs.map((a) => ({ name: a.name, raw: a.raw }));
   const read = evalGlobals(readEntries, builtins, escape);
   const globalNames = [...new Set(globalArgs.map((a) => a.name))];

@@ -1,0 +1,221 @@
+/**
+ * Wiring of the CI companion into a run, per repository root: read the CI files and build the job model
+ * (before the Dockerfiles, so the CI's literal variables can serve as hoisted defaults), then, with the facts
+ * of the fixed Dockerfiles, plan the CI edits, verify them (the output parses and asks for nothing more),
+ * and report each CI file like any other file.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gitlabCiTransform, type DockerfileFacts } from '../../transforms/gitlab-ci.js';
+import type { Hoisted, SuppliedDefault } from '../../transforms/hoist-from-args.js';
+import type { Config } from '../config.js';
+import { builtinEnv, evalGlobals, fromUses, isBuiltin } from '../dockerfile/analyze.js';
+import { parseDockerfile } from '../dockerfile/parse.js';
+import { expandWord } from '../dockerfile/shell.js';
+import { applyEdits } from '../edits.js';
+import { InputError } from '../errors.js';
+import { readText, writeAtomic } from '../fsio.js';
+import type { FileReport } from '../report.js';
+import { buildJobModel } from './jobs.js';
+import { deriveFromRemote } from './predefined.js';
+import { ciDefaults, findSteps, type CiSteps, type RepoView } from './steps.js';
+import { CiYamlError, loadCi, type CiSource } from './yaml.js';
+
+export interface RootCi {
+  root: string;
+  source: CiSource | null;
+  steps: CiSteps | null;
+  error: { path: string; message: string } | null;
+  facts: Map<string, DockerfileFacts & { report: FileReport }>;
+  defaultsFor(rel: string): Map<string, SuppliedDefault>;
+}
+
+function repoView(root: string, overlay?: ReadonlyMap<string, string>): RepoView {
+  return {
+    exists: (p) => overlay?.has(p) === true || existsSync(join(root, p)),
+    read: (p) => {
+      if (overlay?.has(p)) return overlay.get(p)!;
+      try {
+        const abs = join(root, p);
+        if (!statSync(abs).isFile()) return null;
+        return readFileSync(abs, 'utf8');
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+function analyse(root: string, overlay?: ReadonlyMap<string, string>): { source: CiSource | null; steps: CiSteps | null } {
+  const view = repoView(root, overlay);
+  const source = loadCi(view.read);
+  if (!source) return { source: null, steps: null };
+  return { source, steps: findSteps(buildJobModel(source), view) };
+}
+
+/**
+ * origin's URL, read from .git/config as data: nothing from a scanned repository is executed (running git
+ * there would honour its config, e.g. core.fsmonitor). Handles `[remote "origin"]` and a `.git` file
+ * pointing at a worktree's git dir.
+ */
+function gitRemote(root: string): string | null {
+  try {
+    let gitDir = join(root, '.git');
+    if (statSync(gitDir).isFile()) {
+      const m = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(gitDir, 'utf8'));
+      if (!m) return null;
+      gitDir = resolve(root, m[1]);
+      const common = join(gitDir, 'commondir');
+      if (existsSync(common)) gitDir = resolve(gitDir, readFileSync(common, 'utf8').trim());
+    }
+    let section = '';
+    for (const raw of readFileSync(join(gitDir, 'config'), 'utf8').split(/\r?\n/)) {
+      const line = raw.trim();
+      const head = /^\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]$/.exec(line);
+      if (head) {
+        section = head[2] === undefined ? head[1].toLowerCase() : `${head[1].toLowerCase()} ${head[2]}`;
+        continue;
+      }
+      const kv = /^url\s*=\s*(.*)$/i.exec(line);
+      if (kv && section === 'remote origin') return kv[1].replace(/^"(.*)"$/, '$1').trim() || null;
+    }
+  } catch {
+    /* no repository, or no readable config */
+  }
+  return null;
+}
+
+export function prepareCi(root: string, config: Config | InputError): RootCi {
+  const ci: RootCi = { root, source: null, steps: null, error: null, facts: new Map(), defaultsFor: () => new Map() };
+  try {
+    const a = analyse(root);
+    ci.source = a.source;
+    ci.steps = a.steps;
+  } catch (e) {
+    if (!(e instanceof CiYamlError)) throw e;
+    ci.error = { path: e.path, message: e.message };
+    (ci.error as { line?: number }).line = e.line;
+    (ci.error as { column?: number }).column = e.column;
+    return ci;
+  }
+  if (!ci.steps) return ci;
+  const remote = gitRemote(root);
+  const derived = remote ? deriveFromRemote(remote, config instanceof InputError ? undefined : config.registry) : new Map<string, string>();
+  const steps = ci.steps.steps;
+  ci.defaultsFor = (rel) => {
+    const out = new Map<string, SuppliedDefault>();
+    if (!steps.some((s) => s.dockerfile === rel)) return out;
+    for (const [name, value] of derived) out.set(name, { value, source: `git remote origin (${remote})` });
+    for (const [name, d] of ciDefaults(steps, rel)) out.set(name, d);
+    return out;
+  };
+  return ci;
+}
+
+/** What the CI side needs to know about a fixed Dockerfile. */
+export function ciFacts(path: string, output: string, hoisted: readonly Hoisted[]): DockerfileFacts {
+  const model = parseDockerfile(output);
+  const env = evalGlobals(
+    model.globalArgs.map((a) => ({ name: a.name, raw: a.raw })),
+    builtinEnv(model),
+    model.escape,
+  ).env;
+  const needs: string[] = [];
+  const tagVars = new Set<string>();
+  let first: { line: number; column: number } | null = null;
+  const add = (name: string, depth = 0) => {
+    if (isBuiltin(name) || needs.includes(name) || depth > 20) return;
+    needs.push(name);
+    for (const a of model.globalArgs) {
+      if (a.name !== name || a.raw === null) continue;
+      for (const u of expandWord(a.raw, new Map(), model.escape).uses) add(u.name, depth + 1);
+    }
+  };
+  for (const u of fromUses(model, env)) {
+    if (isBuiltin(u.use.name)) continue;
+    first ??= model.table.position(u.offset);
+    add(u.use.name);
+    if (u.part === 'image') {
+      const t = u.word.text;
+      const slash = t.lastIndexOf('/', u.use.start);
+      const colon = t.indexOf(':', slash + 1);
+      if (colon >= 0 && colon < u.use.start && !t.slice(colon, u.use.start).includes('@')) tagVars.add(u.use.name);
+    }
+  }
+  const undefaulted = new Set<string>(hoisted.map((h) => h.name));
+  for (const a of model.globalArgs) if (a.raw === null) undefaulted.add(a.name);
+  return {
+    path,
+    needs,
+    declared: new Set([...model.globalArgs.map((a) => a.name), ...model.stageArgs.map((a) => a.decl.name)]),
+    tagVars,
+    undefaulted,
+    line: first?.line ?? 1,
+    column: first?.column ?? 1,
+  };
+}
+
+export interface FinishOptions {
+  cwd: string;
+  write: boolean;
+  display(abs: string): string;
+  diff(path: string, before: string, after: string): string;
+}
+
+/** Plans, verifies and (with --write) applies the CI edits; returns the CI files' reports. */
+export function finishCi(ci: RootCi, o: FinishOptions): FileReport[] {
+  const out: FileReport[] = [];
+  if (ci.error) {
+    const e = ci.error as { path: string; message: string; line?: number; column?: number };
+    const path = o.display(join(ci.root, e.path));
+    out.push({ path, status: 'error', findings: [], hoisted: [], diff: '', error: new InputError(e.message, e.line, e.column).format(path) });
+    return out;
+  }
+  if (!ci.source || !ci.steps) return out;
+  const facts = new Map<string, DockerfileFacts>(ci.facts);
+  const result = gitlabCiTransform({ source: ci.source, steps: ci.steps, dockerfiles: facts });
+  const reports = new Map<string, FileReport>();
+  for (const f of ci.source.files) {
+    const r: FileReport = { path: o.display(join(ci.root, f.path)), status: 'unchanged', findings: [], hoisted: [], diff: '' };
+    reports.set(f.path, r);
+    out.push(r);
+  }
+  for (const f of result.findings) {
+    const target = reports.get(f.file) ?? ci.facts.get(f.file)?.report;
+    if (target) target.findings.push({ ...f, file: target.path });
+  }
+  const outputs = new Map<string, string>();
+  for (const f of ci.source.files) {
+    const edits = result.edits.get(f.path) ?? [];
+    const next = applyEdits(f.text, edits);
+    if (next !== f.text) outputs.set(f.path, next);
+  }
+  if (outputs.size === 0) return out;
+  // Verify: the new files parse, and planning again asks for nothing more.
+  try {
+    const again = analyse(ci.root, outputs);
+    const second = gitlabCiTransform({ source: again.source!, steps: again.steps!, dockerfiles: facts });
+    if ([...second.edits.values()].some((e) => e.length > 0)) throw new Error('the planned CI edits do not settle the file');
+  } catch (e) {
+    for (const p of outputs.keys()) {
+      const r = reports.get(p)!;
+      r.status = 'error';
+      r.error = `${r.path}: internal error: ${e instanceof Error ? e.message : String(e)} (not written)`;
+    }
+    return out;
+  }
+  for (const [p, next] of outputs) {
+    const r = reports.get(p)!;
+    const abs = join(ci.root, p);
+    try {
+      const read = readText(abs);
+      r.status = 'changed';
+      r.diff = o.diff(r.path, read.text, next);
+      if (o.write) writeAtomic(abs, next, read.bytes, read.mode);
+    } catch (e) {
+      r.status = 'error';
+      r.error = e instanceof InputError ? e.format(r.path) : `${r.path}: ${String(e)}`;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,253 @@
+/**
+ * The GitLab job model (gitlabhq doc/ci/yaml/index.md, yaml_optimization.md): every job's effective
+ * `before_script` + `script` (one shell), through `default:`, `extends` chains (hashes deep-merged, arrays
+ * replaced), `<<:` merge keys, aliases and `!reference`, each item kept as the scalar node where it is
+ * written, so edits land on the shared definition once. Also the job's variables (global, `extends`,
+ * job, `parallel:matrix`).
+ */
+import { isAlias, isMap, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { position, type CiFile, type CiSource } from './yaml.js';
+
+export interface ScriptItem {
+  file: CiFile;
+  node: Scalar;
+}
+
+export interface JobVariable {
+  /** Literal value (no `$`), or null when it expands something or is a matrix key. */
+  value: string | null;
+  /** Where it is defined, for the report. */
+  source: string;
+}
+
+export interface Job {
+  name: string;
+  file: CiFile;
+  line: number;
+  column: number;
+  /** before_script then script: one shell. */
+  items: ScriptItem[];
+  variables: Map<string, JobVariable>;
+  /** The `rules:`/`only:` conditions, as text, to tell which variables are guaranteed. */
+  ifs: string[];
+  only: string[];
+}
+
+const RESERVED = new Set([
+  'default', 'include', 'stages', 'variables', 'workflow', 'image', 'services', 'cache', 'before_script',
+  'after_script', 'types', 'spec', 'pages:deploy',
+]);
+
+interface Located {
+  file: CiFile;
+  node: Node | null;
+}
+
+const keyOf = (p: Pair): string | null => (isScalar(p.key) ? (p.key.value === undefined ? String(p.key.source) : String(p.key.value)) : null);
+const isMerge = (p: Pair) => isScalar(p.key) && (p.key.source === '<<' || p.key.value === '<<');
+
+function deref(file: CiFile, node: unknown): Node | null {
+  let n = node as Node | null;
+  for (let k = 0; k < 20 && isAlias(n); k++) n = (n.resolve(file.doc) as Node | undefined) ?? null;
+  return n ?? null;
+}
+
+/** A map's value for `key`, explicit pairs first, then `<<:` sources in order. */
+export function mapGet(file: CiFile, map: YAMLMap, key: string, depth = 0): Node | null | undefined {
+  for (const p of map.items) if (!isMerge(p) && keyOf(p) === key) return deref(file, p.value);
+  if (depth > 10) return undefined;
+  for (const p of map.items) {
+    if (!isMerge(p)) continue;
+    const v = deref(file, p.value);
+    const sources = isSeq(v) ? v.items.map((x) => deref(file, x)) : [v];
+    for (const s of sources) {
+      if (!isMap(s)) continue;
+      const got = mapGet(file, s, key, depth + 1);
+      if (got !== undefined) return got;
+    }
+  }
+  return undefined;
+}
+
+/** All keys of a map, merges included (explicit pairs win). */
+function mapKeys(file: CiFile, map: YAMLMap, depth = 0): string[] {
+  const keys = new Set<string>();
+  for (const p of map.items) {
+    if (isMerge(p)) {
+      if (depth > 10) continue;
+      const v = deref(file, p.value);
+      for (const s of isSeq(v) ? v.items.map((x) => deref(file, x)) : [v]) if (isMap(s)) for (const k of mapKeys(file, s, depth + 1)) keys.add(k);
+    } else {
+      const k = keyOf(p);
+      if (k !== null) keys.add(k);
+    }
+  }
+  return [...keys];
+}
+
+export function scalarText(file: CiFile, n: Node | null | undefined): string | null {
+  if (!isScalar(n)) return null;
+  if (n.type === 'PLAIN' && n.range) return file.text.slice(n.range[0], n.range[1]);
+  return n.value === null ? '' : String(n.value);
+}
+
+export interface JobModel {
+  jobs: Job[];
+  /** Problems met while resolving (unknown `extends`, unresolvable `!reference`). */
+  notes: { file: CiFile; offset: number; message: string }[];
+}
+
+export function buildJobModel(src: CiSource): JobModel {
+  const defs = new Map<string, { file: CiFile; map: YAMLMap; keyNode: Node }[]>();
+  const globalVars: Located[] = [];
+  const defaults: { file: CiFile; map: YAMLMap }[] = [];
+  const notes: JobModel['notes'] = [];
+  for (const file of src.files) {
+    const root = file.doc.contents;
+    if (!isMap(root)) continue;
+    for (const p of root.items) {
+      const k = keyOf(p);
+      const v = deref(file, p.value);
+      if (k === null || isMerge(p)) continue;
+      if (k === 'variables') globalVars.push({ file, node: v });
+      else if (k === 'default' && isMap(v)) defaults.push({ file, map: v });
+      else if (!RESERVED.has(k) && isMap(v)) {
+        const list = defs.get(k) ?? [];
+        list.push({ file, map: v, keyNode: p.key as Node });
+        defs.set(k, list);
+      }
+    }
+  }
+
+  /** Layers of a job, lowest precedence first: each definition's `extends` chain, then itself. */
+  const layers = (name: string, depth = 0, seen = new Set<string>()): { file: CiFile; map: YAMLMap }[] => {
+    if (depth > 11 || seen.has(name)) return [];
+    seen.add(name);
+    const out: { file: CiFile; map: YAMLMap }[] = [];
+    for (const d of defs.get(name) ?? []) {
+      const ext = mapGet(d.file, d.map, 'extends');
+      const names = isSeq(ext) ? ext.items.map((x) => scalarText(d.file, deref(d.file, x))) : [scalarText(d.file, ext)];
+      for (const n of names) {
+        if (!n) continue;
+        if (!defs.has(n)) {
+          notes.push({ file: d.file, offset: ext?.range?.[0] ?? 0, message: `extends '${n}', which is not defined in the repository's CI files` });
+          continue;
+        }
+        out.push(...layers(n, depth + 1, new Set(seen)));
+      }
+      out.push({ file: d.file, map: d.map });
+    }
+    return out;
+  };
+
+  const lookup = (name: string, path: string[]): Located | undefined => {
+    const ls = layers(name);
+    for (let i = ls.length - 1; i >= 0; i--) {
+      let node: Node | null | undefined = ls[i].map;
+      for (const k of path) {
+        node = isMap(node) ? mapGet(ls[i].file, node, k) : undefined;
+        if (node === undefined) break;
+      }
+      if (node !== undefined) return { file: ls[i].file, node };
+    }
+    return undefined;
+  };
+
+  const flatten = (file: CiFile, node: Node | null, depth = 0): ScriptItem[] => {
+    const n = deref(file, node);
+    if (!n || depth > 10) return [];
+    if (isScalar(n)) return [{ file, node: n }];
+    if (isSeq(n) && n.tag === '!reference') {
+      const parts = n.items.map((x) => scalarText(file, deref(file, x)) ?? '');
+      const got = parts.length >= 2 ? lookup(parts[0], parts.slice(1)) : undefined;
+      if (!got) {
+        notes.push({ file, offset: n.range?.[0] ?? 0, message: `!reference [${parts.join(', ')}] does not resolve in the repository's CI files` });
+        return [];
+      }
+      return flatten(got.file, got.node, depth + 1);
+    }
+    if (isSeq(n)) return n.items.flatMap((x) => flatten(file, x as Node, depth + 1));
+    return [];
+  };
+
+  const addVars = (out: Map<string, JobVariable>, file: CiFile, node: Node | null, where: string) => {
+    const m = deref(file, node);
+    if (!isMap(m)) return;
+    for (const k of mapKeys(file, m)) {
+      let v = mapGet(file, m, k);
+      if (isMap(v)) v = mapGet(file, v, 'value');
+      const text = scalarText(file, v ?? null);
+      const at = position(file, (v ?? m).range?.[0] ?? 0);
+      out.set(k, {
+        value: text !== null && !text.includes('$') ? text : null,
+        source: `${where} in ${file.path}:${at.line}`,
+      });
+    }
+  };
+
+  const jobs: Job[] = [];
+  for (const [name, ds] of defs) {
+    if (name.startsWith('.')) continue;
+    const file = ds[ds.length - 1].file;
+    const at = position(file, ds[ds.length - 1].keyNode.range?.[0] ?? 0);
+    const script = lookup(name, ['script']);
+    const own = lookup(name, ['before_script']);
+    let before: Located | undefined = own;
+    if (!before) {
+      for (const d of defaults) {
+        const b = mapGet(d.file, d.map, 'before_script');
+        if (b !== undefined) before = { file: d.file, node: b };
+      }
+    }
+    if (!before) {
+      for (const f of src.files) {
+        const root = f.doc.contents;
+        const b = isMap(root) ? mapGet(f, root, 'before_script') : undefined;
+        if (b !== undefined) before = { file: f, node: b };
+      }
+    }
+    const items = [...(before ? flatten(before.file, before.node) : []), ...(script ? flatten(script.file, script.node) : [])];
+    const variables = new Map<string, JobVariable>();
+    for (const g of globalVars) addVars(variables, g.file, g.node, 'global variables');
+    for (const l of layers(name)) {
+      const v = mapGet(l.file, l.map, 'variables');
+      if (v !== undefined) addVars(variables, l.file, v, 'variables');
+    }
+    const matrix = lookup(name, ['parallel', 'matrix']);
+    if (matrix && isSeq(matrix.node)) {
+      for (const entry of matrix.node.items) {
+        const m = deref(matrix.file, entry as Node);
+        if (!isMap(m)) continue;
+        const at2 = position(matrix.file, m.range?.[0] ?? 0);
+        for (const k of mapKeys(matrix.file, m)) variables.set(k, { value: null, source: `parallel:matrix in ${matrix.file.path}:${at2.line}` });
+      }
+    }
+    const ifs: string[] = [];
+    const rules = lookup(name, ['rules']);
+    if (rules && isSeq(rules.node)) {
+      for (const r of rules.node.items) {
+        const m = deref(rules.file, r as Node);
+        if (!isMap(m)) continue;
+        if (scalarText(rules.file, mapGet(rules.file, m, 'when')) === 'never') continue;
+        ifs.push(scalarText(rules.file, mapGet(rules.file, m, 'if')) ?? '');
+      }
+    }
+    const only: string[] = [];
+    const o = lookup(name, ['only']);
+    const onlyNode = o && isMap(o.node) ? mapGet(o.file, o.node, 'refs') : o?.node;
+    if (o && isSeq(onlyNode)) for (const x of onlyNode.items) only.push(scalarText(o.file, deref(o.file, x as Node)) ?? '');
+    jobs.push({ name, file, line: at.line, column: at.column, items, variables, ifs, only });
+  }
+  return { jobs, notes };
+}
+
+/** True when the job only runs with `name` set (`rules: - if: $NAME`, `only: [tags]` for CI_COMMIT_TAG). */
+export function guaranteed(job: Job, name: string): boolean {
+  if (name === 'CI_COMMIT_TAG' || name === 'CI_COMMIT_TAG_MESSAGE') if (job.only.length && job.only.every((x) => x === 'tags')) return true;
+  if (name.startsWith('CI_MERGE_REQUEST_') && job.only.length && job.only.every((x) => x === 'merge_requests')) return true;
+  if (name === 'CI_COMMIT_BRANCH' && job.only.length && job.only.every((x) => x === 'branches')) return true;
+  if (job.ifs.length === 0) return false;
+  const re = new RegExp(`(^|[^!])\\$\\{?${name}\\b\\}?(?!\\s*(==|!=)\\s*null)`);
+  return job.ifs.every((c) => re.test(c) && !/\|\|/.test(c));
+}
+

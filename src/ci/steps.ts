@@ -1,0 +1,251 @@
+/**
+ * Build steps: runs each job's script items through one simulated shell (cwd from `cd`/`pushd`, variables
+ * from `variables:` and `export`), recognises the build commands, and resolves the Dockerfile each one
+ * builds with that tool's own rule (ci.md §1.1). Items are mapped back to source offsets in the YAML.
+ */
+import { isScalar, type Scalar } from 'yaml';
+import { recognise, type BuildCommand } from './builders.js';
+import { guaranteed, type Job, type JobModel, type ScriptItem } from './jobs.js';
+import { PREDEFINED } from './predefined.js';
+import { evalWord, literalPrefix, parseShell, type ShScript } from './shell.js';
+import { position, type CiFile } from './yaml.js';
+
+/** Stands for $CI_PROJECT_DIR (the checkout) while evaluating paths. */
+const ROOT = '/\u0000project';
+
+export interface BuildStep {
+  job: Job;
+  item: ScriptItem;
+  script: ShScript;
+  /** Value index → source offset in item.file.text, one per value character. */
+  map: number[] | null;
+  command: BuildCommand;
+  /** Repository-relative Dockerfile path, or null when it cannot be resolved. */
+  dockerfile: string | null;
+  /** Why dockerfile is null. */
+  unresolved?: string;
+}
+
+export interface ScriptFileBuild {
+  job: Job;
+  item: ScriptItem;
+  offset: number;
+  script: string;
+  line: number;
+  label: string;
+  dockerfile: string | null;
+}
+
+export interface CiSteps {
+  steps: BuildStep[];
+  scriptFiles: ScriptFileBuild[];
+}
+
+export interface RepoView {
+  exists(path: string): boolean;
+  read(path: string): string | null;
+}
+
+export function joinPath(base: string, p: string): string | null {
+  let abs: string;
+  if (p.startsWith(ROOT)) abs = p.slice(ROOT.length);
+  else if (p.startsWith('/')) return null;
+  else abs = `${base}/${p}`;
+  const out: string[] = [];
+  for (const seg of abs.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      if (!out.length) return null;
+      out.pop();
+    } else out.push(seg);
+  }
+  return out.join('/');
+}
+
+/** Greedy alignment of a scalar's value with its source (block, quoted or plain). */
+export function alignScalar(file: CiFile, node: Scalar): number[] | null {
+  if (!node.range || typeof node.value !== 'string') return null;
+  const src = file.text;
+  let j = node.range[0];
+  const end = node.range[1];
+  if (node.type === 'BLOCK_FOLDED' || node.type === 'BLOCK_LITERAL') j = src.indexOf('\n', j) + 1;
+  else if (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') j++;
+  const value = node.value;
+  const map: number[] = [];
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    const brk = c === '\n' || c === ' ';
+    while (j < end && !(src[j] === c || (brk && (src[j] === '\n' || src[j] === '\r')))) j++;
+    if (j >= end) {
+      if (c === '\n' && i === value.length - 1) {
+        map.push(end);
+        continue;
+      }
+      return null;
+    }
+    map.push(j);
+    j += src[j] === '\r' && src[j + 1] === '\n' ? 2 : 1;
+  }
+  return map;
+}
+
+const CALL_SCRIPT = /^(bash|sh|zsh|ash|dash|source|\.)$/;
+
+export function findSteps(model: JobModel, repo: RepoView): CiSteps {
+  const steps: BuildStep[] = [];
+  const scriptFiles: ScriptFileBuild[] = [];
+  const parsed = new Map<Scalar, ShScript>();
+  const maps = new Map<Scalar, number[] | null>();
+  for (const job of model.jobs) {
+    let cwd: string | null = '';
+    const env = new Map<string, string | null>();
+    for (const n of PREDEFINED) env.set(n, null);
+    for (const [k, v] of job.variables) env.set(k, v.value);
+    env.set('CI_PROJECT_DIR', ROOT);
+    for (const item of job.items) {
+      if (!isScalar(item.node) || typeof item.node.value !== 'string') continue;
+      let script = parsed.get(item.node);
+      if (!script) {
+        script = parseShell(item.node.value);
+        parsed.set(item.node, script);
+      }
+      if (!maps.has(item.node)) maps.set(item.node, alignScalar(item.file, item.node));
+      const map = maps.get(item.node)!;
+      const src = item.node.value;
+      for (const call of script.calls) {
+        for (const a of call.assigns) {
+          if (call.kind === 'decl' || call.words.length === 0) env.set(a.name, a.value ? evalWord(a.value, env) : '');
+        }
+        if (call.kind !== 'call' || call.words.length === 0) continue;
+        const w0 = literalPrefix(call.words[0]);
+        if (w0.complete && (w0.text === 'cd' || w0.text === 'pushd')) {
+          const target = call.words[1] ? evalWord(call.words[1], env) : null;
+          cwd = cwd === null || target === null ? null : joinPath(cwd, target);
+          continue;
+        }
+        const command = recognise(call, src, env);
+        if (command) {
+          const step: BuildStep = { job, item, script, map, command, dockerfile: null };
+          resolveDockerfile(step, cwd, repo);
+          steps.push(step);
+          continue;
+        }
+        // A repository script that builds: `./ci/build.sh`, `bash ci/build.sh`, `source x.sh`.
+        let k = 0;
+        if (w0.complete && CALL_SCRIPT.test(w0.text)) k = 1;
+        const pathWord = call.words[k];
+        const p = pathWord ? evalWord(pathWord, env) : null;
+        if (!p || cwd === null || (k === 0 && !p.includes('/'))) continue;
+        const rel = joinPath(cwd, p);
+        const text = rel === null ? null : repo.read(rel);
+        if (rel === null || text === null) continue;
+        const inner = parseShell(text);
+        for (const c of inner.calls) {
+          const b = recognise(c, text, env);
+          if (!b) continue;
+          const at = map ? map[call.start] : (item.node.range?.[0] ?? 0);
+          const pseudo: BuildStep = { job, item, script: inner, map: null, command: b, dockerfile: null };
+          resolveDockerfile(pseudo, cwd, repo);
+          scriptFiles.push({
+            job,
+            item,
+            offset: at,
+            script: rel,
+            line: text.slice(0, c.start).split('\n').length,
+            label: b.label,
+            dockerfile: pseudo.dockerfile,
+          });
+        }
+      }
+    }
+  }
+  return { steps, scriptFiles };
+}
+
+function resolveDockerfile(step: BuildStep, cwd: string | null, repo: RepoView): void {
+  const c = step.command;
+  const fail = (why: string) => {
+    step.dockerfile = null;
+    step.unresolved = why;
+  };
+  if (cwd === null) return fail('the working directory is not known (dynamic `cd`)');
+  if (c.context === null) return fail('the build context is not a static path');
+  if (c.file === null || c.fileDir === null) return fail('the Dockerfile path is not static');
+  if (c.context !== undefined && (/^[a-z]+:\/\//.test(c.context) || c.context === '-' || /\.git(#|$)/.test(c.context))) {
+    return fail(`the context ${c.context} is not a local directory`);
+  }
+  const ctxDefault = c.tool === 'kaniko' ? null : c.tool === 'buildctl' ? null : undefined;
+  const context = c.context === undefined ? ctxDefault : c.context;
+  if (context === undefined || context === null) {
+    if (c.tool === 'kaniko' && c.file !== undefined) {
+      const f = joinPath(cwd, c.file);
+      return f === null ? fail('the Dockerfile path is outside the repository') : void (step.dockerfile = f);
+    }
+    if (c.tool === 'buildctl' && c.fileDir !== undefined) {
+      const d = joinPath(cwd, c.fileDir);
+      return d === null ? fail('the Dockerfile directory is outside the repository') : void (step.dockerfile = joinPath(d, c.file ?? 'Dockerfile'));
+    }
+    return fail('no build context');
+  }
+  const ctx = joinPath(cwd, context);
+  if (ctx === null) return fail(`the context ${context} is outside the repository`);
+  let file: string | null;
+  switch (c.tool) {
+    case 'docker':
+    case 'nerdctl':
+      file = c.file !== undefined ? joinPath(cwd, c.file) : joinPath(ctx, 'Dockerfile');
+      if (c.file === undefined && c.tool === 'nerdctl' && file && !repo.exists(file)) file = joinPath(ctx, 'Containerfile');
+      break;
+    case 'podman':
+    case 'buildah':
+      if (c.file !== undefined) {
+        file = joinPath(cwd, c.file);
+        if (file === null || !repo.exists(file)) file = joinPath(ctx, c.file);
+      } else {
+        file = joinPath(ctx, 'Containerfile');
+        if (file && !repo.exists(file)) file = joinPath(ctx, 'Dockerfile');
+      }
+      break;
+    case 'kaniko':
+      if (c.file !== undefined) {
+        file = joinPath(cwd, c.file);
+        if (file === null || !repo.exists(file)) file = joinPath(ctx, c.file);
+      } else file = joinPath(ctx, 'Dockerfile');
+      break;
+    case 'buildctl': {
+      const dir = c.fileDir !== undefined ? joinPath(cwd, c.fileDir) : ctx;
+      file = dir === null ? null : joinPath(dir, c.file ?? 'Dockerfile');
+      break;
+    }
+  }
+  if (file === null) return fail('the Dockerfile is outside the repository');
+  step.dockerfile = file;
+}
+
+/** Where a step's command starts, for findings. */
+export function stepPosition(step: BuildStep): { line: number; column: number } {
+  const off = step.map ? step.map[step.command.call.start] : (step.item.node.range?.[0] ?? 0);
+  return position(step.item.file, off);
+}
+
+/** Literal variables of the jobs that build `dockerfile`: the CI's defaults for the Dockerfile side. */
+export function ciDefaults(steps: readonly BuildStep[], dockerfile: string): Map<string, { value: string; source: string }> {
+  const out = new Map<string, { value: string; source: string }>();
+  const conflicting = new Set<string>();
+  for (const s of steps) {
+    if (s.dockerfile !== dockerfile) continue;
+    for (const [name, v] of s.job.variables) {
+      if (v.value === null || conflicting.has(name)) continue;
+      const prev = out.get(name);
+      if (prev && prev.value !== v.value) {
+        out.delete(name);
+        conflicting.add(name);
+        continue;
+      }
+      if (!prev) out.set(name, { value: v.value, source: v.source });
+    }
+  }
+  return out;
+}
+
+export { guaranteed };

@@ -1,0 +1,145 @@
+/**
+ * GitLab CI files with source ranges: `.gitlab-ci.yml` (or `.yaml`) and the local files it includes, parsed
+ * with `yaml` (merge keys on, `!reference` a known tag, ranges and source tokens kept). Nothing here
+ * re-serialises a document: callers edit the text through node ranges.
+ */
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Scalar } from 'yaml';
+import { InputError } from '../errors.js';
+
+export const CI_NAMES = ['.gitlab-ci.yml', '.gitlab-ci.yaml'];
+
+export interface CiFile {
+  /** Repository-relative, `/`-separated. */
+  path: string;
+  text: string;
+  doc: Document.Parsed;
+  lc: LineCounter;
+}
+
+export interface ExternalInclude {
+  file: string;
+  line: number;
+  column: number;
+  kind: 'remote' | 'project' | 'template' | 'component' | 'missing' | 'wildcard';
+  what: string;
+}
+
+export interface CiSource {
+  files: CiFile[];
+  external: ExternalInclude[];
+}
+
+export class CiYamlError extends InputError {
+  constructor(
+    readonly path: string,
+    message: string,
+    line: number,
+    column: number,
+  ) {
+    super(message, line, column);
+  }
+}
+
+const REFERENCE_TAG = { tag: '!reference', collection: 'seq' as const, resolve: <T>(s: T) => s };
+
+export function parseCiText(path: string, text: string): CiFile {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, {
+    keepSourceTokens: true,
+    lineCounter: lc,
+    merge: true,
+    uniqueKeys: false,
+    customTags: [REFERENCE_TAG],
+  });
+  const err = doc.errors[0];
+  if (err) {
+    const at = lc.linePos(err.pos[0]);
+    throw new CiYamlError(path, `invalid YAML: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, at.line, at.col);
+  }
+  return { path, text, doc, lc };
+}
+
+export function position(file: CiFile, offset: number): { line: number; column: number } {
+  const p = file.lc.linePos(offset);
+  return { line: p.line, column: p.col };
+}
+
+function normalise(p: string): string {
+  const out: string[] = [];
+  for (const seg of p.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') out.pop();
+    else out.push(seg);
+  }
+  return out.join('/');
+}
+
+/**
+ * Loads the main CI file and its local includes (recursively, each once). `read` returns a file's text by
+ * repository-relative path, or null when it does not exist. Throws CiYamlError on the first invalid file.
+ */
+export function loadCi(read: (path: string) => string | null): CiSource | null {
+  let main: string | null = null;
+  let mainText: string | null = null;
+  for (const n of CI_NAMES) {
+    mainText = read(n);
+    if (mainText !== null) {
+      main = n;
+      break;
+    }
+  }
+  if (main === null || mainText === null) return null;
+  const files: CiFile[] = [];
+  const external: ExternalInclude[] = [];
+  const seen = new Set<string>();
+  const visit = (path: string, text: string) => {
+    seen.add(path);
+    const file = parseCiText(path, text);
+    const includes: string[] = [];
+    const root = file.doc.contents;
+    if (isMap(root)) {
+      const inc = root.items.find((p) => isScalar(p.key) && p.key.value === 'include')?.value as Node | null | undefined;
+      const items = isSeq(inc) ? inc.items : inc ? [inc] : [];
+      for (const it of items as Node[]) {
+        const at = position(file, it.range?.[0] ?? 0);
+        const ext = (kind: ExternalInclude['kind'], what: string) => external.push({ file: path, ...at, kind, what });
+        if (isScalar(it)) {
+          const s = String(it.value);
+          if (/^https?:\/\//.test(s)) ext('remote', s);
+          else includes.push(s);
+        } else if (isMap(it)) {
+          const get = (k: string) => {
+            const v = it.items.find((p) => isScalar(p.key) && p.key.value === k)?.value;
+            return isScalar(v) ? String((v as Scalar).value) : v ? '…' : undefined;
+          };
+          const local = get('local');
+          if (local !== undefined) includes.push(local);
+          else if (get('remote') !== undefined) ext('remote', get('remote')!);
+          else if (get('project') !== undefined) ext('project', `${get('project')}:${get('file') ?? ''}`);
+          else if (get('template') !== undefined) ext('template', get('template')!);
+          else if (get('component') !== undefined) ext('component', get('component')!);
+        }
+      }
+      for (const inc of includes) {
+        const at = position(file, 0);
+        if (/[*?]/.test(inc)) {
+          external.push({ file: path, ...at, kind: 'wildcard', what: inc });
+          continue;
+        }
+        const rel = normalise(inc);
+        if (seen.has(rel)) continue;
+        const t = read(rel);
+        if (t === null) {
+          external.push({ file: path, ...at, kind: 'missing', what: inc });
+          continue;
+        }
+        visit(rel, t);
+      }
+    }
+    files.push(file);
+  };
+  visit(main, mainText);
+  // Included files first, the main file last (it overrides them), as GitLab merges them.
+  const mainFile = files.find((f) => f.path === main)!;
+  return { files: [...files.filter((f) => f !== mainFile), mainFile], external };
+}

@@ -1,0 +1,287 @@
+/**
+ * CI transform: pass the FROM variables into every GitLab CI step that builds an analysed Dockerfile.
+ * Pure: the CI files, their build steps and the Dockerfiles' facts in; insertions + findings out.
+ *
+ * Policy (research ci.md §5): an arg already passed in any spelling is left alone (R2); the flag follows the
+ * tool and the command's spelling (R3, R4); a possibly-unset variable gets the bare form where an unset
+ * bare arg keeps the Dockerfile default (R5); flags go before a last-word context, else after the command,
+ * one line per flag in multi-line block and plain scalars (R6); shared nodes are edited once (R8).
+ */
+import { guaranteed } from '../src/ci/jobs.js';
+import { maybeUnset, PREDEFINED, REF_NAMES } from '../src/ci/predefined.js';
+import { stepPosition, type BuildStep, type CiSteps } from '../src/ci/steps.js';
+import { position, type CiFile, type CiSource } from '../src/ci/yaml.js';
+import { suggest } from '../src/dockerfile/suggest.js';
+import type { TextEdit } from '../src/edits.js';
+import { finding, type Finding } from '../src/findings.js';
+
+export interface DockerfileFacts {
+  /** Repository-relative path. */
+  path: string;
+  /** Global ARG names the FROMs need, first use first (platform built-ins excluded). */
+  needs: string[];
+  /** Every ARG name the Dockerfile declares (any scope). */
+  declared: Set<string>;
+  /** Names used in the tag of a FROM image. */
+  tagVars: Set<string>;
+  /** Names whose global ARG has no default or was hoisted by this run. */
+  undefaulted: Set<string>;
+  /** Where the first FROM using a variable is (1-based). */
+  line: number;
+  column: number;
+}
+
+export interface CiTransformInput {
+  source: CiSource;
+  steps: CiSteps;
+  dockerfiles: ReadonlyMap<string, DockerfileFacts>;
+}
+
+export interface CiTransformResult {
+  /** Edits per CI file path. */
+  edits: Map<string, TextEdit[]>;
+  /** Findings with `file` set to a repository-relative path. */
+  findings: Finding[];
+}
+
+function lineStart(text: string, off: number): number {
+  return text.lastIndexOf('\n', off - 1) + 1;
+}
+function lineEnd(text: string, off: number): number {
+  const n = text.indexOf('\n', off);
+  const e = n < 0 ? text.length : n;
+  return e > 0 && text[e - 1] === '\r' ? e - 1 : e;
+}
+const leading = (text: string, ls: number) => /^[ \t]*/.exec(text.slice(ls))![0];
+
+interface Group {
+  steps: BuildStep[];
+  facts: DockerfileFacts;
+}
+
+export function gitlabCiTransform(input: CiTransformInput): CiTransformResult {
+  const { steps, dockerfiles } = input;
+  const edits = new Map<string, TextEdit[]>();
+  const findings: Finding[] = [];
+  const at = (file: CiFile, off: number) => position(file, off);
+  const push = (f: Finding, file: string) => findings.push({ ...f, file });
+  const built = new Set<string>();
+
+  // One edit per command as written: jobs sharing an anchor, a hidden job or a !reference share it.
+  const groups = new Map<string, Group>();
+  for (const step of steps.steps) {
+    const pos = stepPosition(step);
+    const file = step.item.file.path;
+    if (step.dockerfile === null) {
+      push(
+        finding('CiDynamicDockerfile', pos, `${step.command.label} in job '${step.job.name}': ${step.unresolved}; not edited`, {
+          fix: 'pass the FROM variables yourself, or use a literal -f/context path',
+        }),
+        file,
+      );
+      continue;
+    }
+    const facts = dockerfiles.get(step.dockerfile);
+    if (!facts) continue;
+    built.add(step.dockerfile);
+    const key = `${file}\0${step.item.node.range?.[0]}\0${step.command.call.start}\0${step.dockerfile}`;
+    const g = groups.get(key);
+    if (g) g.steps.push(step);
+    else groups.set(key, { steps: [step], facts });
+  }
+
+  for (const { steps: group, facts } of groups.values()) {
+    const step = group[0];
+    const cmd = step.command;
+    const file = step.item.file;
+    const pos = stepPosition(step);
+    const jobs = group.map((s) => s.job.name);
+    const jobsText = jobs.length === 1 ? `job '${jobs[0]}'` : `jobs ${jobs.map((j) => `'${j}'`).join(', ')}`;
+    const passed = new Map(cmd.passed.map((p) => [p.name, p]));
+
+    for (const p of cmd.passed) {
+      if (facts.declared.has(p.name)) continue;
+      const sug = suggest(p.name, facts.declared);
+      push(
+        finding('CiUnusedBuildArg', pos, `${cmd.label} passes build arg '${p.name}', which ${facts.path} never declares${sug ? ` (did you mean ${sug}?)` : ''}`, { name: p.name }),
+        file.path,
+      );
+    }
+    for (const w of cmd.foreignBuildArg) {
+      push(finding('CiBuildctlBuildArg', at(file, step.map ? step.map[w.start] : 0), 'buildctl has no --build-arg flag; use --opt build-arg:NAME=VALUE'), file.path);
+    }
+
+    const defined = (name: string) => group.every((s) => PREDEFINED.has(name) || s.job.variables.has(name));
+    const toAdd: { name: string; bare: boolean }[] = [];
+    for (const name of facts.needs) {
+      if (name === 'CI_COMMIT_BEFORE_SHA') {
+        push(
+          finding('CiBeforeShaZeros', pos, `${facts.path} uses CI_COMMIT_BEFORE_SHA in FROM: it is forty zeros in merge request, first-push, manual and scheduled pipelines, so that tag almost never exists`, {
+            name,
+            fix: 'use a stable tag (latest, or one derived from CI_DEFAULT_BRANCH) for the base image',
+          }),
+          file.path,
+        );
+      }
+      if (REF_NAMES.has(name) && facts.tagVars.has(name)) {
+        push(
+          finding('CiRefNameInTag', pos, `${name} is used as an image tag in ${facts.path}, but branch and tag names can contain '/', which a tag cannot`, {
+            name,
+            fix: 'use CI_COMMIT_REF_SLUG',
+          }),
+          file.path,
+        );
+      }
+      const p = passed.get(name);
+      if (p) {
+        const same = p.raw === null || new RegExp(`^"?\\$(${name}|\\{${name}\\})"?$`).test(p.raw);
+        if (!same) {
+          push(
+            finding('CiArgDifferentValue', pos, `${cmd.label} already passes ${name}=${p.raw}, not $${name}; left as it is`, { name }),
+            file.path,
+          );
+        }
+        continue;
+      }
+      if (!defined(name)) {
+        if (facts.undefaulted.has(name)) {
+          push(
+            finding('CiUndefinedVariable', pos, `${name} is used in a FROM of ${facts.path}, but the CI of ${jobsText} never defines it; hoisted, not passed`, {
+              name,
+              fix: `if it is a project or group variable, add --build-arg ${name} yourself`,
+            }),
+            file.path,
+          );
+        }
+        continue;
+      }
+      const unset = maybeUnset(name) && group.some((s) => !guaranteed(s.job, name));
+      if (unset) {
+        push(
+          finding(
+            'CiMaybeUnset',
+            pos,
+            cmd.bareKeepsDefault
+              ? `${name} is unset in some pipelines of ${jobsText}; passed bare (--build-arg ${name}) so the Dockerfile default is kept then`
+              : `${name} is unset in some pipelines of ${jobsText}; ${cmd.label} passes it as empty then, which overrides the Dockerfile default`,
+            { name, fix: `guard the job with "rules: - if: $${name}"` },
+          ),
+          file.path,
+        );
+      }
+      toAdd.push({ name, bare: unset && cmd.bareKeepsDefault });
+    }
+    if (toAdd.length === 0) continue;
+    if (cmd.dynamic.length) {
+      const src = step.item.node.value as string;
+      const names = cmd.dynamic.map((w) => src.slice(w.start, w.end)).join(', ');
+      push(
+        finding('CiDynamicArgs', pos, `${cmd.label} in ${jobsText} takes arguments from ${names}, which may already pass ${toAdd.map((a) => a.name).join(', ')}; not edited`, {
+          fix: `check that ${names} passes ${toAdd.map((a) => `--build-arg ${a.name}`).join(' ')}`,
+        }),
+        file.path,
+      );
+      continue;
+    }
+    if (!step.map) {
+      push(finding('CiDynamicDockerfile', pos, `cannot locate ${cmd.label} in the YAML source; not edited`), file.path);
+      continue;
+    }
+    const e = placeFlags(step, toAdd);
+    if (e.comment) {
+      push(
+        finding('CiShellCommentInBlock', at(file, e.comment), `a shell '#' in this block scalar turns the rest of the joined line into a comment; the new flags are placed before it`, {
+          fix: 'move the comment out of the command',
+        }),
+        file.path,
+      );
+    }
+    const list = edits.get(file.path) ?? [];
+    list.push(...e.edits);
+    edits.set(file.path, list);
+  }
+
+  for (const s of steps.scriptFiles) {
+    if (s.dockerfile) built.add(s.dockerfile);
+    push(
+      finding('CiBuildInScriptFile', at(s.item.file, s.offset), `job '${s.job.name}' builds an image in ${s.script}:${s.line} (${s.label}); script files are not edited`, {
+        fix: 'pass the FROM variables there yourself',
+      }),
+      s.item.file.path,
+    );
+  }
+  for (const s of steps.steps) if (s.dockerfile === null) for (const d of dockerfiles.keys()) built.add(d); // unknown: do not claim "no build"
+
+  const externals = input.source.external;
+  for (const f of dockerfiles.values()) {
+    if (built.has(f.path) || f.needs.length === 0) continue;
+    const ext = externals.length ? ` (the build may live in ${externals.map((x) => `${x.kind} include ${x.what}`).join(', ')})` : '';
+    push(
+      finding('CiNoBuildCommand', { line: f.line, column: f.column }, `${f.path} has FROM variables (${f.needs.join(', ')}), but no CI step builds it${ext}`, {
+        fix: 'pass them where it is built',
+      }),
+      f.path,
+    );
+  }
+  for (const x of externals) {
+    push(
+      finding('CiExternalInclude', { line: x.line, column: x.column }, x.kind === 'missing' || x.kind === 'wildcard' ? `local include ${x.what} cannot be read; its jobs are not checked` : `${x.kind} include ${x.what} is not in the repository; its jobs are not checked or edited`),
+      x.file,
+    );
+  }
+  return { edits, findings };
+}
+
+/** Insertion(s) for the new flags (R6). */
+function placeFlags(step: BuildStep, toAdd: { name: string; bare: boolean }[]): { edits: TextEdit[]; comment: number | null } {
+  const cmd = step.command;
+  const map = step.map!;
+  const file = step.item.file;
+  const text = file.text;
+  const node = step.item.node;
+  const words = cmd.call.words;
+  const value = node.value as string;
+  const vars = words.flatMap((w) => w.parts.filter((p) => p.t === 'var'));
+  const braced = vars.length > 0 && vars.every((p) => p.t === 'var' && p.braced);
+  const flags = toAdd.map(({ name, bare }) => {
+    const val = bare ? '' : `=${braced ? `\${${name}}` : `$${name}`}`;
+    if (cmd.tool === 'buildctl') return `--opt build-arg:${name}${val}`;
+    return cmd.eqStyle ? `--build-arg=${name}${val}` : `--build-arg ${name}${val}`;
+  });
+  const last = words[words.length - 1];
+  const srcStart = (i: number) => map[words[i].start];
+  const srcEnd = (i: number) => map[words[i].end - 1] + 1;
+  const contextLast = cmd.contextIndex === words.length - 1;
+  const firstLine = lineStart(text, srcStart(0));
+  const lastLine = lineStart(text, srcEnd(words.length - 1) - 1);
+  const eol = text.slice(lineEnd(text, srcEnd(words.length - 1)), lineEnd(text, srcEnd(words.length - 1)) + 2).startsWith('\r\n') ? '\r\n' : '\n';
+  // A shell comment right after the command on the same value line.
+  const nl = value.indexOf('\n', last.end);
+  const comment = step.script.comments.find((c) => c.start >= last.end && (nl < 0 || c.start < nl));
+  const inline = (): TextEdit[] =>
+    contextLast
+      ? [{ start: srcStart(words.length - 1), end: srcStart(words.length - 1), text: `${flags.join(' ')} ` }]
+      : [{ start: srcEnd(words.length - 1), end: srcEnd(words.length - 1), text: ` ${flags.join(' ')}` }];
+  const block = node.type === 'BLOCK_FOLDED' || node.type === 'BLOCK_LITERAL';
+  if (firstLine === lastLine || (node.type !== 'PLAIN' && !block)) return { edits: inline(), comment: null };
+  if (comment && node.type !== 'BLOCK_LITERAL') return { edits: inline(), comment: map[comment.start] };
+  if (node.type === 'BLOCK_LITERAL') {
+    const target = contextLast ? lineStart(text, srcStart(words.length - 1)) : lastLine;
+    if (target === firstLine) return { edits: inline(), comment: null };
+    const ind = leading(text, target);
+    return { edits: [{ start: target, end: target, text: flags.map((f) => `${ind}${f} \\${eol}`).join('') }], comment: null };
+  }
+  // Folded or plain multi-line: one line per flag at the block's base (or the neighbour's) indentation.
+  const baseIndent = (ls: number) => (node.type === 'BLOCK_FOLDED' ? leading(text, text.indexOf('\n', node.range![0]) + 1) : leading(text, ls));
+  if (contextLast) {
+    const target = lineStart(text, srcStart(words.length - 1));
+    if (target === firstLine) return { edits: inline(), comment: null };
+    const ind = baseIndent(target);
+    return { edits: [{ start: target, end: target, text: flags.map((f) => `${ind}${f}${eol}`).join('') }], comment: null };
+  }
+  const end = srcEnd(words.length - 1);
+  if (text.slice(end, lineEnd(text, end)).trim() !== '') return { edits: inline(), comment: null };
+  const ind = baseIndent(lastLine);
+  return { edits: [{ start: end, end, text: flags.map((f) => `${eol}${ind}${f}`).join('') }], comment: null };
+}
+
