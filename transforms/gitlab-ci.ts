@@ -68,7 +68,7 @@ export function gitlabCiTransform(input: CiTransformInput): CiTransformResult {
   const built = new Set<string>();
 
   // One edit per command as written: jobs sharing an anchor, a hidden job or a !reference share it.
-  const groups = new Map<string, Group>();
+  const groups = new Map<string, Map<string, Group>>();
   for (const step of steps.steps) {
     const pos = stepPosition(step);
     const file = step.item.file.path;
@@ -84,13 +84,31 @@ export function gitlabCiTransform(input: CiTransformInput): CiTransformResult {
     const facts = dockerfiles.get(step.dockerfile);
     if (!facts) continue;
     built.add(step.dockerfile);
-    const key = `${file}\0${step.item.node.range?.[0]}\0${step.command.call.start}\0${step.dockerfile}`;
-    const g = groups.get(key);
+    // One command as written may build different Dockerfiles in different jobs (a shared anchor with a
+    // job variable in -f): those are sub-groups whose build args are merged into one insertion.
+    const key = `${file}\0${step.item.node.range?.[0]}\0${step.command.call.start}`;
+    const byDockerfile = groups.get(key) ?? new Map<string, Group>();
+    groups.set(key, byDockerfile);
+    const g = byDockerfile.get(step.dockerfile);
     if (g) g.steps.push(step);
-    else groups.set(key, { steps: [step], facts });
+    else byDockerfile.set(step.dockerfile, { steps: [step], facts });
   }
 
-  for (const { steps: group, facts } of groups.values()) {
+  for (const byDockerfile of groups.values()) {
+    const merged: { name: string; bare: boolean }[] = [];
+    for (const g of byDockerfile.values()) {
+      for (const a of planArgs(g)) {
+        const seen = merged.find((m) => m.name === a.name);
+        if (!seen) merged.push(a);
+        else seen.bare ||= a.bare;
+      }
+    }
+    const first = byDockerfile.values().next().value!;
+    place(first.steps[0], merged, [...byDockerfile.values()].flatMap((g) => g.steps.map((s) => s.job.name)));
+  }
+
+  /** Findings for one command and one Dockerfile, and the build args it should get. */
+  function planArgs({ steps: group, facts }: Group): { name: string; bare: boolean }[] {
     const step = group[0];
     const cmd = step.command;
     const file = step.item.file;
@@ -171,7 +189,17 @@ export function gitlabCiTransform(input: CiTransformInput): CiTransformResult {
       }
       toAdd.push({ name, bare: unset && cmd.bareKeepsDefault });
     }
-    if (toAdd.length === 0) continue;
+    return toAdd;
+  }
+
+  /** The insertion for one command (R6), unless its arguments or position cannot be known. */
+  function place(step: BuildStep, toAdd: { name: string; bare: boolean }[], jobs: string[]): void {
+    if (toAdd.length === 0) return;
+    const cmd = step.command;
+    const file = step.item.file;
+    const pos = stepPosition(step);
+    const uniq = [...new Set(jobs)];
+    const jobsText = uniq.length === 1 ? `job '${uniq[0]}'` : `jobs ${uniq.map((j) => `'${j}'`).join(', ')}`;
     if (cmd.dynamic.length) {
       const src = step.item.node.value as string;
       const names = cmd.dynamic.map((w) => src.slice(w.start, w.end)).join(', ');
@@ -181,11 +209,11 @@ export function gitlabCiTransform(input: CiTransformInput): CiTransformResult {
         }),
         file.path,
       );
-      continue;
+      return;
     }
     if (!step.map) {
       push(finding('CiDynamicDockerfile', pos, `cannot locate ${cmd.label} in the YAML source; not edited`), file.path);
-      continue;
+      return;
     }
     const e = placeFlags(step, toAdd);
     if (e.comment) {
