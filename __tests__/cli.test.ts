@@ -180,6 +180,13 @@ describe('seed scenario through the CLI', () => {
     expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).summary.changed).toBe(2);
   });
 
+  test('--default takes exactly one value per flag, so paths may follow it', () => {
+    const dir = copySeed(false);
+    const r = cli(dir, '--no-ci', '--default', 'CI_REGISTRY_IMAGE=alpine', '--default', 'CI_COMMIT_BEFORE_SHA=3', 'Dockerfile');
+    expect(r.stdout).toContain('+ARG CI_REGISTRY_IMAGE=alpine\n+ARG CI_COMMIT_BEFORE_SHA=3\n');
+    expect(r.code).toBe(0);
+  });
+
   test('--default overrides the config file', () => {
     const dir = copySeed(true);
     const r = cli(dir, '--default', 'CI_COMMIT_BEFORE_SHA=base');

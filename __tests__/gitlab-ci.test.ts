@@ -36,7 +36,7 @@ function keepsAll(a: Buffer, b: Buffer): boolean {
   return true;
 }
 
-function fix(dir: string, write: boolean) {
+async function fix(dir: string, write: boolean) {
   let out = '';
   let err = '';
   const opts: RunOptions = {
@@ -50,7 +50,7 @@ function fix(dir: string, write: boolean) {
     quiet: false,
     gitignore: true,
   };
-  const code = run(opts, { out: (s) => (out += s), err: (s) => (err += s), cwd: dir });
+  const code = await run(opts, { out: (s) => (out += s), err: (s) => (err += s), cwd: dir });
   return { code, report: JSON.parse(out) as { files: { path: string; changed: boolean; findings: { rule: string }[] }[]; summary: { changed: number } }, err };
 }
 
@@ -61,7 +61,7 @@ describe('gitlab-ci fixtures', () => {
     expect(cases.length).toBeGreaterThanOrEqual(30);
   });
 
-  test.each(cases)('%s', (name) => {
+  test.each(cases)('%s', async (name) => {
     const base = join(FIXTURES, name);
     const meta = existsSync(join(base, 'case.json'))
       ? (JSON.parse(readFileSync(join(base, 'case.json'), 'utf8')) as { exit?: number; rules?: string[] })
@@ -70,7 +70,7 @@ describe('gitlab-ci fixtures', () => {
     try {
       cpSync(join(base, 'input'), dir, { recursive: true });
       const before = tree(dir);
-      const first = fix(dir, true);
+      const first = await fix(dir, true);
       const after = tree(dir);
       const expected = tree(join(base, 'expected'));
       expect([...after.keys()].sort()).toEqual([...expected.keys()].sort());
@@ -81,7 +81,7 @@ describe('gitlab-ci fixtures', () => {
         const rules = [...new Set(first.report.files.flatMap((f) => f.findings.map((x) => x.rule)).filter((r) => r.startsWith('Ci')))].sort();
         expect(rules).toEqual([...(meta.rules ?? [])].sort());
       }
-      const second = fix(dir, false);
+      const second = await fix(dir, false);
       expect(second.report.summary.changed).toBe(0);
       expect(tree(dir)).toEqual(after);
     } finally {

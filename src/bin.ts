@@ -1,8 +1,17 @@
 #!/usr/bin/env node
-import { hideBin } from 'yargs/helpers';
-import { main } from './cli.js';
+// SIGINT/SIGTERM stop the run between two files: every file is left either as it was or fully written. The
+// handlers go in before anything else loads, so there is no moment at which a signal kills a write midway.
+const controller = new AbortController();
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (controller.signal.aborted) process.exit(sig === 'SIGINT' ? 130 : 143); // a second signal: stop now
+    controller.abort();
+  });
+}
 
-main(hideBin(process.argv)).then(
+const [{ hideBin }, { defaultIo, main }] = await Promise.all([import('yargs/helpers'), import('./cli.js')]);
+
+main(hideBin(process.argv), defaultIo, process.env, controller.signal).then(
   (code) => {
     process.exitCode = code;
   },

@@ -13,7 +13,12 @@ export const defaultIo: Io = {
   cwd: process.cwd(),
 };
 
-export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function main(
+  argv: string[],
+  io: Io = defaultIo,
+  env: NodeJS.ProcessEnv = process.env,
+  signal?: AbortSignal,
+): Promise<number> {
   let failed: string | undefined;
   let printed = false;
   const args = await yargs(argv)
@@ -33,7 +38,7 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .option('write', { alias: 'w', type: 'boolean', default: false, describe: 'Apply the changes (atomically)' })
     .option('check', { alias: 'c', type: 'boolean', default: false, describe: 'Exit 1 if any file would change' })
     .option('list-different', { alias: 'l', type: 'boolean', default: false, describe: 'Print only the paths that would change' })
-    .option('default', { type: 'string', array: true, default: [], describe: 'Default for a hoisted ARG: NAME=VALUE (repeatable)' })
+    .option('default', { type: 'string', array: true, nargs: 1, default: [], describe: 'Default for a hoisted ARG: NAME=VALUE (repeatable)' })
     .option('config', { type: 'string', describe: 'Config file (default: the nearest .dockerfile-argfix.yaml upward)' })
     .option('format', { alias: 'f', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Report format' })
     .option('output', { alias: 'o', type: 'string', describe: 'Write the report to FILE instead of stdout/stderr' })
@@ -84,6 +89,7 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
       quiet: args.quiet,
       gitignore: args.gitignore,
       ci: args.ci,
+      signal,
     },
     io,
   );

@@ -82,3 +82,39 @@ export function writeAtomic(path: string, text: string, expected: Buffer, mode: 
     throw new InputError(`cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)}); not written`);
   }
 }
+
+/** A change to write once every file has been planned and verified. */
+export interface PendingWrite {
+  abs: string;
+  text: string;
+  /** The bytes the plan was made from: the write is refused if the file no longer has them. */
+  expected: Buffer;
+  mode: number;
+  /** Called with the reason when this file could not be written. */
+  failed(reason: InputError): void;
+}
+
+export interface WriteOutcome {
+  written: number;
+  /** The signal stopped the run before every file was written; the rest are untouched. */
+  interrupted: boolean;
+}
+
+/**
+ * Writes the pending changes one file at a time. Each write is synchronous (temp file, fsync, rename), so a
+ * signal is only handled between files: every file ends up either old or new, and no temp file is left.
+ */
+export async function writeAll(pending: readonly PendingWrite[], signal?: AbortSignal): Promise<WriteOutcome> {
+  let written = 0;
+  for (const w of pending) {
+    await new Promise((r) => setImmediate(r));
+    if (signal?.aborted) return { written, interrupted: true };
+    try {
+      writeAtomic(w.abs, w.text, w.expected, w.mode);
+      written++;
+    } catch (e) {
+      w.failed(e instanceof InputError ? e : new InputError(String(e)));
+    }
+  }
+  return { written, interrupted: false };
+}

@@ -9,7 +9,7 @@ import { discover } from './discover.js';
 import { fixDockerfile } from './engine.js';
 import { InputError } from './errors.js';
 import { isOutstanding } from './findings.js';
-import { readText, writeAtomic } from './fsio.js';
+import { readText, writeAll, type PendingWrite } from './fsio.js';
 import { ciFacts, prepareCi, finishCi, type RootCi } from './ci/integrate.js';
 import { formatFinding, formatSummary, summarize, toJson, type FileReport } from './report.js';
 
@@ -28,6 +28,8 @@ export interface RunOptions {
   gitignore: boolean;
   /** Run the CI transform (default true; --no-ci turns it off). */
   ci?: boolean;
+  /** Aborted on SIGINT/SIGTERM: no further file is written. */
+  signal?: AbortSignal;
 }
 
 export interface Io {
@@ -39,6 +41,7 @@ export interface Io {
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_ERROR = 2;
+export const EXIT_INTERRUPTED = 130;
 
 function display(cwd: string, abs: string): string {
   const rel = relative(cwd, abs) || abs;
@@ -59,12 +62,13 @@ function colorDiff(diff: string): string {
   );
 }
 
-export function run(opts: RunOptions, io: Io): number {
+export async function run(opts: RunOptions, io: Io): Promise<number> {
   const mode = opts.write ? 'write' : opts.check ? 'check' : 'dry-run';
   const cwd = io.cwd;
   const paths = opts.paths.map((p) => resolve(cwd, p));
   const found = discover(paths, { gitignore: opts.gitignore });
   const reports: FileReport[] = [];
+  const pending: PendingWrite[] = [];
   const generalErrors: string[] = [];
   for (const e of found.errors) generalErrors.push(e.startsWith('/') ? display(cwd, e.split(': ')[0]) + e.slice(e.indexOf(': ')) : e);
 
@@ -134,7 +138,18 @@ export function run(opts: RunOptions, io: Io): number {
       if (outcome.output !== read.text) {
         report.status = 'changed';
         report.diff = unifiedDiff(path, read.text, outcome.output);
-        if (opts.write) writeAtomic(file.path, outcome.output, read.bytes, read.mode);
+        if (opts.write) {
+          pending.push({
+            abs: file.path,
+            text: outcome.output,
+            expected: read.bytes,
+            mode: read.mode,
+            failed: (e) => {
+              report.status = 'error';
+              report.error = e.format(path);
+            },
+          });
+        }
       }
     } catch (e) {
       report.status = 'error';
@@ -144,12 +159,24 @@ export function run(opts: RunOptions, io: Io): number {
 
   for (const [root, ci] of roots) {
     if (!ci) continue;
-    const ciReports = finishCi(ci, { cwd, write: opts.write, display: (abs) => display(cwd, abs), diff: unifiedDiff });
+    const ciReports = finishCi(ci, {
+      cwd,
+      ...(opts.write ? { queue: (w: PendingWrite) => pending.push(w) } : {}),
+      display: (abs) => display(cwd, abs),
+      diff: unifiedDiff,
+    });
     const config = configFor(root);
     if (!(config instanceof InputError)) {
       for (const r of ciReports) for (const f of r.findings) if (config.ignore.has(f.rule)) f.suppressed = true;
     }
     reports.push(...ciReports);
+  }
+
+  // Everything is planned and verified before the first byte is written.
+  const { written, interrupted } = await writeAll(pending, opts.signal);
+  if (interrupted) {
+    io.err(`dockerfile-argfix: interrupted: ${written} of ${pending.length} files written; the others are unchanged\n`);
+    return EXIT_INTERRUPTED;
   }
 
   const summary = summarize(reports, generalErrors.length);

@@ -14,7 +14,7 @@ import { parseDockerfile } from '../dockerfile/parse.js';
 import { expandWord } from '../dockerfile/shell.js';
 import { applyEdits } from '../edits.js';
 import { InputError } from '../errors.js';
-import { readText, writeAtomic } from '../fsio.js';
+import { readText, type PendingWrite } from '../fsio.js';
 import type { FileReport } from '../report.js';
 import { buildJobModel } from './jobs.js';
 import { deriveFromRemote } from './predefined.js';
@@ -157,7 +157,8 @@ export function ciFacts(path: string, output: string, hoisted: readonly Hoisted[
 
 export interface FinishOptions {
   cwd: string;
-  write: boolean;
+  /** Receives each changed CI file for writing (with --write). */
+  queue?(w: PendingWrite): void;
   display(abs: string): string;
   diff(path: string, before: string, after: string): string;
 }
@@ -211,7 +212,16 @@ export function finishCi(ci: RootCi, o: FinishOptions): FileReport[] {
       const read = readText(abs);
       r.status = 'changed';
       r.diff = o.diff(r.path, read.text, next);
-      if (o.write) writeAtomic(abs, next, read.bytes, read.mode);
+      o.queue?.({
+        abs,
+        text: next,
+        expected: read.bytes,
+        mode: read.mode,
+        failed: (e) => {
+          r.status = 'error';
+          r.error = e.format(r.path);
+        },
+      });
     } catch (e) {
       r.status = 'error';
       r.error = e instanceof InputError ? e.format(r.path) : `${r.path}: ${String(e)}`;
