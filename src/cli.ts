@@ -1,9 +1,19 @@
 /** Argument parsing only (yargs): argv → RunOptions → run(). Never calls process.exit. */
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
-import { parseDefaultFlag } from './config.js';
-import { InputError } from './errors.js';
-import { EXIT_ERROR, run, type Io } from './run.js';
+import { DEFAULT_MAX_BYTES } from './fsio.js';
+import type { Io } from './run.js';
+
+// The engine (parsers, YAML, diff) loads only after the arguments are read: --version and --help stay fast.
+const EXIT_ERROR = 2;
+
+/** `NAME=VALUE` from --default. */
+export function parseDefaultFlag(spec: string): [string, string] {
+  const eq = spec.indexOf('=');
+  const name = eq < 0 ? spec : spec.slice(0, eq);
+  if (eq < 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`--default expects NAME=VALUE, got '${spec}'`);
+  return [name, spec.slice(eq + 1)];
+}
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -45,6 +55,7 @@ export async function main(
     .option('color', { type: 'boolean', describe: 'Colour the diff (default: when stdout is a terminal and NO_COLOR is unset)' })
     .option('gitignore', { type: 'boolean', default: true, describe: 'Skip .gitignored paths (--no-gitignore to include them)' })
     .option('ci', { type: 'boolean', default: true, describe: 'Also patch GitLab CI build steps (--no-ci skips the CI transform)' })
+    .option('max-file-size', { type: 'number', default: DEFAULT_MAX_BYTES, describe: 'Refuse files larger than this many bytes' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print only errors and the diff' })
     .strict()
     .exitProcess(false)
@@ -62,6 +73,10 @@ export async function main(
     return EXIT_ERROR;
   }
   if (printed) return 0;
+  if (!Number.isInteger(args['max-file-size']) || args['max-file-size'] < 1) {
+    io.err('dockerfile-argfix: --max-file-size takes a positive whole number of bytes\n');
+    return EXIT_ERROR;
+  }
   if (args.write && (args.check || args['list-different'])) {
     io.err('dockerfile-argfix: --write cannot be combined with --check or --list-different\n');
     return EXIT_ERROR;
@@ -70,11 +85,12 @@ export async function main(
   try {
     defaults = (args.default as string[]).map(parseDefaultFlag);
   } catch (e) {
-    io.err(`dockerfile-argfix: ${(e as InputError).message}\n`);
+    io.err(`dockerfile-argfix: ${(e as Error).message}\n`);
     return EXIT_ERROR;
   }
   // An explicit --color/--no-color wins; otherwise colour only a terminal, and never when NO_COLOR is set.
   const color = args.color ?? (env.NO_COLOR === undefined && io === defaultIo && process.stdout.isTTY === true);
+  const { run } = await import('./run.js');
   return run(
     {
       paths: (args.paths as string[] | undefined) ?? ['.'],
@@ -89,6 +105,7 @@ export async function main(
       quiet: args.quiet,
       gitignore: args.gitignore,
       ci: args.ci,
+      maxBytes: args['max-file-size'],
       signal,
     },
     io,

@@ -125,13 +125,3 @@ export function loadConfig(explicit: string | undefined, from: string): Config {
     throw e;
   }
 }
-
-/** `NAME=VALUE` from --default. */
-export function parseDefaultFlag(spec: string): [string, string] {
-  const eq = spec.indexOf('=');
-  const name = eq < 0 ? spec : spec.slice(0, eq);
-  if (eq < 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-    throw new InputError(`--default expects NAME=VALUE, got '${spec}'`);
-  }
-  return [name, spec.slice(eq + 1)];
-}

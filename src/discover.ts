@@ -1,10 +1,12 @@
 /**
  * Finds the Dockerfiles under the given paths: Renovate's dockerfile patterns
  * (`Dockerfile`, `Dockerfile.*`, `Dockerfile-x`, `*.Dockerfile`, `*.dockerfile`, `Containerfile*`), minus
- * templates and non-Dockerfiles with such names. Skips `.git`, `node_modules` and `.gitignore`d paths;
- * never follows a symlinked directory. Output is sorted, so runs are reproducible.
+ * templates and non-Dockerfiles with such names. Skips `.git`, `node_modules` and `.gitignore`d paths.
+ * Symbolic links are followed only when they resolve inside the directory being searched (a file is then
+ * processed at its real path, so a write never replaces the link); links out of it, broken links and loops
+ * are passed over with a note. Output is sorted, so runs are reproducible.
  */
-import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 
@@ -27,7 +29,11 @@ export interface DiscoverResult {
   files: Discovered[];
   /** Paths that could not be read as given: `path: reason`. */
   errors: string[];
+  /** Paths passed over on purpose (symbolic links out of the root, loops, broken links): `[path, reason]`. */
+  passed: [string, string][];
 }
+
+const inside = (root: string, p: string) => p === root || p.startsWith(root.endsWith(sep) ? root : root + sep);
 
 interface Rules {
   base: string;
@@ -56,9 +62,17 @@ export function discover(paths: readonly string[], options: { gitignore?: boolea
   const seen = new Set<string>();
   const files: Discovered[] = [];
   const errors: string[] = [];
+  const passed: [string, string][] = [];
   const useGitignore = options.gitignore !== false;
 
-  const walk = (dir: string, rules: Rules[]) => {
+  /** `path` is where the file is read and written; `key` (its real path) makes each file count once. */
+  const add = (path: string, key: string, explicit: boolean) => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    files.push({ path, explicit });
+  };
+
+  const walk = (dir: string, realDir: string, rules: Rules[], root: string, visited: Set<string>) => {
     const own = useGitignore ? loadGitignore(dir) : null;
     const here = own ? [...rules, own] : rules;
     let entries;
@@ -71,12 +85,39 @@ export function discover(paths: readonly string[], options: { gitignore?: boolea
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const ent of entries) {
       const abs = join(dir, ent.name);
-      if (ent.isDirectory()) {
+      let isDir = ent.isDirectory();
+      let isFile = ent.isFile();
+      let real = join(realDir, ent.name);
+      if (ent.isSymbolicLink()) {
+        if (SKIP_DIRS.has(ent.name) || ignored(here, abs, false)) continue;
+        try {
+          real = realpathSync(abs);
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          if (isDockerfileName(ent.name) || code === 'ELOOP') {
+            passed.push([abs, code === 'ELOOP' ? 'symbolic link loop; not followed' : 'broken symbolic link; passed over']);
+          }
+          continue;
+        }
+        if (!inside(root, real)) {
+          passed.push([abs, 'symbolic link to outside the searched directory; not followed']);
+          continue;
+        }
+        const st = statSync(real);
+        isDir = st.isDirectory();
+        isFile = st.isFile();
+      }
+      if (isDir) {
         if (SKIP_DIRS.has(ent.name) || ignored(here, abs, true)) continue;
-        walk(abs, here);
-      } else if (ent.isFile() && isDockerfileName(ent.name) && !ignored(here, abs, false) && !seen.has(abs)) {
-        seen.add(abs);
-        files.push({ path: abs, explicit: false });
+        if (visited.has(real)) {
+          passed.push([abs, 'symbolic link loop; not followed']);
+          continue;
+        }
+        visited.add(real);
+        walk(abs, real, here, root, visited);
+        visited.delete(real);
+      } else if (isFile && isDockerfileName(ent.name) && !ignored(here, abs, false)) {
+        add(ent.isSymbolicLink() ? real : abs, real, false);
       }
     }
   };
@@ -86,24 +127,20 @@ export function discover(paths: readonly string[], options: { gitignore?: boolea
     try {
       st = statSync(p);
     } catch (e) {
-      errors.push(`${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : String(e)}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      errors.push(`${p}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'ELOOP' ? 'symbolic link loop' : String(e)}`);
       continue;
     }
     const absPath = resolve(p);
     if (st.isDirectory()) {
-      if (lstatSync(p).isSymbolicLink()) {
-        errors.push(`${p}: is a symbolic link to a directory; pass its target instead`);
-        continue;
-      }
-      walk(absPath, []);
+      const root = realpathSync(absPath);
+      walk(absPath, root, [], root, new Set([root]));
     } else if (st.isFile()) {
-      if (!seen.has(absPath)) {
-        seen.add(absPath);
-        files.push({ path: absPath, explicit: true });
-      }
+      const real = realpathSync(absPath);
+      add(lstatSync(absPath).isSymbolicLink() ? real : absPath, real, true);
     } else {
       errors.push(`${p}: not a regular file or directory`);
     }
   }
-  return { files, errors };
+  return { files, errors, passed };
 }

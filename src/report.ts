@@ -11,6 +11,8 @@ export interface FileReport {
   hoisted: Hoisted[];
   diff: string;
   error?: string;
+  /** Why a skipped path was passed over (e.g. a symbolic link out of the searched directory). */
+  note?: string;
 }
 
 export interface Summary {
@@ -50,6 +52,7 @@ export function toJson(files: readonly FileReport[], summary: Summary): string {
       changed: f.status === 'changed',
       status: f.status,
       ...(f.error !== undefined ? { error: f.error } : {}),
+      ...(f.note !== undefined ? { note: f.note } : {}),
       findings: f.findings.map((x) => ({
         rule: x.rule,
         severity: x.severity,

@@ -10,7 +10,7 @@ import { fixDockerfile } from './engine.js';
 import { InputError } from './errors.js';
 import { isOutstanding } from './findings.js';
 import { readText, writeAll, type PendingWrite } from './fsio.js';
-import { ciFacts, prepareCi, finishCi, type RootCi } from './ci/integrate.js';
+import type { RootCi } from './ci/integrate.js';
 import { formatFinding, formatSummary, summarize, toJson, type FileReport } from './report.js';
 
 export interface RunOptions {
@@ -28,6 +28,8 @@ export interface RunOptions {
   gitignore: boolean;
   /** Run the CI transform (default true; --no-ci turns it off). */
   ci?: boolean;
+  /** Files larger than this are refused (default fsio.DEFAULT_MAX_BYTES). */
+  maxBytes?: number;
   /** Aborted on SIGINT/SIGTERM: no further file is written. */
   signal?: AbortSignal;
 }
@@ -71,6 +73,9 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
   const pending: PendingWrite[] = [];
   const generalErrors: string[] = [];
   for (const e of found.errors) generalErrors.push(e.startsWith('/') ? display(cwd, e.split(': ')[0]) + e.slice(e.indexOf(': ')) : e);
+  for (const [abs, note] of found.passed) {
+    reports.push({ path: display(cwd, abs), status: 'skipped', findings: [], hoisted: [], diff: '', note });
+  }
 
   const cliDefaults = new Map<string, SuppliedDefault>();
   for (const [name, value] of opts.defaults) cliDefaults.set(name, { value, source: '--default' });
@@ -94,7 +99,15 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
   // The repository root of each Dockerfile: the nearest ancestor with .git or a GitLab CI file, else the
   // directory given on the command line.
   const roots = new Map<string, RootCi | null>();
+  const rootCache = new Map<string, string>();
   const rootOf = (abs: string): string => {
+    const cached = rootCache.get(dirname(abs));
+    if (cached) return cached;
+    const root = findRoot(abs);
+    rootCache.set(dirname(abs), root);
+    return root;
+  };
+  const findRoot = (abs: string): string => {
     for (let dir = dirname(abs); ; dir = dirname(dir)) {
       if (['.git', '.gitlab-ci.yml', '.gitlab-ci.yaml'].some((n) => existsSync(join(dir, n)))) return dir;
       if (dirname(dir) === dir) break;
@@ -102,9 +115,13 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
     const given = paths.find((p) => abs.startsWith(p + sep) && statSync(p).isDirectory());
     return given ?? dirname(abs);
   };
+  // The CI side (YAML, shell parser) is loaded only when some repository has a CI file.
+  const hasCi = (root: string) => ['.gitlab-ci.yml', '.gitlab-ci.yaml'].some((n) => existsSync(join(root, n)));
+  const ciMod =
+    opts.ci !== false && found.files.some((f) => hasCi(rootOf(f.path))) ? await import('./ci/integrate.js') : null;
   const ciFor = (root: string): RootCi | null => {
-    if (opts.ci === false) return null;
-    if (!roots.has(root)) roots.set(root, prepareCi(root, configFor(root)));
+    if (!ciMod) return null;
+    if (!roots.has(root)) roots.set(root, ciMod.prepareCi(root, configFor(root)));
     return roots.get(root)!;
   };
 
@@ -126,7 +143,7 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
     for (const [name, value] of config.defaults) defaults.set(name, { value, source: configName });
     for (const [name, d] of cliDefaults) defaults.set(name, d);
     try {
-      const read = readText(file.path);
+      const read = readText(file.path, opts.maxBytes);
       const outcome = fixDockerfile(read.text, { defaults, ignore: config.ignore });
       if (outcome.noFrom) {
         report.status = 'skipped';
@@ -134,7 +151,7 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
       }
       report.findings = outcome.findings.map((f) => ({ ...f, file: path }));
       report.hoisted = outcome.hoisted;
-      if (ci) ci.facts.set(rel, { ...ciFacts(rel, outcome.output, outcome.hoisted), report });
+      if (ci && ciMod) ci.facts.set(rel, { ...ciMod.ciFacts(rel, outcome.output, outcome.hoisted), report });
       if (outcome.output !== read.text) {
         report.status = 'changed';
         report.diff = unifiedDiff(path, read.text, outcome.output);
@@ -158,8 +175,8 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
   }
 
   for (const [root, ci] of roots) {
-    if (!ci) continue;
-    const ciReports = finishCi(ci, {
+    if (!ci || !ciMod) continue;
+    const ciReports = ciMod.finishCi(ci, {
       cwd,
       ...(opts.write ? { queue: (w: PendingWrite) => pending.push(w) } : {}),
       display: (abs) => display(cwd, abs),
@@ -192,6 +209,7 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
     else if (mode === 'dry-run') for (const r of changed) io.out(opts.color ? colorDiff(r.diff) : r.diff);
     let text = '';
     if (!opts.quiet) for (const r of reports) for (const f of r.findings) text += formatFinding(f);
+    if (!opts.quiet) for (const r of reports) if (r.note) text += `dockerfile-argfix: ${r.path}: ${r.note}\n`;
     for (const e of errorLines) text += `dockerfile-argfix: ${e}\n`;
     if (mode === 'check' && !opts.listDifferent) for (const r of changed) text += `would change: ${r.path}\n`;
     if (!opts.quiet) text += formatSummary(summary, mode);

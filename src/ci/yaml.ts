@@ -44,17 +44,30 @@ const REFERENCE_TAG = { tag: '!reference', collection: 'seq' as const, resolve: 
 
 export function parseCiText(path: string, text: string): CiFile {
   const lc = new LineCounter();
-  const doc = parseDocument(text, {
-    keepSourceTokens: true,
-    lineCounter: lc,
-    merge: true,
-    uniqueKeys: false,
-    customTags: [REFERENCE_TAG],
-  });
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, {
+      keepSourceTokens: true,
+      lineCounter: lc,
+      merge: true,
+      // Duplicate keys: GitLab would silently keep the last one; editing on either reading could be wrong.
+      uniqueKeys: true,
+      customTags: [REFERENCE_TAG],
+    });
+  } catch (e) {
+    if (e instanceof RangeError) throw new CiYamlError(path, 'invalid YAML: nested too deeply', 1, 1);
+    throw e;
+  }
   const err = doc.errors[0];
   if (err) {
     const at = lc.linePos(err.pos[0]);
-    throw new CiYamlError(path, `invalid YAML: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, at.line, at.col);
+    const message =
+      err.code === 'DUPLICATE_KEY'
+        ? 'duplicate key (GitLab keeps the last one): make the keys unique first; not edited'
+        : /call stack/i.test(err.message)
+          ? 'nested too deeply'
+          : err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    throw new CiYamlError(path, `invalid YAML: ${message}`, at.line, at.col);
   }
   return { path, text, doc, lc };
 }
