@@ -1,5 +1,7 @@
 /** Argument parsing only (yargs): argv → RunOptions → run(). Never calls process.exit. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
 import yargs from 'yargs';
 import { DEFAULT_MAX_BYTES } from './fsio.js';
 import type { Io } from './run.js';
@@ -41,8 +43,8 @@ export async function main(
         y.positional('paths', {
           type: 'string',
           array: true,
-          default: ['.'],
-          describe: 'Dockerfiles or directories to search',
+          default: [],
+          describe: 'Dockerfiles or directories to search (default: .)',
         }),
     )
     .option('write', { alias: 'w', type: 'boolean', default: false, describe: 'Apply the changes (atomically)' })
@@ -55,6 +57,14 @@ export async function main(
     .option('color', { type: 'boolean', describe: 'Colour the diff (default: when stdout is a terminal and NO_COLOR is unset)' })
     .option('gitignore', { type: 'boolean', default: true, describe: 'Skip .gitignored paths (--no-gitignore to include them)' })
     .option('ci', { type: 'boolean', default: true, describe: 'Also patch GitLab CI build steps (--no-ci skips the CI transform)' })
+    .option('each-repo', { type: 'string', array: true, nargs: 1, default: [], describe: 'Run on every child directory of DIR that holds .git (repeatable)' })
+    .option('repos-from', { type: 'string', nargs: 1, describe: 'Read repository paths from FILE, one per line (- for stdin)' })
+    .option('jobs', { alias: 'j', type: 'number', describe: 'Worker threads (default: the number of CPUs)' })
+    .option('run-in-band', { type: 'boolean', default: false, describe: 'Plan every repository in this thread' })
+    .option('patch-dir', { type: 'string', nargs: 1, describe: 'Write <repo>.patch per repository into DIR (git apply from its root)' })
+    .option('git-branch', { type: 'string', nargs: 1, describe: 'Create branch NAME in each changed repository and write there (refuses dirty work trees)' })
+    .option('git-commit', { type: 'boolean', default: false, describe: 'With --git-branch: commit the change (never pushes)' })
+    .option('progress', { type: 'boolean', describe: 'Progress on stderr (default: on a terminal, not in CI)' })
     .option('max-file-size', { type: 'number', default: DEFAULT_MAX_BYTES, describe: 'Refuse files larger than this many bytes' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print only errors and the diff' })
     .strict()
@@ -77,6 +87,41 @@ export async function main(
     io.err('dockerfile-argfix: --max-file-size takes a positive whole number of bytes\n');
     return EXIT_ERROR;
   }
+  if (args['git-commit'] && args['git-branch'] === undefined) {
+    io.err('dockerfile-argfix: --git-commit needs --git-branch NAME\n');
+    return EXIT_ERROR;
+  }
+  if (args.jobs !== undefined && (!Number.isInteger(args.jobs) || args.jobs < 1)) {
+    io.err('dockerfile-argfix: --jobs takes a positive whole number\n');
+    return EXIT_ERROR;
+  }
+  const given = (args.paths as string[] | undefined) ?? [];
+  const extra: string[] = [];
+  try {
+    for (const dir of args['each-repo'] as string[]) {
+      const base = resolve(io.cwd, dir);
+      for (const name of readdirSync(base).sort()) {
+        if (existsSync(join(base, name, '.git'))) extra.push(join(base, name));
+      }
+    }
+    if (args['repos-from'] !== undefined) {
+      const from = args['repos-from'];
+      const text = from === '-' ? readFileSync(0, 'utf8') : readFileSync(resolve(io.cwd, from), 'utf8');
+      for (const line of text.split(/\r?\n/)) if (line.trim() && !line.trim().startsWith('#')) extra.push(line.trim());
+    }
+  } catch (e) {
+    io.err(`dockerfile-argfix: ${(e as NodeJS.ErrnoException).path ?? ''}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})\n`);
+    return EXIT_ERROR;
+  }
+  const fleet = args['each-repo'].length > 0 || args['repos-from'] !== undefined;
+  const paths = [...given, ...extra];
+  if (paths.length === 0) {
+    if (fleet) {
+      io.err('dockerfile-argfix: no repositories found\n');
+      return EXIT_ERROR;
+    }
+    paths.push('.');
+  }
   if (args.write && (args.check || args['list-different'])) {
     io.err('dockerfile-argfix: --write cannot be combined with --check or --list-different\n');
     return EXIT_ERROR;
@@ -93,7 +138,7 @@ export async function main(
   const { run } = await import('./run.js');
   return run(
     {
-      paths: (args.paths as string[] | undefined) ?? ['.'],
+      paths,
       write: args.write,
       check: args.check,
       listDifferent: args['list-different'],
@@ -106,6 +151,10 @@ export async function main(
       gitignore: args.gitignore,
       ci: args.ci,
       maxBytes: args['max-file-size'],
+      jobs: args['run-in-band'] ? 1 : (args.jobs ?? availableParallelism()),
+      ...(args['patch-dir'] !== undefined ? { patchDir: args['patch-dir'] } : {}),
+      ...(args['git-branch'] !== undefined ? { gitBranch: args['git-branch'], gitCommit: args['git-commit'] } : {}),
+      progress: args.progress ?? (!args.quiet && io === defaultIo && process.stderr.isTTY === true && !env.CI),
       signal,
     },
     io,

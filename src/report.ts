@@ -1,5 +1,5 @@
 /** Formatters: the same results as text for people (stderr) or one JSON document for machines. */
-import type { Finding } from './findings.js';
+import { isOutstanding, type Finding } from './findings.js';
 import type { Hoisted } from '../transforms/hoist-from-args.js';
 
 export type Status = 'changed' | 'unchanged' | 'skipped' | 'error';
@@ -45,7 +45,36 @@ export function formatSummary(s: Summary, mode: 'dry-run' | 'write' | 'check'): 
   return `${line}\n`;
 }
 
-export function toJson(files: readonly FileReport[], summary: Summary): string {
+export interface RepoReport {
+  /** Repository root relative to the current directory ('.' for it). */
+  root: string;
+  reports: FileReport[];
+  error?: string;
+}
+
+function repoRow(r: RepoReport) {
+  const findings = r.reports.flatMap((x) => x.findings).filter((f) => !f.suppressed);
+  const count = (sev: string) => findings.filter((f) => f.severity === sev).length;
+  return {
+    repo: r.root,
+    changed: r.reports.filter((x) => x.status === 'changed').length,
+    errors: r.reports.filter((x) => x.status === 'error').length + (r.error ? 1 : 0),
+    findings: { error: count('error'), warning: count('warning'), info: count('info') },
+    needsHuman: findings.filter(isOutstanding).length,
+  };
+}
+
+/** The per-repository table printed after a multi-repository run. */
+export function formatRepoTable(repos: readonly RepoReport[]): string {
+  const rows = repos.map(repoRow);
+  const head = ['repository', 'changed', 'errors', 'warnings', 'info', 'needs a human', 'failed'];
+  const cells = rows.map((r) => [r.repo, r.changed, r.findings.error, r.findings.warning, r.findings.info, r.needsHuman, r.errors].map(String));
+  const width = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c: string[]) => c.map((x, i) => (i === 0 ? x.padEnd(width[i]) : x.padStart(width[i]))).join('  ').trimEnd() + '\n';
+  return line(head) + cells.map(line).join('');
+}
+
+export function toJson(files: readonly FileReport[], summary: Summary, repos: readonly RepoReport[] = []): string {
   const doc = {
     files: files.map((f) => ({
       path: f.path,
@@ -68,6 +97,7 @@ export function toJson(files: readonly FileReport[], summary: Summary): string {
       hoisted: f.hoisted,
       ...(f.diff ? { diff: f.diff } : {}),
     })),
+    repos: repos.map((r) => ({ ...repoRow(r), files: r.reports.map((x) => x.path), ...(r.error ? { error: r.error } : {}) })),
     summary,
   };
   return `${JSON.stringify(doc, null, 2)}\n`;

@@ -1,17 +1,15 @@
 /** Orchestration: discover → read → fix (parse, transform, apply, verify) → diff | write | report → exit code. */
-import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import pc from 'picocolors';
-import type { SuppliedDefault } from '../transforms/hoist-from-args.js';
-import { loadConfig, type Config } from './config.js';
-import { unifiedDiff } from './diff.js';
 import { discover } from './discover.js';
-import { fixDockerfile } from './engine.js';
 import { InputError } from './errors.js';
 import { isOutstanding } from './findings.js';
-import { readText, writeAll, type PendingWrite } from './fsio.js';
-import type { RootCi } from './ci/integrate.js';
-import { formatFinding, formatSummary, summarize, toJson, type FileReport } from './report.js';
+import { writeAll, type PendingWrite } from './fsio.js';
+import { assertClean, commit, createBranch } from './git.js';
+import { planAll, type RepoJob } from './pool.js';
+import { display, findRoot, type RepoPlan } from './repo.js';
+import { formatFinding, formatRepoTable, formatSummary, summarize, toJson, type FileReport } from './report.js';
 
 export interface RunOptions {
   paths: string[];
@@ -28,6 +26,16 @@ export interface RunOptions {
   gitignore: boolean;
   /** Run the CI transform (default true; --no-ci turns it off). */
   ci?: boolean;
+  /** Worker threads for planning repositories (1 = in this thread). */
+  jobs?: number;
+  /** Write `<repo>.patch` per repository into this directory. */
+  patchDir?: string;
+  /** Create this branch in each changed repository (implies writing); refuses dirty work trees. */
+  gitBranch?: string;
+  /** Also commit the change on that branch. */
+  gitCommit?: boolean;
+  /** Progress on stderr (the CLI turns it on for terminals). */
+  progress?: boolean;
   /** Files larger than this are refused (default fsio.DEFAULT_MAX_BYTES). */
   maxBytes?: number;
   /** Aborted on SIGINT/SIGTERM: no further file is written. */
@@ -45,11 +53,6 @@ export const EXIT_FINDINGS = 1;
 export const EXIT_ERROR = 2;
 export const EXIT_INTERRUPTED = 130;
 
-function display(cwd: string, abs: string): string {
-  const rel = relative(cwd, abs) || abs;
-  return rel.split(sep).join('/');
-}
-
 function colorDiff(diff: string): string {
   return diff.replace(/^.*$/gm, (l) =>
     l.startsWith('+++') || l.startsWith('---')
@@ -65,141 +68,135 @@ function colorDiff(diff: string): string {
 }
 
 export async function run(opts: RunOptions, io: Io): Promise<number> {
-  const mode = opts.write ? 'write' : opts.check ? 'check' : 'dry-run';
+  const write = opts.write || opts.gitBranch !== undefined;
+  const mode = write ? 'write' : opts.check ? 'check' : 'dry-run';
   const cwd = io.cwd;
   const paths = opts.paths.map((p) => resolve(cwd, p));
   const found = discover(paths, { gitignore: opts.gitignore });
-  const reports: FileReport[] = [];
-  const pending: PendingWrite[] = [];
   const generalErrors: string[] = [];
   for (const e of found.errors) generalErrors.push(e.startsWith('/') ? display(cwd, e.split(': ')[0]) + e.slice(e.indexOf(': ')) : e);
-  for (const [abs, note] of found.passed) {
-    reports.push({ path: display(cwd, abs), status: 'skipped', findings: [], hoisted: [], diff: '', note });
+  const passed: FileReport[] = found.passed.map(([abs, note]) => ({
+    path: display(cwd, abs),
+    status: 'skipped',
+    findings: [],
+    hoisted: [],
+    diff: '',
+    note,
+  }));
+
+  // Group the files by repository (nearest .git or CI file; else the directory given), in discovery order.
+  const dirRoot = new Map<string, string>();
+  const groups = new Map<string, string[]>();
+  for (const f of found.files) {
+    const dir = dirname(f.path);
+    let root = dirRoot.get(dir);
+    if (!root) {
+      const given = paths.find((p) => (f.path === p || f.path.startsWith(p + sep)) && statSync(p).isDirectory());
+      root = findRoot(f.path, given ?? dir);
+      dirRoot.set(dir, root);
+    }
+    const list = groups.get(root) ?? [];
+    list.push(f.path);
+    groups.set(root, list);
+  }
+  const jobs: RepoJob[] = [...groups].map(([root, files]) => ({ root, files }));
+
+  const started = Date.now();
+  const total = found.files.length;
+  let filesDone = 0;
+  const progress = (plan: RepoPlan, done: number) => {
+    if (!opts.progress) return;
+    filesDone += plan.reports.length;
+    const secs = (Date.now() - started) / 1000;
+    const rate = filesDone / Math.max(secs, 0.001);
+    const eta = rate > 0 ? Math.max(0, (total - filesDone) / rate) : 0;
+    io.err(`\r\x1b[Krepositories ${done}/${jobs.length}, files ${filesDone}/${total}, ${rate.toFixed(0)} files/s, ETA ${eta.toFixed(0)} s`);
+    if (done === jobs.length) io.err('\r\x1b[K');
+  };
+  let plans: RepoPlan[];
+  try {
+    plans = await planAll(
+      jobs,
+      { cwd, defaults: opts.defaults, ...(opts.config ? { config: resolve(cwd, opts.config) } : {}), maxBytes: opts.maxBytes, ci: opts.ci !== false },
+      opts.jobs ?? 1,
+      progress,
+    );
+  } catch (e) {
+    io.err(`dockerfile-argfix: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return EXIT_ERROR;
   }
 
-  const cliDefaults = new Map<string, SuppliedDefault>();
-  for (const [name, value] of opts.defaults) cliDefaults.set(name, { value, source: '--default' });
-  const configs = new Map<string, Config | InputError>();
-  const configFor = (dir: string): Config | InputError => {
-    const key = opts.config ? '' : dir;
-    let c = configs.get(key);
-    if (!c) {
+  // --git-branch: a repository with uncommitted changes is refused before anything in it is written.
+  const repoErrors = new Map<RepoPlan, string>();
+  if (opts.gitBranch !== undefined) {
+    for (const plan of plans) {
+      if (plan.writes.length === 0) continue;
       try {
-        c = loadConfig(opts.config && resolve(cwd, opts.config), dir);
+        assertClean(plan.root);
+        createBranch(plan.root, opts.gitBranch);
       } catch (e) {
-        if (!(e instanceof InputError)) throw e;
-        if (e.file) e.file = display(cwd, e.file);
-        c = e;
+        repoErrors.set(plan, `${display(cwd, plan.root) || '.'}: ${(e as Error).message}; not written`);
       }
-      configs.set(key, c);
     }
-    return c;
-  };
-
-  // The repository root of each Dockerfile: the nearest ancestor with .git or a GitLab CI file, else the
-  // directory given on the command line.
-  const roots = new Map<string, RootCi | null>();
-  const rootCache = new Map<string, string>();
-  const rootOf = (abs: string): string => {
-    const cached = rootCache.get(dirname(abs));
-    if (cached) return cached;
-    const root = findRoot(abs);
-    rootCache.set(dirname(abs), root);
-    return root;
-  };
-  const findRoot = (abs: string): string => {
-    for (let dir = dirname(abs); ; dir = dirname(dir)) {
-      if (['.git', '.gitlab-ci.yml', '.gitlab-ci.yaml'].some((n) => existsSync(join(dir, n)))) return dir;
-      if (dirname(dir) === dir) break;
-    }
-    const given = paths.find((p) => abs.startsWith(p + sep) && statSync(p).isDirectory());
-    return given ?? dirname(abs);
-  };
-  // The CI side (YAML, shell parser) is loaded only when some repository has a CI file.
-  const hasCi = (root: string) => ['.gitlab-ci.yml', '.gitlab-ci.yaml'].some((n) => existsSync(join(root, n)));
-  const ciMod =
-    opts.ci !== false && found.files.some((f) => hasCi(rootOf(f.path))) ? await import('./ci/integrate.js') : null;
-  const ciFor = (root: string): RootCi | null => {
-    if (!ciMod) return null;
-    if (!roots.has(root)) roots.set(root, ciMod.prepareCi(root, configFor(root)));
-    return roots.get(root)!;
-  };
-
-  for (const file of found.files) {
-    const path = display(cwd, file.path);
-    const report: FileReport = { path, status: 'unchanged', findings: [], hoisted: [], diff: '' };
-    reports.push(report);
-    const config = configFor(dirname(file.path));
-    if (config instanceof InputError) {
-      report.status = 'error';
-      report.error = config.format(path);
-      continue;
-    }
-    const defaults = new Map<string, SuppliedDefault>();
-    const ci = ciFor(rootOf(file.path));
-    const rel = ci ? relative(ci.root, file.path).split(sep).join('/') : '';
-    if (ci) for (const [name, d] of ci.defaultsFor(rel)) defaults.set(name, d);
-    const configName = config.path ? display(cwd, config.path) : '';
-    for (const [name, value] of config.defaults) defaults.set(name, { value, source: configName });
-    for (const [name, d] of cliDefaults) defaults.set(name, d);
-    try {
-      const read = readText(file.path, opts.maxBytes);
-      const outcome = fixDockerfile(read.text, { defaults, ignore: config.ignore });
-      if (outcome.noFrom) {
-        report.status = 'skipped';
-        continue;
-      }
-      report.findings = outcome.findings.map((f) => ({ ...f, file: path }));
-      report.hoisted = outcome.hoisted;
-      if (ci && ciMod) ci.facts.set(rel, { ...ciMod.ciFacts(rel, outcome.output, outcome.hoisted), report });
-      if (outcome.output !== read.text) {
-        report.status = 'changed';
-        report.diff = unifiedDiff(path, read.text, outcome.output);
-        if (opts.write) {
-          pending.push({
-            abs: file.path,
-            text: outcome.output,
-            expected: read.bytes,
-            mode: read.mode,
-            failed: (e) => {
-              report.status = 'error';
-              report.error = e.format(path);
-            },
-          });
-        }
-      }
-    } catch (e) {
-      report.status = 'error';
-      report.error = e instanceof InputError ? e.format(path) : `${path}: ${e instanceof Error ? e.message : String(e)}`;
-    }
-  }
-
-  for (const [root, ci] of roots) {
-    if (!ci || !ciMod) continue;
-    const ciReports = ciMod.finishCi(ci, {
-      cwd,
-      ...(opts.write ? { queue: (w: PendingWrite) => pending.push(w) } : {}),
-      display: (abs) => display(cwd, abs),
-      diff: unifiedDiff,
-    });
-    const config = configFor(root);
-    if (!(config instanceof InputError)) {
-      for (const r of ciReports) for (const f of r.findings) if (config.ignore.has(f.rule)) f.suppressed = true;
-    }
-    reports.push(...ciReports);
   }
 
   // Everything is planned and verified before the first byte is written.
+  const pending: PendingWrite[] = [];
+  if (write) {
+    for (const plan of plans) {
+      if (repoErrors.has(plan)) continue;
+      for (const w of plan.writes) {
+        const report = plan.reports[w.report];
+        pending.push({
+          abs: w.abs,
+          text: w.text,
+          expected: Buffer.from(w.expected.buffer, w.expected.byteOffset, w.expected.byteLength),
+          mode: w.mode,
+          failed: (e) => {
+            report.status = 'error';
+            report.error = e.format(report.path);
+          },
+        });
+      }
+    }
+  }
   const { written, interrupted } = await writeAll(pending, opts.signal);
   if (interrupted) {
     io.err(`dockerfile-argfix: interrupted: ${written} of ${pending.length} files written; the others are unchanged\n`);
     return EXIT_INTERRUPTED;
   }
+  if (opts.gitBranch !== undefined && opts.gitCommit) {
+    for (const plan of plans) {
+      if (repoErrors.has(plan) || plan.writes.length === 0) continue;
+      const changed = plan.writes.filter((w) => plan.reports[w.report].status === 'changed').map((w) => display(plan.root, w.abs));
+      if (changed.length === 0) continue;
+      try {
+        commit(plan.root, changed, commitMessage(plan));
+      } catch (e) {
+        repoErrors.set(plan, `${display(cwd, plan.root) || '.'}: ${(e as Error).message}`);
+      }
+    }
+  }
 
-  const summary = summarize(reports, generalErrors.length);
-  const errorLines = [...generalErrors, ...reports.filter((r) => r.error).map((r) => r.error!)];
+  if (opts.patchDir) {
+    const dir = resolve(cwd, opts.patchDir);
+    mkdirSync(dir, { recursive: true });
+    const used = new Set<string>();
+    for (const plan of plans) {
+      if (!plan.patch) continue;
+      let name = basename(plan.root) || 'root';
+      for (let k = 2; used.has(name); k++) name = `${basename(plan.root)}-${k}`;
+      used.add(name);
+      writeFileSync(join(dir, `${name}.patch`), plan.patch);
+    }
+  }
+
+  const reports = [...passed, ...plans.flatMap((p) => p.reports)];
+  const summary = summarize(reports, generalErrors.length + repoErrors.size);
+  const errorLines = [...generalErrors, ...reports.filter((r) => r.error).map((r) => r.error!), ...repoErrors.values()];
+  const repos = plans.map((p) => ({ root: display(cwd, p.root) || '.', reports: p.reports, error: repoErrors.get(p) }));
   if (opts.format === 'json') {
-    const doc = toJson(reports, summary);
+    const doc = toJson(reports, summary, repos);
     if (opts.output) writeFileSync(resolve(cwd, opts.output), doc);
     else io.out(doc);
     for (const e of errorLines) io.err(`dockerfile-argfix: ${e}\n`);
@@ -212,6 +209,7 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
     if (!opts.quiet) for (const r of reports) if (r.note) text += `dockerfile-argfix: ${r.path}: ${r.note}\n`;
     for (const e of errorLines) text += `dockerfile-argfix: ${e}\n`;
     if (mode === 'check' && !opts.listDifferent) for (const r of changed) text += `would change: ${r.path}\n`;
+    if (!opts.quiet && repos.length > 1) text += formatRepoTable(repos);
     if (!opts.quiet) text += formatSummary(summary, mode);
     if (opts.output) writeFileSync(resolve(cwd, opts.output), text.replace(/\x1b\[[0-9;]*m/g, ''));
     else io.err(text);
@@ -221,4 +219,17 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
   if ((opts.check || opts.listDifferent) && summary.changed > 0) return EXIT_FINDINGS;
   if (reports.some((r) => r.findings.some(isOutstanding))) return EXIT_FINDINGS;
   return EXIT_OK;
+}
+
+/** What a --git-commit commit says: the files and the ARGs and build args added. */
+function commitMessage(plan: RepoPlan): string {
+  const lines = ['Declare the global ARGs that FROM needs (dockerfile-argfix)', ''];
+  for (const w of plan.writes) {
+    const r = plan.reports[w.report];
+    if (r.status !== 'changed') continue;
+    const rel = display(plan.root, w.abs);
+    const hoisted = r.hoisted.map((h) => (h.default === null ? h.name : `${h.name}=${h.default}`));
+    lines.push(hoisted.length ? `- ${rel}: ARG ${hoisted.join(', ')}` : `- ${rel}: pass the FROM variables as build args`);
+  }
+  return lines.join('\n') + '\n';
 }

@@ -42,8 +42,38 @@ export class CiYamlError extends InputError {
 
 const REFERENCE_TAG = { tag: '!reference', collection: 'seq' as const, resolve: <T>(s: T) => s };
 
+/** Deeper flow nesting than any CI file needs; refused before parsing (the parser recurses per level). */
+export const MAX_NESTING = 1000;
+
+/** Offset where flow collections ([, {) nest deeper than MAX_NESTING, or -1. Quotes and comments skipped. */
+function tooDeep(text: string): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '[' || c === '{') {
+      if (++depth > MAX_NESTING) return i;
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl;
+    } else if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < text.length && text[j] !== c && text[j] !== '\n') j += text[j] === '\\' && c === '"' ? 2 : 1;
+      if (text[j] === c) i = j;
+    }
+  }
+  return -1;
+}
+
 export function parseCiText(path: string, text: string): CiFile {
   const lc = new LineCounter();
+  const deep = tooDeep(text);
+  if (deep >= 0) {
+    lc.addNewLine(0);
+    for (let i = text.indexOf('\n'); i >= 0 && i < deep; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
+    const at = lc.linePos(deep);
+    throw new CiYamlError(path, `invalid YAML: nested more than ${MAX_NESTING} levels deep`, at.line, at.col);
+  }
   let doc: Document.Parsed;
   try {
     doc = parseDocument(text, {

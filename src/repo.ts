@@ -1,0 +1,169 @@
+/**
+ * One repository is the unit of work: its Dockerfiles, its CI files and its config are planned together
+ * (parse, transform, apply, verify), without writing anything. Plans are plain data, so a worker thread can
+ * make them (src/worker.ts) and the main thread writes and reports them in a stable order.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import type { SuppliedDefault } from '../transforms/hoist-from-args.js';
+import type { RootCi } from './ci/integrate.js';
+import { loadConfig, type Config } from './config.js';
+import { unifiedDiff } from './diff.js';
+import { fixDockerfile } from './engine.js';
+import { InputError } from './errors.js';
+import { readText, type PendingWrite } from './fsio.js';
+import type { FileReport } from './report.js';
+
+export interface PlanOptions {
+  cwd: string;
+  /** --default NAME=VALUE, in order (a later one wins). */
+  defaults: [string, string][];
+  /** The fleet config (--config): merged under each repository's own config. */
+  config?: string;
+  maxBytes?: number;
+  ci: boolean;
+}
+
+/** A file to write, as data (the expected bytes travel from a worker as a Uint8Array). */
+export interface PlannedWrite {
+  abs: string;
+  text: string;
+  expected: Uint8Array;
+  mode: number;
+  /** Index into RepoPlan.reports of the file's report. */
+  report: number;
+}
+
+export interface RepoPlan {
+  root: string;
+  reports: FileReport[];
+  writes: PlannedWrite[];
+  /** The repository's changes as one patch with paths relative to its root (`git apply` from there). */
+  patch: string;
+}
+
+export const CI_FILES = ['.gitlab-ci.yml', '.gitlab-ci.yaml'];
+
+export function display(cwd: string, abs: string): string {
+  const rel = relative(cwd, abs) || abs;
+  return rel.split(sep).join('/');
+}
+
+/** Nearest ancestor holding .git or a CI file; else `fallback`. */
+export function findRoot(abs: string, fallback: string): string {
+  for (let dir = dirname(abs); ; dir = dirname(dir)) {
+    if (['.git', ...CI_FILES].some((n) => existsSync(join(dir, n)))) return dir;
+    if (dirname(dir) === dir) return fallback;
+  }
+}
+
+function mergeConfigs(fleet: Config | null, own: Config): Config {
+  if (!fleet) return own;
+  return {
+    path: own.path ?? fleet.path,
+    defaults: new Map([...fleet.defaults, ...own.defaults]),
+    ignore: new Set([...fleet.ignore, ...own.ignore]),
+    ...(own.registry ?? fleet.registry ? { registry: own.registry ?? fleet.registry } : {}),
+  };
+}
+
+export async function planRepo(root: string, files: readonly string[], opts: PlanOptions): Promise<RepoPlan> {
+  const { cwd } = opts;
+  const reports: FileReport[] = [];
+  const writes: PlannedWrite[] = [];
+  const patches: string[] = [];
+  const cliDefaults = new Map<string, SuppliedDefault>();
+  for (const [name, value] of opts.defaults) cliDefaults.set(name, { value, source: '--default' });
+
+  const configError = (e: unknown): InputError => {
+    if (!(e instanceof InputError)) throw e;
+    if (e.file) e.file = display(cwd, e.file);
+    return e;
+  };
+  let fleet: Config | null | InputError = null;
+  if (opts.config) {
+    try {
+      fleet = loadConfig(opts.config, root);
+    } catch (e) {
+      fleet = configError(e);
+    }
+  }
+  const configs = new Map<string, Config | InputError>();
+  const configFor = (dir: string): Config | InputError => {
+    let c = configs.get(dir);
+    if (!c) {
+      try {
+        c = fleet instanceof InputError ? fleet : mergeConfigs(fleet, loadConfig(undefined, dir));
+      } catch (e) {
+        c = configError(e);
+      }
+      configs.set(dir, c);
+    }
+    return c;
+  };
+
+  // The CI side (YAML, shell parser) is loaded only when the repository has a CI file.
+  const ciMod = opts.ci && CI_FILES.some((n) => existsSync(join(root, n))) ? await import('./ci/integrate.js') : null;
+  const ci: RootCi | null = ciMod ? ciMod.prepareCi(root, configFor(root)) : null;
+
+  const queue = (report: FileReport, abs: string, before: string, text: string, expected: Uint8Array, mode: number) => {
+    report.status = 'changed';
+    report.diff = unifiedDiff(report.path, before, text);
+    patches.push(unifiedDiff(display(root, abs), before, text));
+    writes.push({ abs, text, expected, mode, report: reports.indexOf(report) });
+  };
+
+  for (const abs of files) {
+    const path = display(cwd, abs);
+    const report: FileReport = { path, status: 'unchanged', findings: [], hoisted: [], diff: '' };
+    reports.push(report);
+    const config = configFor(dirname(abs));
+    if (config instanceof InputError) {
+      report.status = 'error';
+      report.error = config.format(path);
+      continue;
+    }
+    const rel = display(root, abs);
+    const defaults = new Map<string, SuppliedDefault>();
+    if (ci) for (const [name, d] of ci.defaultsFor(rel)) defaults.set(name, d);
+    const configName = config.path ? display(cwd, config.path) : '';
+    for (const [name, value] of config.defaults) defaults.set(name, { value, source: configName });
+    for (const [name, d] of cliDefaults) defaults.set(name, d);
+    try {
+      const read = readText(abs, opts.maxBytes);
+      const outcome = fixDockerfile(read.text, { defaults, ignore: config.ignore });
+      if (outcome.noFrom) {
+        report.status = 'skipped';
+        continue;
+      }
+      report.findings = outcome.findings.map((f) => ({ ...f, file: path }));
+      report.hoisted = outcome.hoisted;
+      if (ci && ciMod) ci.facts.set(rel, { ...ciMod.ciFacts(rel, outcome.output, outcome.hoisted), report });
+      if (outcome.output !== read.text) queue(report, abs, read.text, outcome.output, read.bytes, read.mode);
+    } catch (e) {
+      report.status = 'error';
+      report.error = e instanceof InputError ? e.format(path) : `${path}: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+
+  if (ci && ciMod) {
+    const queued: PendingWrite[] = [];
+    const ciReports = ciMod.finishCi(ci, {
+      cwd,
+      queue: (w: PendingWrite) => queued.push(w),
+      display: (abs) => display(cwd, abs),
+      diff: unifiedDiff,
+    });
+    const config = configFor(root);
+    for (const r of ciReports) {
+      if (!(config instanceof InputError)) for (const f of r.findings) if (config.ignore.has(f.rule)) f.suppressed = true;
+      reports.push(r);
+    }
+    for (const w of queued) {
+      const r = ciReports.find((x) => x.path === display(cwd, w.abs))!;
+      patches.push(unifiedDiff(display(root, w.abs), Buffer.from(w.expected).toString('utf8'), w.text));
+      writes.push({ abs: w.abs, text: w.text, expected: w.expected, mode: w.mode, report: reports.indexOf(r) });
+    }
+  }
+  return { root, reports, writes, patch: patches.join('') };
+}
