@@ -103,6 +103,18 @@ describe('fleet runs', () => {
     );
   });
 
+  test('--config is a fleet config: below CI variables and the repository\'s own config', () => {
+    writeFileSync(join(dir, 'fleet.yaml'), 'defaults:\n  CI_REGISTRY_IMAGE: registry.example.com/fleet\n  CI_COMMIT_SHA: fleet-sha\n  TAG: "3.20"\n  X: fleet-x\n');
+    writeFileSync(join(dir, 'beta', '.dockerfile-argfix.yaml'), 'defaults:\n  TAG: own-tag\n');
+    writeFileSync(join(dir, 'alpha', '.gitlab-ci.yml'), 'variables:\n  CI_COMMIT_SHA: from-ci\nbuild:\n  script:\n    - docker build -t x .\n');
+    const r = cli(dir, ['--each-repo', '.', '--config', 'fleet.yaml', '--no-ci']);
+    expect(r.stdout).toContain('+ARG X=fleet-x\n');
+    expect(r.stdout).toContain('+ARG TAG=own-tag\n');
+    expect(r.stdout).toContain('+ARG CI_REGISTRY_IMAGE=registry.example.com/fleet\n+ARG CI_COMMIT_SHA=fleet-sha\n');
+    const withCi = cli(dir, ['alpha', '--config', 'fleet.yaml']);
+    expect(withCi.stdout).toContain('+ARG CI_REGISTRY_IMAGE=registry.example.com/fleet\n+ARG CI_COMMIT_SHA=from-ci\n');
+  });
+
   test('JSON groups by repository', () => {
     const doc = JSON.parse(cli(dir, ['--each-repo', '.', '-f', 'json']).stdout);
     expect(doc.repos.map((r: { repo: string; changed: number; needsHuman: number; errors: number }) => [r.repo, r.changed, r.needsHuman, r.errors])).toEqual([

@@ -57,11 +57,13 @@ export function findRoot(abs: string, fallback: string): string {
   }
 }
 
+/** The repository's own config with the fleet config's ignore list and registry under it (defaults stay apart:
+ * fleet defaults rank below CI-derived ones, the repository's own above them). */
 function mergeConfigs(fleet: Config | null, own: Config): Config {
   if (!fleet) return own;
   return {
-    path: own.path ?? fleet.path,
-    defaults: new Map([...fleet.defaults, ...own.defaults]),
+    path: own.path,
+    defaults: own.defaults,
     ignore: new Set([...fleet.ignore, ...own.ignore]),
     ...(own.registry ?? fleet.registry ? { registry: own.registry ?? fleet.registry } : {}),
   };
@@ -124,7 +126,11 @@ export async function planRepo(root: string, files: readonly string[], opts: Pla
       continue;
     }
     const rel = display(root, abs);
+    // Lowest priority first: fleet config, CI-derived, the repository's config, --default.
     const defaults = new Map<string, SuppliedDefault>();
+    if (fleet && !(fleet instanceof InputError)) {
+      for (const [name, value] of fleet.defaults) defaults.set(name, { value, source: display(cwd, fleet.path!) });
+    }
     if (ci) for (const [name, d] of ci.defaultsFor(rel)) defaults.set(name, d);
     const configName = config.path ? display(cwd, config.path) : '';
     for (const [name, value] of config.defaults) defaults.set(name, { value, source: configName });
