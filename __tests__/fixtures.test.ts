@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { fixDockerfile } from '../src/engine.js';
 import type { Finding } from '../src/findings.js';
 import type { SuppliedDefault } from '../transforms/hoist-from-args.js';
+import { keepsAllInOrder } from './support/bytes.js';
 
 const root = fileURLToPath(new URL('../__fixtures__/hoist-from-args/', import.meta.url));
 const update = process.env.UPDATE_FIXTURES === '1';
@@ -28,16 +29,6 @@ function defaultsOf(dir: string): Map<string, SuppliedDefault> {
   return m;
 }
 
-/** The original bytes all appear in the output, in order. */
-function keepsAllBytes(before: string, after: string): boolean {
-  let j = 0;
-  for (let i = 0; i < before.length; i++) {
-    j = after.indexOf(before[i], j);
-    if (j < 0) return false;
-    j++;
-  }
-  return true;
-}
 
 const cases = readdirSync(root).sort();
 
@@ -65,7 +56,7 @@ describe('hoist-from-args fixtures', () => {
       // Insertion-only unless a supplied value replaced an existing default.
       if (!result.findings.some((f) => f.rule === 'DefaultRewritten')) {
         expect(result.edits.every((e) => e.start === e.end)).toBe(true);
-        expect(keepsAllBytes(input, result.output)).toBe(true);
+        expect(keepsAllInOrder(input, result.output)).toBe(true);
       }
     });
   }

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run, type RunOptions } from '../src/run.js';
+import { keepsAllInOrder } from './support/bytes.js';
 
 const FIXTURES = fileURLToPath(new URL('../__fixtures__/gitlab-ci/', import.meta.url));
 
@@ -27,14 +28,6 @@ function tree(dir: string): Map<string, Buffer> {
 }
 
 /** True when `a` is a subsequence of `b`. */
-function keepsAll(a: Buffer, b: Buffer): boolean {
-  let j = 0;
-  for (let i = 0; i < a.length; i++) {
-    while (j < b.length && b[j] !== a[i]) j++;
-    if (j++ >= b.length) return false;
-  }
-  return true;
-}
 
 async function fix(dir: string, write: boolean) {
   let out = '';
@@ -75,7 +68,7 @@ describe('gitlab-ci fixtures', () => {
       const expected = tree(join(base, 'expected'));
       expect([...after.keys()].sort()).toEqual([...expected.keys()].sort());
       for (const [p, bytes] of expected) expect(after.get(p)!.toString('latin1')).toBe(bytes.toString('latin1'));
-      for (const [p, bytes] of before) expect(keepsAll(bytes, after.get(p)!)).toBe(true);
+      for (const [p, bytes] of before) expect(keepsAllInOrder(bytes, after.get(p)!)).toBe(true);
       if (meta.exit !== undefined) expect(first.code).toBe(meta.exit);
       {
         const rules = [...new Set(first.report.files.flatMap((f) => f.findings.map((x) => x.rule)).filter((r) => r.startsWith('Ci')))].sort();

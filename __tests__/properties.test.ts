@@ -11,6 +11,7 @@ import { fixDockerfile } from '../src/engine.js';
 import { InputError } from '../src/errors.js';
 import type { SuppliedDefault } from '../transforms/hoist-from-args.js';
 import { dockerfileArb, NAMES, VALUES } from './support/dockerfile-arb.js';
+import { keepsAllInOrder } from './support/bytes.js';
 
 const runs = Number(process.env.FUZZ_RUNS ?? 300);
 const seed = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : process.env.FUZZ_RUNS ? undefined : 20261128;
@@ -20,15 +21,6 @@ const allDefaults = new Map<string, SuppliedDefault>(
   NAMES.map((n, i) => [n, { value: VALUES[i % VALUES.length], source: 'property' }]),
 );
 
-function keepsAllBytes(before: string, after: string): boolean {
-  let j = 0;
-  for (let i = 0; i < before.length; i++) {
-    j = after.indexOf(before[i], j);
-    if (j < 0) return false;
-    j++;
-  }
-  return true;
-}
 
 describe('Dockerfile properties', () => {
   test('no crash, re-parses, idempotent, insertion-only (no defaults supplied)', () => {
@@ -46,7 +38,7 @@ describe('Dockerfile properties', () => {
         expect(r.hoisted.map((h) => h.name).sort()).toEqual(r.hoisted.map((h) => h.name).filter((n) => df.names.includes(n)).sort());
         expect(fixDockerfile(r.output).edits).toEqual([]);
         expect(r.edits.every((e) => e.start === e.end)).toBe(true);
-        expect(keepsAllBytes(df.text, r.output)).toBe(true);
+        expect(keepsAllInOrder(df.text, r.output)).toBe(true);
         expect(r.output.startsWith('\uFEFF')).toBe(df.text.startsWith('\uFEFF'));
         if (df.text.includes('\r\n')) expect(r.output.replace(/\r\n/g, '')).not.toContain('\n');
       }),
@@ -72,7 +64,7 @@ describe('Dockerfile properties', () => {
         const again = fixDockerfile(r.output, { defaults: allDefaults });
         expect(again.edits).toEqual([]);
         expect(again.findings.filter((f) => f.rule === 'UndefinedArgInFrom' || f.rule === 'InvalidDefaultArgInFrom')).toEqual([]);
-        if (!r.findings.some((f) => f.rule === 'DefaultRewritten')) expect(keepsAllBytes(df.text, r.output)).toBe(true);
+        if (!r.findings.some((f) => f.rule === 'DefaultRewritten')) expect(keepsAllInOrder(df.text, r.output)).toBe(true);
       }),
       params,
     );
