@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { parseDefaultFlag } from './config.js';
 import { InputError } from './errors.js';
+import { CI_SYSTEMS, type CiSystem } from './ci/platform.js';
 import { EXIT_ERROR, run, type Io } from './run.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -39,7 +40,10 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     .option('output', { alias: 'o', type: 'string', describe: 'Write the report to FILE instead of stdout/stderr' })
     .option('color', { type: 'boolean', describe: 'Colour the diff (default: when stdout is a terminal and NO_COLOR is unset)' })
     .option('gitignore', { type: 'boolean', default: true, describe: 'Skip .gitignored paths (--no-gitignore to include them)' })
-    .option('ci', { type: 'boolean', default: true, describe: 'Also patch GitLab CI build steps (--no-ci skips the CI transform)' })
+    .option('ci', {
+      type: 'string',
+      describe: `CI systems to patch, comma-separated: ${CI_SYSTEMS.join(',')} (default: all found; --no-ci: none)`,
+    })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print only errors and the diff' })
     .strict()
     .exitProcess(false)
@@ -68,6 +72,23 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
     io.err(`dockerfile-argfix: ${(e as InputError).message}\n`);
     return EXIT_ERROR;
   }
+  // --ci LIST chooses systems; --no-ci (false) turns the CI side off; absent: every system found.
+  let ci = true;
+  let ciSystems: CiSystem[] | undefined;
+  const ciArg = args.ci as unknown;
+  for (const v of Array.isArray(ciArg) ? ciArg : ciArg === undefined ? [] : [ciArg]) {
+    if (v === false || v === 'false') ci = false;
+    else if (v === true || v === 'true' || v === '') continue;
+    else {
+      for (const name of String(v).split(',').map((x) => x.trim()).filter(Boolean)) {
+        if (!(CI_SYSTEMS as readonly string[]).includes(name)) {
+          io.err(`dockerfile-argfix: --ci: unknown CI system '${name}' (known: ${CI_SYSTEMS.join(', ')})\n`);
+          return EXIT_ERROR;
+        }
+        (ciSystems ??= []).push(name as CiSystem);
+      }
+    }
+  }
   // An explicit --color/--no-color wins; otherwise colour only a terminal, and never when NO_COLOR is set.
   const color = args.color ?? (env.NO_COLOR === undefined && io === defaultIo && process.stdout.isTTY === true);
   return run(
@@ -83,7 +104,8 @@ export async function main(argv: string[], io: Io = defaultIo, env: NodeJS.Proce
       color,
       quiet: args.quiet,
       gitignore: args.gitignore,
-      ci: args.ci,
+      ci,
+      ...(ciSystems ? { ciSystems } : {}),
     },
     io,
   );

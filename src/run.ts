@@ -11,6 +11,7 @@ import { InputError } from './errors.js';
 import { isOutstanding } from './findings.js';
 import { readText, writeAtomic } from './fsio.js';
 import { ciFacts, prepareCi, finishCi, type RootCi } from './ci/integrate.js';
+import { CI_SYSTEMS, type CiSystem } from './ci/platform.js';
 import { formatFinding, formatSummary, summarize, toJson, type FileReport } from './report.js';
 
 export interface RunOptions {
@@ -28,6 +29,8 @@ export interface RunOptions {
   gitignore: boolean;
   /** Run the CI transform (default true; --no-ci turns it off). */
   ci?: boolean;
+  /** The CI systems to patch (--ci gitlab,github,…; default: all). */
+  ciSystems?: readonly CiSystem[];
 }
 
 export interface Io {
@@ -87,12 +90,13 @@ export function run(opts: RunOptions, io: Io): number {
     return c;
   };
 
-  // The repository root of each Dockerfile: the nearest ancestor with .git or a GitLab CI file, else the
-  // directory given on the command line.
+  // The repository root of each Dockerfile: the nearest ancestor with .git, a GitLab CI file or GitHub
+  // workflows, else the directory given on the command line.
   const roots = new Map<string, RootCi | null>();
+  const systems = new Set<CiSystem>(opts.ciSystems ?? CI_SYSTEMS);
   const rootOf = (abs: string): string => {
     for (let dir = dirname(abs); ; dir = dirname(dir)) {
-      if (['.git', '.gitlab-ci.yml', '.gitlab-ci.yaml'].some((n) => existsSync(join(dir, n)))) return dir;
+      if (['.git', '.gitlab-ci.yml', '.gitlab-ci.yaml', '.github/workflows'].some((n) => existsSync(join(dir, n)))) return dir;
       if (dirname(dir) === dir) break;
     }
     const given = paths.find((p) => abs.startsWith(p + sep) && statSync(p).isDirectory());
@@ -100,7 +104,7 @@ export function run(opts: RunOptions, io: Io): number {
   };
   const ciFor = (root: string): RootCi | null => {
     if (opts.ci === false) return null;
-    if (!roots.has(root)) roots.set(root, prepareCi(root, configFor(root)));
+    if (!roots.has(root)) roots.set(root, prepareCi(root, configFor(root), systems));
     return roots.get(root)!;
   };
 
