@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ciTransform, type DockerfileFacts } from '../../transforms/ci.js';
+import { composeTransform } from '../../transforms/compose.js';
 import type { Hoisted, SuppliedDefault } from '../../transforms/hoist-from-args.js';
 import type { Config } from '../config.js';
 import { builtinEnv, evalGlobals, fromUses, isBuiltin } from '../dockerfile/analyze.js';
@@ -16,6 +17,7 @@ import { applyEdits } from '../edits.js';
 import { InputError } from '../errors.js';
 import { readText, writeAtomic } from '../fsio.js';
 import type { FileReport } from '../report.js';
+import { loadCompose, type ComposeBuild } from './compose.js';
 import { loadGithub, type ActionBuild, type RepoLister } from './github.js';
 import { buildJobModel, type Job } from './jobs.js';
 import { CI_SYSTEMS, type CiSystem } from './platform.js';
@@ -29,6 +31,7 @@ export interface CiSource {
   external: ExternalInclude[];
   steps: CiSteps;
   actions: ActionBuild[];
+  compose: ComposeBuild[];
   /** Which systems were found. */
   found: Set<CiSystem>;
 }
@@ -67,7 +70,7 @@ function repoView(root: string, overlay?: ReadonlyMap<string, string>): RepoList
 
 function analyse(root: string, systems: ReadonlySet<CiSystem>, overlay?: ReadonlyMap<string, string>): CiSource | null {
   const view = repoView(root, overlay);
-  const out: CiSource = { files: [], external: [], steps: { steps: [], scriptFiles: [] }, actions: [], found: new Set() };
+  const out: CiSource = { files: [], external: [], steps: { steps: [], scriptFiles: [] }, actions: [], compose: [], found: new Set() };
   const jobs: Job[] = [];
   const notes: ReturnType<typeof buildJobModel>['notes'] = [];
   if (systems.has('gitlab')) {
@@ -88,6 +91,14 @@ function analyse(root: string, systems: ReadonlySet<CiSystem>, overlay?: Readonl
       out.files.push(...github.files);
       jobs.push(...github.jobs);
       out.actions.push(...github.actions);
+    }
+  }
+  if (systems.has('compose')) {
+    const compose = loadCompose(view);
+    if (compose) {
+      out.found.add('compose');
+      out.files.push(...compose.files);
+      out.compose.push(...compose.builds);
     }
   }
   if (out.found.size === 0) return null;
@@ -216,7 +227,8 @@ export function finishCi(ci: RootCi, o: FinishOptions): FileReport[] {
   }
   if (!ci.source) return out;
   const facts = new Map<string, DockerfileFacts>(ci.facts);
-  const plan = (src: CiSource) => ciTransform({ steps: src.steps, actions: src.actions, external: src.external, dockerfiles: facts });
+  const plan = (src: CiSource) =>
+    ciTransform({ steps: src.steps, actions: src.actions, external: src.external, others: [composeTransform(src.compose, facts)], dockerfiles: facts });
   const result = plan(ci.source);
   const reports = new Map<string, FileReport>();
   for (const f of ci.source.files) {
