@@ -127,6 +127,10 @@ export const RULES = {
     severity: 'warning',
     description: 'A FROM uses GITHUB_REPOSITORY (or the owner, or github.repository) in a repository path, which keeps capitals',
   },
+  CiBakeHcl: {
+    severity: 'warning',
+    description: 'A Bake HCL target builds the Dockerfile without passing a FROM variable; HCL is reported, not edited (the text to add is given)',
+  },
   CiBuildArgsShape: {
     severity: 'warning',
     description: 'The build args are written in a shape the tool cannot extend by inserting text; the lines to add are reported',

@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ciTransform, type DockerfileFacts } from '../../transforms/ci.js';
+import { bakeTransform } from '../../transforms/bake.js';
 import { composeTransform } from '../../transforms/compose.js';
 import type { Hoisted, SuppliedDefault } from '../../transforms/hoist-from-args.js';
 import type { Config } from '../config.js';
@@ -17,6 +18,7 @@ import { applyEdits } from '../edits.js';
 import { InputError } from '../errors.js';
 import { readText, writeAtomic } from '../fsio.js';
 import type { FileReport } from '../report.js';
+import { loadBake, type BakeTarget } from './bake.js';
 import { loadCompose, type ComposeBuild } from './compose.js';
 import { loadGithub, type ActionBuild, type RepoLister } from './github.js';
 import { buildJobModel, type Job } from './jobs.js';
@@ -32,6 +34,7 @@ export interface CiSource {
   steps: CiSteps;
   actions: ActionBuild[];
   compose: ComposeBuild[];
+  bake: BakeTarget[];
   /** Which systems were found. */
   found: Set<CiSystem>;
 }
@@ -70,7 +73,7 @@ function repoView(root: string, overlay?: ReadonlyMap<string, string>): RepoList
 
 function analyse(root: string, systems: ReadonlySet<CiSystem>, overlay?: ReadonlyMap<string, string>): CiSource | null {
   const view = repoView(root, overlay);
-  const out: CiSource = { files: [], external: [], steps: { steps: [], scriptFiles: [] }, actions: [], compose: [], found: new Set() };
+  const out: CiSource = { files: [], external: [], steps: { steps: [], scriptFiles: [] }, actions: [], compose: [], bake: [], found: new Set() };
   const jobs: Job[] = [];
   const notes: ReturnType<typeof buildJobModel>['notes'] = [];
   if (systems.has('gitlab')) {
@@ -99,6 +102,14 @@ function analyse(root: string, systems: ReadonlySet<CiSystem>, overlay?: Readonl
       out.found.add('compose');
       out.files.push(...compose.files);
       out.compose.push(...compose.builds);
+    }
+  }
+  if (systems.has('bake')) {
+    const bake = loadBake(view);
+    if (bake) {
+      out.found.add('bake');
+      out.files.push(...bake.files);
+      out.bake.push(...bake.targets);
     }
   }
   if (out.found.size === 0) return null;
@@ -228,7 +239,7 @@ export function finishCi(ci: RootCi, o: FinishOptions): FileReport[] {
   if (!ci.source) return out;
   const facts = new Map<string, DockerfileFacts>(ci.facts);
   const plan = (src: CiSource) =>
-    ciTransform({ steps: src.steps, actions: src.actions, external: src.external, others: [composeTransform(src.compose, facts)], dockerfiles: facts });
+    ciTransform({ steps: src.steps, actions: src.actions, external: src.external, others: [composeTransform(src.compose, facts), bakeTransform(src.bake, facts)], dockerfiles: facts });
   const result = plan(ci.source);
   const reports = new Map<string, FileReport>();
   for (const f of ci.source.files) {

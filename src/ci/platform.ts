@@ -8,7 +8,7 @@ import { guaranteed as gitlabGuaranteed } from './jobs.js';
 import { maybeUnset as gitlabMaybeUnset, PREDEFINED as GITLAB_PREDEFINED, REF_NAMES as GITLAB_REF_NAMES } from './predefined.js';
 
 /** The CI systems `--ci` can choose from (only the ones the tool patches or reports). */
-export const CI_SYSTEMS = ['gitlab', 'github', 'compose'] as const;
+export const CI_SYSTEMS = ['gitlab', 'github', 'compose', 'bake'] as const;
 export type CiSystem = (typeof CI_SYSTEMS)[number];
 
 export interface Platform {
