@@ -55,6 +55,25 @@ describe('seed end to end', () => {
     }
   });
 
+  test('--ci chooses the systems: --ci github leaves the GitLab file alone, --ci gitlab patches it, an unknown name is a usage error', () => {
+    const dir = copy(seedSource);
+    try {
+      const before = readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8');
+      const gh = cli(dir, '--check', '--ci', 'github', '.');
+      expect(gh.stderr).not.toContain('CiBeforeShaZeros');
+      expect(gh.stderr).toContain('would change: Dockerfile\n');
+      expect(gh.stderr).not.toContain('would change: .gitlab-ci.yml');
+      const gl = cli(dir, '--check', '--ci=compose,gitlab', '.');
+      expect(gl.stderr).toContain('would change: .gitlab-ci.yml\n');
+      const bad = cli(dir, '--ci', 'jenkins', '.');
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toBe("dockerfile-argfix: --ci: unknown CI system 'jenkins' (known: gitlab, github, compose, bake)\n");
+      expect(readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8')).toBe(before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('--no-ci leaves the CI file alone', () => {
     const dir = copy(seedSource);
     try {

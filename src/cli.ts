@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import yargs from 'yargs';
 import { DEFAULT_MAX_BYTES } from './fsio.js';
 import type { Io } from './run.js';
+import { CI_SYSTEMS, type CiSystem } from './ci/systems.js';
 
 // The engine (parsers, YAML, diff) loads only after the arguments are read: --version and --help stay fast.
 const EXIT_ERROR = 2;
@@ -56,7 +57,10 @@ export async function main(
     .option('output', { alias: 'o', type: 'string', describe: 'Write the report to FILE instead of stdout/stderr' })
     .option('color', { type: 'boolean', describe: 'Colour the diff (default: when stdout is a terminal and NO_COLOR is unset)' })
     .option('gitignore', { type: 'boolean', default: true, describe: 'Skip .gitignored paths (--no-gitignore to include them)' })
-    .option('ci', { type: 'boolean', default: true, describe: 'Also patch GitLab CI build steps (--no-ci skips the CI transform)' })
+    .option('ci', {
+      type: 'string',
+      describe: `CI systems to patch, comma-separated: ${CI_SYSTEMS.join(',')} (default: all found; --no-ci: none)`,
+    })
     .option('each-repo', { type: 'string', array: true, nargs: 1, default: [], describe: 'Run on every child directory of DIR that holds .git (repeatable)' })
     .option('repos-from', { type: 'string', nargs: 1, describe: 'Read repository paths from FILE, one per line (- for stdin)' })
     .option('jobs', { alias: 'j', type: 'number', describe: 'Worker threads (default: the number of CPUs)' })
@@ -133,6 +137,23 @@ export async function main(
     io.err(`dockerfile-argfix: ${(e as Error).message}\n`);
     return EXIT_ERROR;
   }
+  // --ci LIST chooses systems; --no-ci (false) turns the CI side off; absent: every system found.
+  let ci = true;
+  let ciSystems: CiSystem[] | undefined;
+  const ciArg = args.ci as unknown;
+  for (const v of Array.isArray(ciArg) ? ciArg : ciArg === undefined ? [] : [ciArg]) {
+    if (v === false || v === 'false') ci = false;
+    else if (v === true || v === 'true' || v === '') continue;
+    else {
+      for (const name of String(v).split(',').map((x) => x.trim()).filter(Boolean)) {
+        if (!(CI_SYSTEMS as readonly string[]).includes(name)) {
+          io.err(`dockerfile-argfix: --ci: unknown CI system '${name}' (known: ${CI_SYSTEMS.join(', ')})\n`);
+          return EXIT_ERROR;
+        }
+        (ciSystems ??= []).push(name as CiSystem);
+      }
+    }
+  }
   // An explicit --color/--no-color wins; otherwise colour only a terminal, and never when NO_COLOR is set.
   const color = args.color ?? (env.NO_COLOR === undefined && io === defaultIo && process.stdout.isTTY === true);
   const { run } = await import('./run.js');
@@ -149,7 +170,8 @@ export async function main(
       color,
       quiet: args.quiet,
       gitignore: args.gitignore,
-      ci: args.ci,
+      ci,
+      ...(ciSystems ? { ciSystems } : {}),
       maxBytes: args['max-file-size'],
       jobs: args['run-in-band'] ? 1 : (args.jobs ?? availableParallelism()),
       ...(args['patch-dir'] !== undefined ? { patchDir: args['patch-dir'] } : {}),

@@ -69,7 +69,7 @@ export const RULES = {
     severity: 'info',
     description: 'An existing global ARG default that gave an invalid reference was replaced by the supplied value',
   },
-  // CI companion (GitLab), research ci.md §5.
+  // CI companion, research ci.md §5.
   CiBeforeShaZeros: {
     severity: 'warning',
     description: 'A FROM uses CI_COMMIT_BEFORE_SHA, which is forty zeros in MR, first-push, manual and scheduled pipelines',
@@ -121,6 +121,19 @@ export const RULES = {
   CiBuildctlBuildArg: {
     severity: 'warning',
     description: 'buildctl has no --build-arg flag (use --opt build-arg:NAME=VALUE)',
+  },
+  // GitHub Actions, Compose, Bake (research ci.md §3, §5).
+  CiUppercaseRepository: {
+    severity: 'warning',
+    description: 'A FROM uses GITHUB_REPOSITORY (or the owner, or github.repository) in a repository path, which keeps capitals',
+  },
+  CiBakeHcl: {
+    severity: 'warning',
+    description: 'A Bake HCL target builds the Dockerfile without passing a FROM variable; HCL is reported, not edited (the text to add is given)',
+  },
+  CiBuildArgsShape: {
+    severity: 'warning',
+    description: 'The build args are written in a shape the tool cannot extend by inserting text; the lines to add are reported',
   },
 } as const satisfies Record<string, RuleInfo>;
 

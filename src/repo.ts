@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { SuppliedDefault } from '../transforms/hoist-from-args.js';
 import type { RootCi } from './ci/integrate.js';
+import { CI_SYSTEMS, type CiSystem } from './ci/systems.js';
 import { loadConfig, type Config } from './config.js';
 import { unifiedDiff } from './diff.js';
 import { fixDockerfile } from './engine.js';
@@ -22,6 +23,8 @@ export interface PlanOptions {
   config?: string;
   maxBytes?: number;
   ci: boolean;
+  /** The CI systems to patch (default: all). */
+  ciSystems?: CiSystem[];
 }
 
 /** A file to write, as data (the expected bytes travel from a worker as a Uint8Array). */
@@ -42,7 +45,8 @@ export interface RepoPlan {
   patch: string;
 }
 
-export const CI_FILES = ['.gitlab-ci.yml', '.gitlab-ci.yaml'];
+/** What marks a repository root besides .git. */
+const ROOT_MARKERS = ['.git', '.gitlab-ci.yml', '.gitlab-ci.yaml', '.github/workflows'];
 
 export function display(cwd: string, abs: string): string {
   const rel = relative(cwd, abs) || abs;
@@ -52,7 +56,7 @@ export function display(cwd: string, abs: string): string {
 /** Nearest ancestor holding .git or a CI file; else `fallback`. */
 export function findRoot(abs: string, fallback: string): string {
   for (let dir = dirname(abs); ; dir = dirname(dir)) {
-    if (['.git', ...CI_FILES].some((n) => existsSync(join(dir, n)))) return dir;
+    if (ROOT_MARKERS.some((n) => existsSync(join(dir, n)))) return dir;
     if (dirname(dir) === dir) return fallback;
   }
 }
@@ -104,9 +108,9 @@ export async function planRepo(root: string, files: readonly string[], opts: Pla
     return c;
   };
 
-  // The CI side (YAML, shell parser) is loaded only when the repository has a CI file.
-  const ciMod = opts.ci && CI_FILES.some((n) => existsSync(join(root, n))) ? await import('./ci/integrate.js') : null;
-  const ci: RootCi | null = ciMod ? ciMod.prepareCi(root, configFor(root)) : null;
+  // The CI side (YAML, shell parser) loads only when it is on (not with --no-ci).
+  const ciMod = opts.ci ? await import('./ci/integrate.js') : null;
+  const ci: RootCi | null = ciMod ? ciMod.prepareCi(root, configFor(root), new Set(opts.ciSystems ?? CI_SYSTEMS)) : null;
 
   const queue = (report: FileReport, abs: string, before: string, text: string, expected: Uint8Array, mode: number) => {
     report.status = 'changed';

@@ -7,6 +7,7 @@ import { InputError } from './errors.js';
 import { isOutstanding } from './findings.js';
 import { writeAll, type PendingWrite } from './fsio.js';
 import { assertClean, commit, createBranch } from './git.js';
+import type { CiSystem } from './ci/systems.js';
 import { planAll, type RepoJob } from './pool.js';
 import { display, findRoot, type RepoPlan } from './repo.js';
 import { formatFinding, formatRepoTable, formatSummary, summarize, toJson, type FileReport } from './report.js';
@@ -26,6 +27,8 @@ export interface RunOptions {
   gitignore: boolean;
   /** Run the CI transform (default true; --no-ci turns it off). */
   ci?: boolean;
+  /** The CI systems to patch (--ci gitlab,github,…; default: all). */
+  ciSystems?: readonly CiSystem[];
   /** Worker threads for planning repositories (1 = in this thread). */
   jobs?: number;
   /** Write `<repo>.patch` per repository into this directory. */
@@ -117,7 +120,7 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
   try {
     plans = await planAll(
       jobs,
-      { cwd, defaults: opts.defaults, ...(opts.config ? { config: resolve(cwd, opts.config) } : {}), maxBytes: opts.maxBytes, ci: opts.ci !== false },
+      { cwd, defaults: opts.defaults, ...(opts.config ? { config: resolve(cwd, opts.config) } : {}), maxBytes: opts.maxBytes, ci: opts.ci !== false, ...(opts.ciSystems ? { ciSystems: [...opts.ciSystems] } : {}) },
       opts.jobs ?? 1,
       progress,
     );

@@ -4,9 +4,11 @@
  * of the fixed Dockerfiles, plan the CI edits, verify them (the output parses and asks for nothing more),
  * and report each CI file like any other file.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { gitlabCiTransform, type DockerfileFacts } from '../../transforms/gitlab-ci.js';
+import { ciTransform, type DockerfileFacts } from '../../transforms/ci.js';
+import { bakeTransform } from '../../transforms/bake.js';
+import { composeTransform } from '../../transforms/compose.js';
 import type { Hoisted, SuppliedDefault } from '../../transforms/hoist-from-args.js';
 import type { Config } from '../config.js';
 import { builtinEnv, evalGlobals, fromUses, isBuiltin } from '../dockerfile/analyze.js';
@@ -16,22 +18,45 @@ import { applyEdits } from '../edits.js';
 import { InputError } from '../errors.js';
 import { readText, type PendingWrite } from '../fsio.js';
 import type { FileReport } from '../report.js';
-import { buildJobModel } from './jobs.js';
+import { loadBake, type BakeTarget } from './bake.js';
+import { loadCompose, type ComposeBuild } from './compose.js';
+import { loadGithub, type ActionBuild, type RepoLister } from './github.js';
+import { buildJobModel, type Job } from './jobs.js';
+import { CI_SYSTEMS, type CiSystem } from './platform.js';
 import { deriveFromRemote } from './predefined.js';
-import { ciDefaults, findSteps, type CiSteps, type RepoView } from './steps.js';
-import { CiYamlError, loadCi, type CiSource } from './yaml.js';
+import { ciDefaults, findSteps, type BuildStep, type CiSteps } from './steps.js';
+import { CiYamlError, loadCi, type CiFile, type ExternalInclude } from './yaml.js';
+
+/** Everything the enabled CI systems of one repository build, and the files they live in. */
+export interface CiSource {
+  files: CiFile[];
+  external: ExternalInclude[];
+  steps: CiSteps;
+  actions: ActionBuild[];
+  compose: ComposeBuild[];
+  bake: BakeTarget[];
+  /** Which systems were found. */
+  found: Set<CiSystem>;
+}
 
 export interface RootCi {
   root: string;
   source: CiSource | null;
-  steps: CiSteps | null;
+  systems: ReadonlySet<CiSystem>;
   error: { path: string; message: string } | null;
   facts: Map<string, DockerfileFacts & { report: FileReport }>;
   defaultsFor(rel: string): Map<string, SuppliedDefault>;
 }
 
-function repoView(root: string, overlay?: ReadonlyMap<string, string>): RepoView {
+function repoView(root: string, overlay?: ReadonlyMap<string, string>): RepoLister {
   return {
+    list: (dir) => {
+      try {
+        return readdirSync(join(root, dir));
+      } catch {
+        return [];
+      }
+    },
     exists: (p) => overlay?.has(p) === true || existsSync(join(root, p)),
     read: (p) => {
       if (overlay?.has(p)) return overlay.get(p)!;
@@ -46,11 +71,50 @@ function repoView(root: string, overlay?: ReadonlyMap<string, string>): RepoView
   };
 }
 
-function analyse(root: string, overlay?: ReadonlyMap<string, string>): { source: CiSource | null; steps: CiSteps | null } {
+function analyse(root: string, systems: ReadonlySet<CiSystem>, overlay?: ReadonlyMap<string, string>): CiSource | null {
   const view = repoView(root, overlay);
-  const source = loadCi(view.read);
-  if (!source) return { source: null, steps: null };
-  return { source, steps: findSteps(buildJobModel(source), view) };
+  const out: CiSource = { files: [], external: [], steps: { steps: [], scriptFiles: [] }, actions: [], compose: [], bake: [], found: new Set() };
+  const jobs: Job[] = [];
+  const notes: ReturnType<typeof buildJobModel>['notes'] = [];
+  if (systems.has('gitlab')) {
+    const gitlab = loadCi(view.read);
+    if (gitlab) {
+      out.found.add('gitlab');
+      out.files.push(...gitlab.files);
+      out.external.push(...gitlab.external);
+      const model = buildJobModel(gitlab);
+      jobs.push(...model.jobs);
+      notes.push(...model.notes);
+    }
+  }
+  if (systems.has('github')) {
+    const github = loadGithub(view);
+    if (github) {
+      out.found.add('github');
+      out.files.push(...github.files);
+      jobs.push(...github.jobs);
+      out.actions.push(...github.actions);
+    }
+  }
+  if (systems.has('compose')) {
+    const compose = loadCompose(view);
+    if (compose) {
+      out.found.add('compose');
+      out.files.push(...compose.files);
+      out.compose.push(...compose.builds);
+    }
+  }
+  if (systems.has('bake')) {
+    const bake = loadBake(view);
+    if (bake) {
+      out.found.add('bake');
+      out.files.push(...bake.files);
+      out.bake.push(...bake.targets);
+    }
+  }
+  if (out.found.size === 0) return null;
+  out.steps = findSteps({ jobs, notes }, view);
+  return out;
 }
 
 /**
@@ -85,12 +149,10 @@ function gitRemote(root: string): string | null {
   return null;
 }
 
-export function prepareCi(root: string, config: Config | InputError): RootCi {
-  const ci: RootCi = { root, source: null, steps: null, error: null, facts: new Map(), defaultsFor: () => new Map() };
+export function prepareCi(root: string, config: Config | InputError, systems: ReadonlySet<CiSystem> = new Set(CI_SYSTEMS)): RootCi {
+  const ci: RootCi = { root, source: null, systems, error: null, facts: new Map(), defaultsFor: () => new Map() };
   try {
-    const a = analyse(root);
-    ci.source = a.source;
-    ci.steps = a.steps;
+    ci.source = analyse(root, systems);
   } catch (e) {
     if (!(e instanceof CiYamlError)) throw e;
     ci.error = { path: e.path, message: e.message };
@@ -98,14 +160,14 @@ export function prepareCi(root: string, config: Config | InputError): RootCi {
     (ci.error as { column?: number }).column = e.column;
     return ci;
   }
-  if (!ci.steps) return ci;
-  const remote = gitRemote(root);
+  if (!ci.source) return ci;
+  const remote = ci.source.found.has('gitlab') ? gitRemote(root) : null;
   const derived = remote ? deriveFromRemote(remote, config instanceof InputError ? undefined : config.registry) : new Map<string, string>();
-  const steps = ci.steps.steps;
+  const steps: Pick<BuildStep, 'job' | 'dockerfile'>[] = [...ci.source.steps.steps, ...ci.source.actions];
   ci.defaultsFor = (rel) => {
     const out = new Map<string, SuppliedDefault>();
     if (!steps.some((s) => s.dockerfile === rel)) return out;
-    for (const [name, value] of derived) out.set(name, { value, source: `git remote origin (${remote})` });
+    for (const [name, value] of derived) if (steps.some((s) => s.dockerfile === rel && s.job.platform.id === 'gitlab')) out.set(name, { value, source: `git remote origin (${remote})` });
     for (const [name, d] of ciDefaults(steps, rel)) out.set(name, d);
     return out;
   };
@@ -122,6 +184,7 @@ export function ciFacts(path: string, output: string, hoisted: readonly Hoisted[
   ).env;
   const needs: string[] = [];
   const tagVars = new Set<string>();
+  const repoVars = new Set<string>();
   let first: { line: number; column: number } | null = null;
   const add = (name: string, depth = 0) => {
     if (isBuiltin(name) || needs.includes(name) || depth > 20) return;
@@ -140,6 +203,7 @@ export function ciFacts(path: string, output: string, hoisted: readonly Hoisted[
       const slash = t.lastIndexOf('/', u.use.start);
       const colon = t.indexOf(':', slash + 1);
       if (colon >= 0 && colon < u.use.start && !t.slice(colon, u.use.start).includes('@')) tagVars.add(u.use.name);
+      else if (!t.slice(0, u.use.start).includes('@')) repoVars.add(u.use.name);
     }
   }
   const undefaulted = new Set<string>(hoisted.map((h) => h.name));
@@ -149,6 +213,7 @@ export function ciFacts(path: string, output: string, hoisted: readonly Hoisted[
     needs,
     declared: new Set([...model.globalArgs.map((a) => a.name), ...model.stageArgs.map((a) => a.decl.name)]),
     tagVars,
+    repoVars,
     undefaulted,
     line: first?.line ?? 1,
     column: first?.column ?? 1,
@@ -172,9 +237,11 @@ export function finishCi(ci: RootCi, o: FinishOptions): FileReport[] {
     out.push({ path, status: 'error', findings: [], hoisted: [], diff: '', error: new InputError(e.message, e.line, e.column).format(path) });
     return out;
   }
-  if (!ci.source || !ci.steps) return out;
+  if (!ci.source) return out;
   const facts = new Map<string, DockerfileFacts>(ci.facts);
-  const result = gitlabCiTransform({ source: ci.source, steps: ci.steps, dockerfiles: facts });
+  const plan = (src: CiSource) =>
+    ciTransform({ steps: src.steps, actions: src.actions, external: src.external, others: [composeTransform(src.compose, facts), bakeTransform(src.bake, facts)], dockerfiles: facts });
+  const result = plan(ci.source);
   const reports = new Map<string, FileReport>();
   for (const f of ci.source.files) {
     const r: FileReport = { path: o.display(join(ci.root, f.path)), status: 'unchanged', findings: [], hoisted: [], diff: '' };
@@ -194,8 +261,7 @@ export function finishCi(ci: RootCi, o: FinishOptions): FileReport[] {
   if (outputs.size === 0) return out;
   // Verify: the new files parse, and planning again asks for nothing more.
   try {
-    const again = analyse(ci.root, outputs);
-    const second = gitlabCiTransform({ source: again.source!, steps: again.steps!, dockerfiles: facts });
+    const second = plan(analyse(ci.root, ci.systems, outputs)!);
     if ([...second.edits.values()].some((e) => e.length > 0)) throw new Error('the planned CI edits do not settle the file');
   } catch (e) {
     for (const p of outputs.keys()) {

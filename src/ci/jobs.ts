@@ -6,6 +6,7 @@
  * job, `parallel:matrix`).
  */
 import { isAlias, isMap, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { GITLAB, type Platform } from './platform.js';
 import { position, type CiFile, type CiSource } from './yaml.js';
 
 export interface ScriptItem {
@@ -18,6 +19,10 @@ export interface JobVariable {
   value: string | null;
   /** Where it is defined, for the report. */
   source: string;
+  /** How the CI exposes it: an environment variable (default), a matrix key or an input (GitHub expressions only). */
+  kind?: 'env' | 'matrix' | 'input';
+  /** The value as written, when it is a scalar (for hazards such as `${{ github.event.before }}`). */
+  raw?: string;
 }
 
 export interface Job {
@@ -31,6 +36,11 @@ export interface Job {
   /** The `rules:`/`only:` conditions, as text, to tell which variables are guaranteed. */
   ifs: string[];
   only: string[];
+  platform: Platform;
+  /** Repository-relative directory the shell starts in ('' = the checkout); null when not static. */
+  cwd?: string | null;
+  /** What the report calls it ("job 'build'", "step 2 of job 'build' in .github/workflows/ci.yml"). */
+  label?: string;
 }
 
 const RESERVED = new Set([
@@ -43,10 +53,10 @@ interface Located {
   node: Node | null;
 }
 
-const keyOf = (p: Pair): string | null => (isScalar(p.key) ? (p.key.value === undefined ? String(p.key.source) : String(p.key.value)) : null);
-const isMerge = (p: Pair) => isScalar(p.key) && (p.key.source === '<<' || p.key.value === '<<');
+export const keyOf = (p: Pair): string | null => (isScalar(p.key) ? (p.key.value === undefined ? String(p.key.source) : String(p.key.value)) : null);
+export const isMerge = (p: Pair) => isScalar(p.key) && (p.key.source === '<<' || p.key.value === '<<');
 
-function deref(file: CiFile, node: unknown): Node | null {
+export function deref(file: CiFile, node: unknown): Node | null {
   let n = node as Node | null;
   for (let k = 0; k < 20 && isAlias(n); k++) n = (n.resolve(file.doc) as Node | undefined) ?? null;
   return n ?? null;
@@ -70,7 +80,7 @@ export function mapGet(file: CiFile, map: YAMLMap, key: string, depth = 0): Node
 }
 
 /** All keys of a map, merges included (explicit pairs win). */
-function mapKeys(file: CiFile, map: YAMLMap, depth = 0): string[] {
+export function mapKeys(file: CiFile, map: YAMLMap, depth = 0): string[] {
   const keys = new Set<string>();
   for (const p of map.items) {
     if (isMerge(p)) {
@@ -181,6 +191,7 @@ export function buildJobModel(src: CiSource): JobModel {
       out.set(k, {
         value: text !== null && !text.includes('$') ? text : null,
         source: `${where} in ${file.path}:${at.line}`,
+        ...(text !== null ? { raw: text } : {}),
       });
     }
   };
@@ -236,7 +247,7 @@ export function buildJobModel(src: CiSource): JobModel {
     const o = lookup(name, ['only']);
     const onlyNode = o && isMap(o.node) ? mapGet(o.file, o.node, 'refs') : o?.node;
     if (o && isSeq(onlyNode)) for (const x of onlyNode.items) only.push(scalarText(o.file, deref(o.file, x as Node)) ?? '');
-    jobs.push({ name, file, line: at.line, column: at.column, items, variables, ifs, only });
+    jobs.push({ name, file, line: at.line, column: at.column, items, variables, ifs, only, platform: GITLAB });
   }
   return { jobs, notes };
 }

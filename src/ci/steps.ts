@@ -6,7 +6,6 @@
 import { isScalar, type Scalar } from 'yaml';
 import { recognise, type BuildCommand } from './builders.js';
 import { guaranteed, type Job, type JobModel, type ScriptItem } from './jobs.js';
-import { PREDEFINED } from './predefined.js';
 import { evalWord, literalPrefix, parseShell, type ShScript } from './shell.js';
 import { position, type CiFile } from './yaml.js';
 
@@ -89,6 +88,15 @@ export function alignScalar(file: CiFile, node: Scalar): number[] | null {
   return map;
 }
 
+/**
+ * GitHub substitutes `${{ … }}` into a `run:` script before the shell sees it; the shell parser would reject it.
+ * Each expression becomes an unknown variable of the same length (`$___…`), so offsets stay aligned and its
+ * value counts as unknown.
+ */
+export function maskExpressions(text: string): string {
+  return text.replace(/\$\{\{[\s\S]*?\}\}/g, (m) => `$${'_'.repeat(m.length - 1)}`);
+}
+
 const CALL_SCRIPT = /^(bash|sh|zsh|ash|dash|source|\.)$/;
 
 export function findSteps(model: JobModel, repo: RepoView): CiSteps {
@@ -97,16 +105,16 @@ export function findSteps(model: JobModel, repo: RepoView): CiSteps {
   const parsed = new Map<Scalar, ShScript>();
   const maps = new Map<Scalar, number[] | null>();
   for (const job of model.jobs) {
-    let cwd: string | null = '';
+    let cwd: string | null = job.cwd === undefined ? '' : job.cwd;
     const env = new Map<string, string | null>();
-    for (const n of PREDEFINED) env.set(n, null);
-    for (const [k, v] of job.variables) env.set(k, v.value);
-    env.set('CI_PROJECT_DIR', ROOT);
+    for (const n of job.platform.predefined) env.set(n, null);
+    for (const [k, v] of job.variables) if (v.kind !== 'matrix' && v.kind !== 'input') env.set(k, v.value);
+    env.set(job.platform.id === 'github' ? 'GITHUB_WORKSPACE' : 'CI_PROJECT_DIR', ROOT);
     for (const item of job.items) {
       if (!isScalar(item.node) || typeof item.node.value !== 'string') continue;
       let script = parsed.get(item.node);
       if (!script) {
-        script = parseShell(item.node.value);
+        script = parseShell(job.platform.id === 'github' ? maskExpressions(item.node.value) : item.node.value);
         parsed.set(item.node, script);
       }
       if (!maps.has(item.node)) maps.set(item.node, alignScalar(item.file, item.node));
@@ -229,7 +237,7 @@ export function stepPosition(step: BuildStep): { line: number; column: number } 
 }
 
 /** Literal variables of the jobs that build `dockerfile`: the CI's defaults for the Dockerfile side. */
-export function ciDefaults(steps: readonly BuildStep[], dockerfile: string): Map<string, { value: string; source: string }> {
+export function ciDefaults(steps: readonly Pick<BuildStep, 'job' | 'dockerfile'>[], dockerfile: string): Map<string, { value: string; source: string }> {
   const out = new Map<string, { value: string; source: string }>();
   const conflicting = new Set<string>();
   for (const s of steps) {

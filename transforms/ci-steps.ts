@@ -1,38 +1,20 @@
 /**
- * CI transform: pass the FROM variables into every GitLab CI step that builds an analysed Dockerfile.
- * Pure: the CI files, their build steps and the Dockerfiles' facts in; insertions + findings out.
+ * CI transform for shell steps (GitLab `script:`, GitHub `run:`): pass the FROM variables into every step that
+ * builds an analysed Dockerfile. Pure: the build steps and the Dockerfiles' facts in; insertions + findings out.
  *
- * Policy (research ci.md §5): an arg already passed in any spelling is left alone (R2); the flag follows the
- * tool and the command's spelling (R3, R4); a possibly-unset variable gets the bare form where an unset
- * bare arg keeps the Dockerfile default (R5); flags go before a last-word context, else after the command,
+ * Policy (research ci.md §5): which args and findings come from planArgs (R1, R2, R5); the flag follows the
+ * tool and the command's spelling (R3, R4); flags go before a last-word context, else after the command,
  * one line per flag in multi-line block and plain scalars (R6); shared nodes are edited once (R8).
  */
-import { guaranteed } from '../src/ci/jobs.js';
-import { maybeUnset, PREDEFINED, REF_NAMES } from '../src/ci/predefined.js';
 import { stepPosition, type BuildStep, type CiSteps } from '../src/ci/steps.js';
-import { position, type CiFile, type CiSource } from '../src/ci/yaml.js';
-import { suggest } from '../src/dockerfile/suggest.js';
+import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
+import { jobsText, planArgs, type DockerfileFacts, type PlannedArg } from './ci-args.js';
 
-export interface DockerfileFacts {
-  /** Repository-relative path. */
-  path: string;
-  /** Global ARG names the FROMs need, first use first (platform built-ins excluded). */
-  needs: string[];
-  /** Every ARG name the Dockerfile declares (any scope). */
-  declared: Set<string>;
-  /** Names used in the tag of a FROM image. */
-  tagVars: Set<string>;
-  /** Names whose global ARG has no default or was hoisted by this run. */
-  undefaulted: Set<string>;
-  /** Where the first FROM using a variable is (1-based). */
-  line: number;
-  column: number;
-}
+export type { DockerfileFacts } from './ci-args.js';
 
-export interface CiTransformInput {
-  source: CiSource;
+export interface StepsTransformInput {
   steps: CiSteps;
   dockerfiles: ReadonlyMap<string, DockerfileFacts>;
 }
@@ -42,6 +24,8 @@ export interface CiTransformResult {
   edits: Map<string, TextEdit[]>;
   /** Findings with `file` set to a repository-relative path. */
   findings: Finding[];
+  /** Dockerfiles some step builds (all of them when a step's Dockerfile is unknown). */
+  built: Set<string>;
 }
 
 function lineStart(text: string, off: number): number {
@@ -59,7 +43,7 @@ interface Group {
   facts: DockerfileFacts;
 }
 
-export function gitlabCiTransform(input: CiTransformInput): CiTransformResult {
+export function shellStepsTransform(input: StepsTransformInput): CiTransformResult {
   const { steps, dockerfiles } = input;
   const edits = new Map<string, TextEdit[]>();
   const findings: Finding[] = [];
@@ -95,116 +79,45 @@ export function gitlabCiTransform(input: CiTransformInput): CiTransformResult {
   }
 
   for (const byDockerfile of groups.values()) {
-    const merged: { name: string; bare: boolean }[] = [];
+    const merged: PlannedArg[] = [];
     for (const g of byDockerfile.values()) {
-      for (const a of planArgs(g)) {
+      for (const a of plan(g)) {
         const seen = merged.find((m) => m.name === a.name);
         if (!seen) merged.push(a);
         else seen.bare ||= a.bare;
       }
     }
     const first = byDockerfile.values().next().value!;
-    place(first.steps[0], merged, [...byDockerfile.values()].flatMap((g) => g.steps.map((s) => s.job.name)));
+    place(first.steps[0], merged, [...byDockerfile.values()].flatMap((g) => g.steps));
   }
 
   /** Findings for one command and one Dockerfile, and the build args it should get. */
-  function planArgs({ steps: group, facts }: Group): { name: string; bare: boolean }[] {
+  function plan({ steps: group, facts }: Group): PlannedArg[] {
     const step = group[0];
     const cmd = step.command;
     const file = step.item.file;
-    const pos = stepPosition(step);
-    const jobs = group.map((s) => s.job.name);
-    const jobsText = jobs.length === 1 ? `job '${jobs[0]}'` : `jobs ${jobs.map((j) => `'${j}'`).join(', ')}`;
-    const passed = new Map(cmd.passed.map((p) => [p.name, p]));
-
-    for (const p of cmd.passed) {
-      if (facts.declared.has(p.name)) continue;
-      const sug = suggest(p.name, facts.declared);
-      push(
-        finding('CiUnusedBuildArg', pos, `${cmd.label} passes build arg '${p.name}', which ${facts.path} never declares${sug ? ` (did you mean ${sug}?)` : ''}`, { name: p.name }),
-        file.path,
-      );
-    }
     for (const w of cmd.foreignBuildArg) {
       push(finding('CiBuildctlBuildArg', at(file, step.map ? step.map[w.start] : 0), 'buildctl has no --build-arg flag; use --opt build-arg:NAME=VALUE'), file.path);
     }
-
-    const defined = (name: string) => group.every((s) => PREDEFINED.has(name) || s.job.variables.has(name));
-    const toAdd: { name: string; bare: boolean }[] = [];
-    for (const name of facts.needs) {
-      if (name === 'CI_COMMIT_BEFORE_SHA') {
-        push(
-          finding('CiBeforeShaZeros', pos, `${facts.path} uses CI_COMMIT_BEFORE_SHA in FROM: it is forty zeros in merge request, first-push, manual and scheduled pipelines, so that tag almost never exists`, {
-            name,
-            fix: 'use a stable tag (latest, or one derived from CI_DEFAULT_BRANCH) for the base image',
-          }),
-          file.path,
-        );
-      }
-      if (REF_NAMES.has(name) && facts.tagVars.has(name)) {
-        push(
-          finding('CiRefNameInTag', pos, `${name} is used as an image tag in ${facts.path}, but branch and tag names can contain '/', which a tag cannot`, {
-            name,
-            fix: 'use CI_COMMIT_REF_SLUG',
-          }),
-          file.path,
-        );
-      }
-      const p = passed.get(name);
-      if (p) {
-        const same = p.raw === null || new RegExp(`^"?\\$(${name}|\\{${name}\\})"?$`).test(p.raw);
-        if (!same) {
-          push(
-            finding('CiArgDifferentValue', pos, `${cmd.label} already passes ${name}=${p.raw}, not $${name}; left as it is`, { name }),
-            file.path,
-          );
-        }
-        continue;
-      }
-      if (!defined(name)) {
-        if (facts.undefaulted.has(name)) {
-          push(
-            finding('CiUndefinedVariable', pos, `${name} is used in a FROM of ${facts.path}, but the CI of ${jobsText} never defines it; hoisted, not passed`, {
-              name,
-              fix: `if it is a project or group variable, add --build-arg ${name} yourself`,
-            }),
-            file.path,
-          );
-        }
-        continue;
-      }
-      const unset = maybeUnset(name) && group.some((s) => !guaranteed(s.job, name));
-      if (unset) {
-        push(
-          finding(
-            'CiMaybeUnset',
-            pos,
-            cmd.bareKeepsDefault
-              ? `${name} is unset in some pipelines of ${jobsText}; passed bare (--build-arg ${name}) so the Dockerfile default is kept then`
-              : `${name} is unset in some pipelines of ${jobsText}; ${cmd.label} passes it as empty then, which overrides the Dockerfile default`,
-            { name, fix: `guard the job with "rules: - if: $${name}"` },
-          ),
-          file.path,
-        );
-      }
-      toAdd.push({ name, bare: unset && cmd.bareKeepsDefault });
-    }
-    return toAdd;
+    return planArgs(
+      { label: cmd.label, file: file.path, pos: stepPosition(step), jobs: group.map((s) => s.job), passed: cmd.passed, bareKeepsDefault: cmd.bareKeepsDefault },
+      facts,
+      (f) => push(f, file.path),
+    );
   }
 
   /** The insertion for one command (R6), unless its arguments or position cannot be known. */
-  function place(step: BuildStep, toAdd: { name: string; bare: boolean }[], jobs: string[]): void {
+  function place(step: BuildStep, toAdd: PlannedArg[], group: BuildStep[]): void {
     if (toAdd.length === 0) return;
     const cmd = step.command;
     const file = step.item.file;
     const pos = stepPosition(step);
-    const uniq = [...new Set(jobs)];
-    const jobsText = uniq.length === 1 ? `job '${uniq[0]}'` : `jobs ${uniq.map((j) => `'${j}'`).join(', ')}`;
+    const text = jobsText(group.map((s) => s.job));
     if (cmd.dynamic.length) {
       const src = step.item.node.value as string;
       const names = cmd.dynamic.map((w) => src.slice(w.start, w.end)).join(', ');
       push(
-        finding('CiDynamicArgs', pos, `${cmd.label} in ${jobsText} takes arguments from ${names}, which may already pass ${toAdd.map((a) => a.name).join(', ')}; not edited`, {
+        finding('CiDynamicArgs', pos, `${cmd.label} in ${text} takes arguments from ${names}, which may already pass ${toAdd.map((a) => a.name).join(', ')}; not edited`, {
           fix: `check that ${names} passes ${toAdd.map((a) => `--build-arg ${a.name}`).join(' ')}`,
         }),
         file.path,
@@ -239,29 +152,11 @@ export function gitlabCiTransform(input: CiTransformInput): CiTransformResult {
     );
   }
   for (const s of steps.steps) if (s.dockerfile === null) for (const d of dockerfiles.keys()) built.add(d); // unknown: do not claim "no build"
-
-  const externals = input.source.external;
-  for (const f of dockerfiles.values()) {
-    if (built.has(f.path) || f.needs.length === 0) continue;
-    const ext = externals.length ? ` (the build may live in ${externals.map((x) => `${x.kind} include ${x.what}`).join(', ')})` : '';
-    push(
-      finding('CiNoBuildCommand', { line: f.line, column: f.column }, `${f.path} has FROM variables (${f.needs.join(', ')}), but no CI step builds it${ext}`, {
-        fix: 'pass them where it is built',
-      }),
-      f.path,
-    );
-  }
-  for (const x of externals) {
-    push(
-      finding('CiExternalInclude', { line: x.line, column: x.column }, x.kind === 'missing' || x.kind === 'wildcard' ? `local include ${x.what} cannot be read; its jobs are not checked` : `${x.kind} include ${x.what} is not in the repository; its jobs are not checked or edited`),
-      x.file,
-    );
-  }
-  return { edits, findings };
+  return { edits, findings, built };
 }
 
 /** Insertion(s) for the new flags (R6). */
-function placeFlags(step: BuildStep, toAdd: { name: string; bare: boolean }[]): { edits: TextEdit[]; comment: number | null } {
+function placeFlags(step: BuildStep, toAdd: PlannedArg[]): { edits: TextEdit[]; comment: number | null } {
   const cmd = step.command;
   const map = step.map!;
   const file = step.item.file;
@@ -272,7 +167,7 @@ function placeFlags(step: BuildStep, toAdd: { name: string; bare: boolean }[]): 
   const vars = words.flatMap((w) => w.parts.filter((p) => p.t === 'var'));
   const braced = vars.length > 0 && vars.every((p) => p.t === 'var' && p.braced);
   const flags = toAdd.map(({ name, bare }) => {
-    const val = bare ? '' : `=${braced ? `\${${name}}` : `$${name}`}`;
+    const val = bare ? '' : `=${step.job.platform.shellValue(step.job, name, braced)}`;
     if (cmd.tool === 'buildctl') return `--opt build-arg:${name}${val}`;
     return cmd.eqStyle ? `--build-arg=${name}${val}` : `--build-arg ${name}${val}`;
   });

@@ -1,0 +1,87 @@
+/**
+ * The CI fixture harness: each `__fixtures__/<set>/<case>/input` tree is copied to a temp directory and fixed
+ * with `--write`; the tree must equal `expected/` byte for byte, a second run must change nothing, and every
+ * changed file must keep all of its original bytes in order (insertions only).
+ */
+import { describe, expect, test } from '@jest/globals';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { run, type RunOptions } from '../../src/run.js';
+import { keepsAllInOrder } from './bytes.js';
+
+function tree(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(relative(dir, p), readFileSync(p));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+
+async function fix(dir: string, write: boolean, ci?: string[]) {
+  let out = '';
+  let err = '';
+  const opts: RunOptions = {
+    paths: ['.'],
+    write,
+    check: false,
+    listDifferent: false,
+    defaults: [],
+    format: 'json',
+    color: false,
+    quiet: false,
+    gitignore: true,
+    ...(ci ? { ciSystems: ci as RunOptions['ciSystems'] } : {}),
+  };
+  const code = await run(opts, { out: (s) => (out += s), err: (s) => (err += s), cwd: dir });
+  return { code, report: JSON.parse(out) as { files: { path: string; changed: boolean; findings: { rule: string }[] }[]; summary: { changed: number } }, err };
+}
+
+/**
+ * Registers the fixture cases of `__fixtures__/<set>/` (at least `min` of them). `case.json` may name the exit
+ * code, the exact set of CI rules reported, and the CLI's `--ci` systems.
+ */
+export function ciFixtures(set: string, min: number): void {
+  const FIXTURES = fileURLToPath(new URL(`../../__fixtures__/${set}/`, import.meta.url));
+  const cases = readdirSync(FIXTURES).sort();
+  describe(`${set} fixtures`, () => {
+    test(`there are at least ${min} cases`, () => {
+      expect(cases.length).toBeGreaterThanOrEqual(min);
+    });
+
+    test.each(cases)('%s', async (name) => {
+      const base = join(FIXTURES, name);
+      const meta = existsSync(join(base, 'case.json'))
+        ? (JSON.parse(readFileSync(join(base, 'case.json'), 'utf8')) as { exit?: number; rules?: string[]; ci?: string[] })
+        : {};
+      const dir = mkdtempSync(join(tmpdir(), `argfix-ci-${name}-`));
+      try {
+        cpSync(join(base, 'input'), dir, { recursive: true });
+        const before = tree(dir);
+        const first = await fix(dir, true, meta.ci);
+        const after = tree(dir);
+        const expected = tree(join(base, 'expected'));
+        expect([...after.keys()].sort()).toEqual([...expected.keys()].sort());
+        for (const [p, bytes] of expected) expect(after.get(p)!.toString('latin1')).toBe(bytes.toString('latin1'));
+        for (const [p, bytes] of before) expect(keepsAllInOrder(bytes, after.get(p)!)).toBe(true);
+        if (meta.exit !== undefined) expect(first.code).toBe(meta.exit);
+        {
+          const rules = [...new Set(first.report.files.flatMap((f) => f.findings.map((x) => x.rule)).filter((r) => r.startsWith('Ci')))].sort();
+          expect(rules).toEqual([...(meta.rules ?? [])].sort());
+        }
+        const second = await fix(dir, false, meta.ci);
+        expect(second.report.summary.changed).toBe(0);
+        expect(tree(dir)).toEqual(after);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+}

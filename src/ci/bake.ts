@@ -1,0 +1,179 @@
+/**
+ * Bake files at the repository root (docker/buildx bake: `docker-bake.json`, `docker-bake.override.json`,
+ * `docker-bake.hcl`, `docker-bake.override.hcl`). JSON is parsed with source ranges (as YAML, a superset);
+ * each target's context (default `.`), `dockerfile` (relative to the context, default `Dockerfile`), `args`
+ * and `inherits` are read, and the file's `variable` block. HCL has no parser with source ranges on npm, so
+ * HCL targets are read shallowly (string-literal `context`/`dockerfile`, the keys of `args`) for a report.
+ */
+import { isMap, isSeq, type Node, type YAMLMap } from 'yaml';
+import { deref, keyOf, mapGet, mapKeys, scalarText } from './jobs.js';
+import type { RepoLister } from './github.js';
+import { joinPath } from './steps.js';
+import { parseCiText, position, type CiFile } from './yaml.js';
+
+export const BAKE_JSON = ['docker-bake.json', 'docker-bake.override.json'];
+export const BAKE_HCL = ['docker-bake.hcl', 'docker-bake.override.hcl'];
+
+export interface BakeTarget {
+  file: CiFile;
+  /** JSON: the target's object and the file's root; null for HCL (report only). */
+  node: YAMLMap | null;
+  root: YAMLMap | null;
+  name: string;
+  /** Names passed in args, own and inherited. */
+  passed: string[];
+  /** Variables the file declares. */
+  variables: Set<string>;
+  dockerfile: string | null;
+  unresolved?: string;
+  line: number;
+  column: number;
+}
+
+function resolve(t: BakeTarget, ctx: string | null, df: string | null): void {
+  const c = ctx ?? '.';
+  if (c.includes('$') || (df ?? '').includes('$')) t.unresolved = 'the context or dockerfile is interpolated';
+  else if (/^[a-z]+:\/\//.test(c) || /\.git(#|$)/.test(c) || c.startsWith('target:')) t.unresolved = `the context ${c} is not a local directory`;
+  else {
+    const base = joinPath('', c);
+    t.dockerfile = base === null ? null : joinPath(base, df ?? 'Dockerfile');
+    if (t.dockerfile === null) t.unresolved = 'the Dockerfile is outside the repository';
+  }
+}
+
+function loadJson(file: CiFile): BakeTarget[] {
+  const root = file.doc.contents;
+  if (!isMap(root)) return [];
+  const vars = mapGet(file, root, 'variable');
+  const variables = new Set(isMap(vars) ? mapKeys(file, vars) : []);
+  const targets = mapGet(file, root, 'target');
+  if (!isMap(targets)) return [];
+  const byName = new Map<string, YAMLMap>();
+  for (const p of targets.items) {
+    const k = keyOf(p);
+    const v = deref(file, p.value);
+    if (k !== null && isMap(v)) byName.set(k, v);
+  }
+  /** A key through the `inherits` chain (the target's own value first). */
+  const get = (m: YAMLMap, key: string, depth = 0): Node | null | undefined => {
+    const own = mapGet(file, m, key);
+    if (own !== undefined || depth > 10) return own;
+    const inh = mapGet(file, m, 'inherits');
+    for (const n of isSeq(inh) ? [...inh.items].reverse() : []) {
+      const parent = byName.get(scalarText(file, deref(file, n as Node)) ?? '');
+      const got = parent ? get(parent, key, depth + 1) : undefined;
+      if (got !== undefined) return got;
+    }
+    return undefined;
+  };
+  const argNames = (m: YAMLMap, depth = 0): string[] => {
+    const own = mapGet(file, m, 'args');
+    const out = isMap(own) ? mapKeys(file, own) : [];
+    const inh = mapGet(file, m, 'inherits');
+    if (depth < 10) for (const n of isSeq(inh) ? inh.items : []) {
+      const parent = byName.get(scalarText(file, deref(file, n as Node)) ?? '');
+      if (parent) out.push(...argNames(parent, depth + 1));
+    }
+    return out;
+  };
+  const out: BakeTarget[] = [];
+  for (const p of targets.items) {
+    const name = keyOf(p);
+    const m = byName.get(name ?? '');
+    if (name === null || !m) continue;
+    const t: BakeTarget = { file, node: m, root, name, passed: argNames(m), variables, dockerfile: null, ...position(file, (p.key as Node).range?.[0] ?? 0) };
+    if (get(m, 'dockerfile-inline') !== undefined) t.unresolved = 'the Dockerfile is inline (dockerfile-inline)';
+    else resolve(t, scalarText(file, get(m, 'context') ?? null), scalarText(file, get(m, 'dockerfile') ?? null));
+    out.push(t);
+  }
+  return out;
+}
+
+/** The body of the `{` block starting at `open`, skipping strings; null when unbalanced. */
+function block(text: string, open: number): string | null {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    } else if (c === '#' || (c === '/' && text[i + 1] === '/')) {
+      i = text.indexOf('\n', i);
+      if (i < 0) return null;
+    } else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return text.slice(open + 1, i);
+  }
+  return null;
+}
+
+/** Depth-0 text of a block body (nested blocks and strings blanked), for matching keys of the block itself. */
+function topLevel(body: string): string {
+  let out = '';
+  let depth = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === '{' || c === '[' || c === '(') depth++;
+    if (depth === 0) out += c;
+    else out += c === '\n' ? '\n' : ' ';
+    if (c === '}' || c === ']' || c === ')') depth--;
+  }
+  return out;
+}
+
+function loadHcl(path: string, text: string): BakeTarget[] {
+  const file = { path, text } as CiFile;
+  const variables = new Set([...text.matchAll(/^\s*variable\s+"([A-Za-z_][A-Za-z0-9_]*)"/gm)].map((m) => m[1]));
+  const out: BakeTarget[] = [];
+  for (const m of text.matchAll(/^\s*target\s+"([^"]+)"\s*\{/gm)) {
+    const open = m.index! + m[0].length - 1;
+    const body = block(text, open);
+    const before = text.slice(0, m.index! + m[0].indexOf('target'));
+    const line = before.split('\n').length;
+    const column = before.length - before.lastIndexOf('\n');
+    const t: BakeTarget = { file, node: null, root: null, name: m[1], passed: [], variables, dockerfile: null, line, column };
+    out.push(t);
+    if (body === null) {
+      t.unresolved = 'the target block could not be read';
+      continue;
+    }
+    const top = topLevel(body);
+    const str = (key: string): string | null | undefined => {
+      const k = new RegExp(`^\\s*${key}\\s*=\\s*(.*)$`, 'm').exec(top);
+      if (!k) return undefined;
+      const v = new RegExp(`^\\s*${key}\\s*=\\s*"([^"$]*)"\\s*$`, 'm').exec(body);
+      return v ? v[1] : null;
+    };
+    const ctx = str('context');
+    const df = str('dockerfile');
+    if (/^\s*inherits\s*=/m.test(top)) t.unresolved = 'the target inherits from others';
+    else if (ctx === null || df === null) t.unresolved = 'the context or dockerfile is an expression';
+    else resolve(t, ctx ?? null, df ?? null);
+    // In `top` the braces of nested blocks are blanked: find the key there, its `{` in the body.
+    const args = /^\s*args\s*=\s*$/m.exec(top) ?? /^\s*args\s*=/m.exec(top);
+    if (args) {
+      const a = block(body, body.indexOf('{', args.index));
+      for (const k of (a ?? '').matchAll(/^\s*"?([A-Za-z_][A-Za-z0-9_]*)"?\s*=/gm)) t.passed.push(k[1]);
+    }
+  }
+  return out;
+}
+
+export function loadBake(repo: RepoLister): { files: CiFile[]; targets: BakeTarget[] } | null {
+  const files: CiFile[] = [];
+  const targets: BakeTarget[] = [];
+  for (const n of BAKE_JSON) {
+    const text = repo.read(n);
+    if (text === null) continue;
+    const file = parseCiText(n, text);
+    files.push(file);
+    targets.push(...loadJson(file));
+  }
+  for (const n of BAKE_HCL) {
+    const text = repo.read(n);
+    if (text === null) continue;
+    const hcl = loadHcl(n, text);
+    // Listed for the report only: never edited.
+    if (hcl.length) files.push(hcl[0].file);
+    targets.push(...hcl);
+  }
+  return files.length || targets.length ? { files, targets } : null;
+}

@@ -1,0 +1,243 @@
+/**
+ * GitHub Actions (research ci.md §3.1): workflows in `.github/workflows/*.yml|yaml` and local composite actions
+ * in `.github/actions/<name>/action.yml|yaml`, parsed with source ranges. Every `run:` step is its own shell
+ * (a Job with one script item, starting in its `working-directory`); every `docker/build-push-action` step is
+ * an ActionBuild (its `file`, `context` and `build-args` inputs). Variables: workflow, job and step `env:`,
+ * `strategy.matrix` keys, a composite action's `inputs`, and GitHub's default variables.
+ */
+import { isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { deref, keyOf, mapGet, mapKeys, scalarText, type Job, type JobVariable } from './jobs.js';
+import { GITHUB } from './platform.js';
+import { joinPath, type RepoView } from './steps.js';
+import { parseCiText, position, type CiFile } from './yaml.js';
+
+export interface ActionBuild {
+  job: Job;
+  file: CiFile;
+  /** The step's map, its `uses` key node and its `with:` value (null when absent). */
+  step: YAMLMap;
+  usesKey: Node;
+  with: Node | null;
+  buildArgs: Scalar | null;
+  /** `build-args` is present but not a scalar (a list or map, which the action does not accept). */
+  buildArgsOther: Node | null;
+  dockerfile: string | null;
+  unresolved?: string;
+  passed: { name: string; raw: string | null }[];
+  line: number;
+  column: number;
+}
+
+export interface GithubCi {
+  files: CiFile[];
+  jobs: Job[];
+  actions: ActionBuild[];
+}
+
+export interface RepoLister extends RepoView {
+  /** Names in a repository directory (empty when it does not exist). */
+  list(dir: string): string[];
+}
+
+const YAML_NAME = /\.ya?ml$/;
+
+/** Literal working directory ('' = the workspace), or null when it is an expression or leaves the repository. */
+function workdir(text: string | null): string | null | undefined {
+  if (text === null) return undefined;
+  if (text.includes('${{')) return null;
+  return joinPath('', text.replace(/^\$GITHUB_WORKSPACE\/?|^\$\{GITHUB_WORKSPACE\}\/?/, ''));
+}
+
+function addEnv(out: Map<string, JobVariable>, file: CiFile, node: Node | null | undefined, where: string): void {
+  const m = deref(file, node);
+  if (!isMap(m)) return;
+  for (const k of mapKeys(file, m)) {
+    const v = mapGet(file, m, k);
+    const text = scalarText(file, v ?? null);
+    const at = position(file, (v ?? m).range?.[0] ?? 0);
+    out.set(k, {
+      value: text !== null && !text.includes('$') ? text : null,
+      source: `${where} in ${file.path}:${at.line}`,
+      kind: 'env',
+      ...(text !== null ? { raw: text } : {}),
+    });
+  }
+}
+
+function matrixKeys(file: CiFile, node: Node | null | undefined, out: Map<string, JobVariable>): void {
+  const m = deref(file, node);
+  if (!isMap(m)) return;
+  const at = position(file, m.range?.[0] ?? 0);
+  const add = (k: string) => out.set(k, { value: null, source: `strategy.matrix in ${file.path}:${at.line}`, kind: 'matrix' });
+  for (const k of mapKeys(file, m)) {
+    if (k === 'exclude') continue;
+    if (k !== 'include') {
+      add(k);
+      continue;
+    }
+    const inc = mapGet(file, m, 'include');
+    if (isSeq(inc)) for (const e of inc.items) {
+      const em = deref(file, e as Node);
+      if (isMap(em)) for (const ek of mapKeys(file, em)) add(ek);
+    }
+  }
+}
+
+/** A build-args value's lines: `NAME=value`, bare `NAME`, or `NAME=` inside an expression line. */
+export function parseBuildArgs(value: string): { name: string; raw: string | null }[] {
+  const out: { name: string; raw: string | null }[] = [];
+  for (const raw of value.split('\n')) {
+    const line = raw.trim();
+    if (!line) continue;
+    if (line.startsWith('${{')) {
+      // Passed when the expression yields it: its value is unknown here, so it is not compared.
+      for (const m of line.matchAll(/['"]([A-Za-z_][A-Za-z0-9_]*)=/g)) out.push({ name: m[1], raw: null });
+      continue;
+    }
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)(=(.*))?$/s.exec(line);
+    if (m) out.push({ name: m[1], raw: m[2] === undefined ? null : m[3] });
+  }
+  return out;
+}
+
+function resolveAction(a: ActionBuild, file: CiFile): void {
+  const w = isMap(a.with) ? a.with : null;
+  const input = (k: string) => (w ? scalarText(file, mapGet(file, w, k) ?? null) : null);
+  const ctxText = input('context');
+  const fileText = input('file');
+  if ((ctxText ?? '').includes('${{') || (fileText ?? '').includes('${{')) {
+    a.unresolved = 'the context or file input is an expression';
+    return;
+  }
+  let base = '';
+  if (ctxText !== null && ctxText !== '') {
+    const sub = /^\{\{\s*defaultContext\s*\}\}(?::(.*))?$/.exec(ctxText);
+    if (sub) base = sub[1] ?? '';
+    else if (/^[a-z]+:\/\//.test(ctxText) || /\.git(#|$)/.test(ctxText)) {
+      a.unresolved = `the context ${ctxText} is not a local directory`;
+      return;
+    } else base = ctxText;
+    const b = joinPath('', base);
+    if (b === null) {
+      a.unresolved = `the context ${ctxText} is outside the repository`;
+      return;
+    }
+    base = b;
+  }
+  // `file` is passed to buildx as --file: from the workspace for a local context, inside a Git context's subdir.
+  const fileBase = ctxText !== null && /^\{\{\s*defaultContext/.test(ctxText) ? base : '';
+  a.dockerfile = fileText ? joinPath(fileBase, fileText) : joinPath(base, 'Dockerfile');
+  if (a.dockerfile === null) a.unresolved = 'the Dockerfile is outside the repository';
+}
+
+/** Loads the workflows and composite actions; throws CiYamlError on the first invalid file. */
+export function loadGithub(repo: RepoLister): GithubCi | null {
+  const paths: string[] = [];
+  for (const n of repo.list('.github/workflows').sort()) if (YAML_NAME.test(n)) paths.push(`.github/workflows/${n}`);
+  for (const d of repo.list('.github/actions').sort()) {
+    for (const n of ['action.yml', 'action.yaml']) if (repo.exists(`.github/actions/${d}/${n}`)) paths.push(`.github/actions/${d}/${n}`);
+  }
+  const out: GithubCi = { files: [], jobs: [], actions: [] };
+  for (const path of paths) {
+    const text = repo.read(path);
+    if (text === null) continue;
+    const file = parseCiText(path, text);
+    out.files.push(file);
+    const root = file.doc.contents;
+    if (!isMap(root)) continue;
+    const wfVars = new Map<string, JobVariable>();
+    addEnv(wfVars, file, mapGet(file, root, 'env'), 'workflow env');
+    const wfDir = workdir(scalarText(file, runDefault(file, root)));
+    const isAction = path.startsWith('.github/actions/');
+    // The events that trigger the workflow (`on:` as a name, a list or a map), for variables only some set.
+    const onNode = mapGet(file, root, 'on') ?? mapGet(file, root, 'true');
+    const events = isScalar(onNode)
+      ? [scalarText(file, onNode) ?? '']
+      : isSeq(onNode)
+        ? onNode.items.map((x) => scalarText(file, deref(file, x as Node)) ?? '')
+        : isMap(onNode)
+          ? mapKeys(file, onNode)
+          : [];
+    const units: { name: string; map: YAMLMap | null; steps: Node | null | undefined }[] = [];
+    if (isAction) {
+      const runs = mapGet(file, root, 'runs');
+      const inputs = mapGet(file, root, 'inputs');
+      if (isMap(inputs)) {
+        for (const k of mapKeys(file, inputs)) {
+          const spec = mapGet(file, inputs, k);
+          const d = isMap(spec) ? scalarText(file, mapGet(file, spec, 'default') ?? null) : null;
+          const at = position(file, (spec ?? inputs).range?.[0] ?? 0);
+          wfVars.set(k, { value: d !== null && !d.includes('$') ? d : null, source: `inputs in ${path}:${at.line}`, kind: 'input' });
+        }
+      }
+      if (isMap(runs)) units.push({ name: `action ${path.split('/')[2]}`, map: null, steps: mapGet(file, runs, 'steps') });
+    } else {
+      const jobs = mapGet(file, root, 'jobs');
+      if (isMap(jobs)) {
+        for (const p of jobs.items) {
+          const k = keyOf(p);
+          const m = deref(file, p.value);
+          if (k !== null && isMap(m)) units.push({ name: k, map: m, steps: mapGet(file, m, 'steps') });
+        }
+      }
+    }
+    for (const u of units) {
+      const vars = new Map(wfVars);
+      let dir = wfDir;
+      if (u.map) {
+        addEnv(vars, file, mapGet(file, u.map, 'env'), 'job env');
+        const strategy = mapGet(file, u.map, 'strategy');
+        if (isMap(strategy)) matrixKeys(file, mapGet(file, strategy, 'matrix'), vars);
+        const d = workdir(scalarText(file, runDefault(file, u.map)));
+        if (d !== undefined) dir = d;
+      }
+      const steps = deref(file, u.steps ?? null);
+      if (!isSeq(steps)) continue;
+      steps.items.forEach((item, i) => {
+        const step = deref(file, item as Node);
+        if (!isMap(step)) return;
+        const stepVars = new Map(vars);
+        addEnv(stepVars, file, mapGet(file, step, 'env'), 'step env');
+        const stepName = scalarText(file, mapGet(file, step, 'name') ?? null) ?? scalarText(file, mapGet(file, step, 'id') ?? null);
+        const name = `${u.name}, step ${i + 1}${stepName ? ` (${stepName})` : ''}`;
+        const at = position(file, step.range?.[0] ?? 0);
+        const job: Job = { name, file, line: at.line, column: at.column, items: [], variables: stepVars, ifs: [], only: isAction ? [] : events, platform: GITHUB };
+        const run = mapGet(file, step, 'run');
+        if (isScalar(run)) {
+          const d = workdir(scalarText(file, mapGet(file, step, 'working-directory') ?? null));
+          job.cwd = d === undefined ? (dir === undefined ? '' : dir) : d;
+          job.items.push({ file, node: run });
+          out.jobs.push(job);
+          return;
+        }
+        const uses = scalarText(file, mapGet(file, step, 'uses') ?? null);
+        if (uses === null || !/^docker\/build-push-action@/.test(uses)) return;
+        const usesPair = step.items.find((p) => keyOf(p) === 'uses')!;
+        const withNode = mapGet(file, step, 'with') ?? null;
+        const ba = isMap(withNode) ? mapGet(file, withNode, 'build-args') : undefined;
+        const a: ActionBuild = {
+          job,
+          file,
+          step,
+          usesKey: usesPair.key as Node,
+          with: withNode,
+          buildArgs: isScalar(ba) ? ba : null,
+          buildArgsOther: ba && !isScalar(ba) ? ba : null,
+          dockerfile: null,
+          passed: isScalar(ba) && typeof ba.value === 'string' ? parseBuildArgs(ba.value) : [],
+          ...position(file, (usesPair.key as Node).range?.[0] ?? 0),
+        };
+        resolveAction(a, file);
+        out.actions.push(a);
+      });
+    }
+  }
+  return out.files.length ? out : null;
+}
+
+/** `defaults.run.working-directory` of a workflow or job map. */
+function runDefault(file: CiFile, map: YAMLMap): Node | null {
+  const d = mapGet(file, map, 'defaults');
+  const r = isMap(d) ? mapGet(file, d, 'run') : undefined;
+  return (isMap(r) ? mapGet(file, r, 'working-directory') : null) ?? null;
+}

@@ -1,0 +1,117 @@
+/**
+ * What differs between CI systems once a build step is found (research ci.md §2.5, §3): which variables the
+ * system defines, which may be unset, which are hazards in an image reference, and how a passed value is
+ * spelled. The shell-step transform, the build-push-action transform and the job models take one of these.
+ */
+import type { Job } from './jobs.js';
+import { guaranteed as gitlabGuaranteed } from './jobs.js';
+import { maybeUnset as gitlabMaybeUnset, PREDEFINED as GITLAB_PREDEFINED, REF_NAMES as GITLAB_REF_NAMES } from './predefined.js';
+
+export { CI_SYSTEMS, type CiSystem } from './systems.js';
+import type { CiSystem } from './systems.js';
+
+export interface Platform {
+  id: CiSystem;
+  /** Variables the system defines in every job. */
+  predefined: ReadonlySet<string>;
+  maybeUnset(name: string): boolean;
+  /** True when the job only runs with `name` set. */
+  guaranteed(job: Job, name: string): boolean;
+  /** Ref names that can contain `/` (invalid in a tag). */
+  refNames: ReadonlySet<string>;
+  refFix: string;
+  /** Variables whose value is the previous commit, zeros in some pipelines. */
+  beforeSha: ReadonlySet<string>;
+  /** Variables that keep the case of the owner/repository (invalid in a repository path with capitals). */
+  caseKept: ReadonlySet<string>;
+  /** A bare `--build-arg NAME` keeps the Dockerfile default when NAME may be unset (GitLab: unset; GitHub: empty). */
+  unsetIsUnset: boolean;
+  /** The value a shell step passes for `name` (`$NAME`, `${NAME}`, or an expression). */
+  shellValue(job: Job, name: string, braced: boolean): string;
+  /** True when `raw` (as written after `NAME=`) passes the variable itself. */
+  sameValue(job: Job, name: string, raw: string): boolean;
+}
+
+const shellSame = (name: string, raw: string) => new RegExp(`^"?\\$(${name}|\\{${name}\\})"?$`).test(raw);
+
+export const GITLAB: Platform = {
+  id: 'gitlab',
+  predefined: GITLAB_PREDEFINED,
+  maybeUnset: gitlabMaybeUnset,
+  guaranteed: (job, name) => gitlabGuaranteed(job, name),
+  refNames: GITLAB_REF_NAMES,
+  refFix: 'use CI_COMMIT_REF_SLUG',
+  beforeSha: new Set(['CI_COMMIT_BEFORE_SHA']),
+  caseKept: new Set(),
+  unsetIsUnset: true,
+  shellValue: (_job, name, braced) => (braced ? `\${${name}}` : `$${name}`),
+  sameValue: (_job, name, raw) => shellSame(name, raw),
+};
+
+/** GitHub's default environment variables (github/docs variables.md "Default environment variables"). */
+export const GITHUB_PREDEFINED = new Set(
+  `CI GITHUB_ACTION GITHUB_ACTION_PATH GITHUB_ACTION_REPOSITORY GITHUB_ACTIONS GITHUB_ACTOR GITHUB_ACTOR_ID
+GITHUB_API_URL GITHUB_BASE_REF GITHUB_ENV GITHUB_EVENT_NAME GITHUB_EVENT_PATH GITHUB_GRAPHQL_URL GITHUB_HEAD_REF
+GITHUB_JOB GITHUB_OUTPUT GITHUB_PATH GITHUB_REF GITHUB_REF_NAME GITHUB_REF_PROTECTED GITHUB_REF_TYPE GITHUB_REPOSITORY
+GITHUB_REPOSITORY_ID GITHUB_REPOSITORY_OWNER GITHUB_REPOSITORY_OWNER_ID GITHUB_RETENTION_DAYS GITHUB_RUN_ATTEMPT
+GITHUB_RUN_ID GITHUB_RUN_NUMBER GITHUB_SERVER_URL GITHUB_SHA GITHUB_STEP_SUMMARY GITHUB_TRIGGERING_ACTOR GITHUB_WORKFLOW
+GITHUB_WORKFLOW_REF GITHUB_WORKFLOW_SHA GITHUB_WORKSPACE RUNNER_ARCH RUNNER_DEBUG RUNNER_ENVIRONMENT RUNNER_NAME
+RUNNER_OS RUNNER_TEMP RUNNER_TOOL_CACHE`.split(/\s+/),
+);
+
+/** Default variables with no context property of the same name (files, flags): not spelled as expressions. */
+const NO_CONTEXT = new Set(['CI', 'GITHUB_ACTIONS', 'GITHUB_ENV', 'GITHUB_OUTPUT', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY', 'GITHUB_EVENT_PATH', 'GITHUB_ACTION_PATH']);
+
+/** `${{ github.sha }}` for GITHUB_SHA, `${{ runner.os }}` for RUNNER_OS; null when there is no such property. */
+export function githubContext(name: string): string | null {
+  if (NO_CONTEXT.has(name)) return null;
+  if (name.startsWith('GITHUB_')) return `github.${name.slice(7).toLowerCase()}`;
+  if (name.startsWith('RUNNER_')) return `runner.${name.slice(7).toLowerCase()}`;
+  return null;
+}
+
+const expr = (inner: string) => `\${{ ${inner} }}`;
+
+/** The expression a `with:` input uses for a variable of the job: a context property, `env.X` or `matrix.X`. */
+export function githubExpression(job: Job, name: string): string | null {
+  const v = job.variables.get(name);
+  if (v?.kind === 'matrix') return expr(`matrix.${name}`);
+  if (v?.kind === 'input') return expr(`inputs.${name}`);
+  if (v) return expr(`env.${name}`);
+  const ctx = githubContext(name);
+  return ctx ? expr(ctx) : null;
+}
+
+export const GITHUB: Platform = {
+  id: 'github',
+  predefined: GITHUB_PREDEFINED,
+  // Set only for pull_request(_target) events; the runner exports them empty otherwise.
+  maybeUnset: (name) => name === 'GITHUB_HEAD_REF' || name === 'GITHUB_BASE_REF',
+  // `only` holds the workflow's events: the head and base refs are set when every event is a pull request.
+  guaranteed: (job) => job.only.length > 0 && job.only.every((e) => e === 'pull_request' || e === 'pull_request_target'),
+  refNames: new Set(['GITHUB_REF_NAME', 'GITHUB_HEAD_REF', 'GITHUB_BASE_REF']),
+  refFix: 'use docker/metadata-action, or a tag with the / replaced',
+  beforeSha: new Set(),
+  caseKept: new Set(['GITHUB_REPOSITORY', 'GITHUB_REPOSITORY_OWNER', 'GITHUB_ACTOR', 'GITHUB_TRIGGERING_ACTOR']),
+  unsetIsUnset: false,
+  // Matrix keys and inputs are not environment variables: the script gets them substituted as expressions.
+  shellValue: (job, name, braced) => {
+    const kind = job.variables.get(name)?.kind;
+    if (kind === 'matrix' || kind === 'input') return githubExpression(job, name)!;
+    return braced ? `\${${name}}` : `$${name}`;
+  },
+  sameValue: (job, name, raw) => {
+    const r = raw.replace(/^"(.*)"$/s, '$1').trim();
+    if (shellSame(name, r)) return true;
+    const m = /^\$\{\{\s*([\w.-]+)\s*\}\}$/.exec(r);
+    if (!m) return false;
+    return m[1] === `env.${name}` || m[1] === `matrix.${name}` || m[1] === githubContext(name) || (m[1] === `inputs.${name}` && job.variables.get(name)?.kind === 'input');
+  },
+};
+
+/** Context properties in an expression that are hazards in an image reference (for values written as `${{ … }}`). */
+export const GITHUB_EXPR_HAZARDS: { re: RegExp; kind: 'beforeSha' | 'ref' | 'case' }[] = [
+  { re: /\bgithub\.event\.before\b/, kind: 'beforeSha' },
+  { re: /\bgithub\.(ref_name|head_ref|base_ref)\b/, kind: 'ref' },
+  { re: /\bgithub\.(repository|repository_owner|actor|triggering_actor)\b(?![._])/, kind: 'case' },
+];

@@ -1,0 +1,103 @@
+/**
+ * CI transform for Bake targets (research ci.md §5 R3): for every FROM variable a target does not pass yet,
+ * `"NAME": "${NAME}"` in the target's `args` and, unless the file declares it, `"NAME": {"default": null}` in
+ * `variable`: Bake fills the variable from the environment variable of the same name, and a null arg keeps
+ * the Dockerfile default (docker/buildx docs/bake-reference.md `target.args`). JSON files are edited by
+ * insertion; HCL files are reported with the exact text to add.
+ */
+import { isMap, type Node, type YAMLMap } from 'yaml';
+import type { BakeTarget } from '../src/ci/bake.js';
+import type { CiFile } from '../src/ci/yaml.js';
+import type { TextEdit } from '../src/edits.js';
+import { finding, type Finding } from '../src/findings.js';
+import type { DockerfileFacts } from './ci-args.js';
+import type { CiTransformResult } from './ci-steps.js';
+
+const leading = (text: string, off: number) => /^[ \t]*/.exec(text.slice(text.lastIndexOf('\n', off - 1) + 1))![0];
+const eolOf = (text: string) => (text.includes('\r\n') ? '\r\n' : '\n');
+/** The file's indentation unit (its first indented line's leading whitespace). */
+const unitOf = (text: string) => /\n([ \t]+)\S/.exec(text)?.[1] ?? '  ';
+
+/** Insertion of `pairs` (`"K": V` texts) at the end of a JSON object, in its layout (one per line, or inline). */
+function addPairs(file: CiFile, obj: YAMLMap, pairs: string[]): TextEdit {
+  const text = file.text;
+  const [start, end] = obj.range!;
+  const close = text.lastIndexOf('}', end - 1);
+  if (obj.items.length === 0) return { start: start + 1, end: start + 1, text: pairs.join(', ') };
+  const last = obj.items[obj.items.length - 1];
+  const after = ((last.value ?? last.key) as Node).range![1];
+  if (!text.slice(start, close).includes('\n')) return { start: after, end: after, text: pairs.map((p) => `, ${p}`).join('') };
+  const ind = leading(text, (last.key as Node).range![0]);
+  const eol = eolOf(text);
+  return { start: after, end: after, text: pairs.map((p) => `,${eol}${ind}${p}`).join('') };
+}
+
+/** A new `"key": { pairs }` member for `obj`, laid out one pair per line one level deeper. */
+function addObject(file: CiFile, obj: YAMLMap, key: string, pairs: string[]): TextEdit {
+  const text = file.text;
+  const eol = eolOf(text);
+  const unit = unitOf(text);
+  const ind = obj.items.length ? leading(text, (obj.items[0].key as Node).range![0]) : unit;
+  return addPairs(file, obj, [`"${key}": {${pairs.map((p) => `${eol}${ind}${unit}${p}`).join(',')}${eol}${ind}}`]);
+}
+
+export function bakeTransform(targets: readonly BakeTarget[], dockerfiles: ReadonlyMap<string, DockerfileFacts>): CiTransformResult {
+  const edits = new Map<string, TextEdit[]>();
+  const findings: Finding[] = [];
+  const built = new Set<string>();
+  /** Variables added per file in this run (several targets may need the same one). */
+  const declaredNow = new Map<string, Set<string>>();
+  const newVars = new Map<string, { file: CiFile; root: YAMLMap; names: string[] }>();
+  for (const t of targets) {
+    const push = (f: Finding) => findings.push({ ...f, file: t.file.path });
+    const pos = { line: t.line, column: t.column };
+    if (t.dockerfile === null) {
+      push(finding('CiDynamicDockerfile', pos, `bake target '${t.name}': ${t.unresolved}; not edited`, { fix: 'add the FROM variables to its args yourself' }));
+      for (const d of dockerfiles.keys()) built.add(d);
+      continue;
+    }
+    const facts = dockerfiles.get(t.dockerfile);
+    if (!facts) continue;
+    built.add(t.dockerfile);
+    const names = facts.needs.filter((n) => !t.passed.includes(n));
+    if (names.length === 0) continue;
+    const declared = declaredNow.get(t.file.path) ?? new Set(t.variables);
+    declaredNow.set(t.file.path, declared);
+    const undeclared = names.filter((n) => !declared.has(n));
+    if (!t.node || !t.root) {
+      const vars = undeclared.map((n) => `variable "${n}" { default = null }`).join('; ');
+      push(
+        finding('CiBakeHcl', pos, `bake target '${t.name}' builds ${facts.path} without passing ${names.join(', ')}; HCL files are not edited`, {
+          fix: `${vars ? `add ${vars}, and ` : 'add '}${names.map((n) => `${n} = ${n}`).join(', ')} to the args of target "${t.name}"`,
+        }),
+      );
+      for (const n of undeclared) declared.add(n);
+      continue;
+    }
+    const file = t.file;
+    const list = edits.get(file.path) ?? [];
+    edits.set(file.path, list);
+    const args = t.node.items.find((p) => (p.key as { value?: unknown }).value === 'args')?.value;
+    const pairs = names.map((n) => `"${n}": "\${${n}}"`);
+    if (isMap(args)) list.push(addPairs(file, args, pairs));
+    else if (args === undefined) list.push(addObject(file, t.node, 'args', pairs));
+    else {
+      push(finding('CiBuildArgsShape', pos, `bake target '${t.name}': args is not an object; not edited`, { fix: `add ${pairs.join(', ')} to its args` }));
+      continue;
+    }
+    if (undeclared.length) {
+      const nv = newVars.get(file.path) ?? { file, root: t.root, names: [] };
+      nv.names.push(...undeclared);
+      newVars.set(file.path, nv);
+      for (const n of undeclared) declared.add(n);
+    }
+  }
+  for (const { file, root, names } of newVars.values()) {
+    const pairs = names.map((n) => `"${n}": {"default": null}`);
+    const vars = root.items.find((p) => (p.key as { value?: unknown }).value === 'variable')?.value;
+    const list = edits.get(file.path)!;
+    if (isMap(vars)) list.push(addPairs(file, vars, pairs));
+    else list.push(addObject(file, root, 'variable', pairs));
+  }
+  return { edits, findings, built };
+}

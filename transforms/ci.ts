@@ -1,0 +1,60 @@
+/**
+ * The CI transform: every build site of every CI system found in a repository (shell steps, build-push-action
+ * steps, Compose services, Bake targets) in; insertions per CI file + findings out. Also the findings that
+ * need all systems at once: a Dockerfile with FROM variables that nothing builds, and CI files not in the
+ * repository.
+ */
+import type { ActionBuild } from '../src/ci/github.js';
+import type { CiSteps } from '../src/ci/steps.js';
+import type { ExternalInclude } from '../src/ci/yaml.js';
+import type { TextEdit } from '../src/edits.js';
+import { finding, type Finding } from '../src/findings.js';
+import type { DockerfileFacts } from './ci-args.js';
+import { shellStepsTransform, type CiTransformResult } from './ci-steps.js';
+import { githubActionsTransform } from './github-actions.js';
+
+export type { DockerfileFacts } from './ci-args.js';
+
+export interface CiTransformInput {
+  steps: CiSteps;
+  actions: readonly ActionBuild[];
+  external: readonly ExternalInclude[];
+  /** Extra results from the declarative systems (Compose, Bake), computed by their own transforms. */
+  others?: readonly CiTransformResult[];
+  dockerfiles: ReadonlyMap<string, DockerfileFacts>;
+}
+
+export function ciTransform(input: CiTransformInput): { edits: Map<string, TextEdit[]>; findings: Finding[] } {
+  const { dockerfiles } = input;
+  const parts = [shellStepsTransform({ steps: input.steps, dockerfiles }), githubActionsTransform(input.actions, dockerfiles), ...(input.others ?? [])];
+  const edits = new Map<string, TextEdit[]>();
+  const findings: Finding[] = [];
+  const built = new Set<string>();
+  for (const p of parts) {
+    for (const [path, list] of p.edits) edits.set(path, [...(edits.get(path) ?? []), ...list]);
+    findings.push(...p.findings);
+    for (const d of p.built) built.add(d);
+  }
+  const externals = input.external;
+  for (const f of dockerfiles.values()) {
+    if (built.has(f.path) || f.needs.length === 0) continue;
+    const ext = externals.length ? ` (the build may live in ${externals.map((x) => `${x.kind} include ${x.what}`).join(', ')})` : '';
+    findings.push({
+      ...finding('CiNoBuildCommand', { line: f.line, column: f.column }, `${f.path} has FROM variables (${f.needs.join(', ')}), but no CI step builds it${ext}`, {
+        fix: 'pass them where it is built',
+      }),
+      file: f.path,
+    });
+  }
+  for (const x of externals) {
+    findings.push({
+      ...finding(
+        'CiExternalInclude',
+        { line: x.line, column: x.column },
+        x.kind === 'missing' || x.kind === 'wildcard' ? `local include ${x.what} cannot be read; its jobs are not checked` : `${x.kind} include ${x.what} is not in the repository; its jobs are not checked or edited`,
+      ),
+      file: x.file,
+    });
+  }
+  return { edits, findings };
+}

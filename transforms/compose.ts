@@ -1,0 +1,86 @@
+/**
+ * CI transform for Compose services: every FROM variable a service's build does not pass yet is added to its
+ * `build.args` without a value (`- NAME` in list style, `NAME:` in map style): Compose then takes it from the
+ * environment it runs in, and leaves it unset, keeping the Dockerfile default, when that has none (compose-spec
+ * build.md `args`). A `${NAME}` value would pass an empty string instead, which overrides the default.
+ */
+import { isMap, isSeq, type Node } from 'yaml';
+import type { ComposeBuild } from '../src/ci/compose.js';
+import { position, type CiFile } from '../src/ci/yaml.js';
+import type { TextEdit } from '../src/edits.js';
+import { finding, type Finding } from '../src/findings.js';
+import { suggest } from '../src/dockerfile/suggest.js';
+import type { DockerfileFacts } from './ci-args.js';
+import type { CiTransformResult } from './ci-steps.js';
+
+function lineEnd(text: string, off: number): number {
+  const n = text.indexOf('\n', off);
+  const e = n < 0 ? text.length : n;
+  return e > 0 && text[e - 1] === '\r' ? e - 1 : e;
+}
+const eolOf = (text: string) => (text.includes('\r\n') ? '\r\n' : '\n');
+const col = (file: CiFile, node: Node) => position(file, node.range![0]).column - 1;
+
+/** End of the last line of a collection's content. */
+function contentEnd(file: CiFile, node: Node): number {
+  let end = node.range![1];
+  while (end > 0 && /\s/.test(file.text[end - 1])) end--;
+  return lineEnd(file.text, end);
+}
+
+export function composeTransform(builds: readonly ComposeBuild[], dockerfiles: ReadonlyMap<string, DockerfileFacts>): CiTransformResult {
+  const edits = new Map<string, TextEdit[]>();
+  const findings: Finding[] = [];
+  const built = new Set<string>();
+  for (const b of builds) {
+    const push = (f: Finding) => findings.push({ ...f, file: b.file.path });
+    const pos = { line: b.line, column: b.column };
+    if (b.dockerfile === null) {
+      push(finding('CiDynamicDockerfile', pos, `compose service '${b.service}': ${b.unresolved}; not edited`, { fix: 'add the FROM variables to build.args yourself' }));
+      for (const d of dockerfiles.keys()) built.add(d);
+      continue;
+    }
+    const facts = dockerfiles.get(b.dockerfile);
+    if (!facts) continue;
+    built.add(b.dockerfile);
+    for (const p of b.passed) {
+      if (facts.declared.has(p.name)) continue;
+      const sug = suggest(p.name, facts.declared);
+      push(finding('CiUnusedBuildArg', pos, `compose service '${b.service}' passes build arg '${p.name}', which ${facts.path} never declares${sug ? ` (did you mean ${sug}?)` : ''}`, { name: p.name }));
+    }
+    const names = facts.needs.filter((n) => !b.passed.some((p) => p.name === n));
+    if (names.length === 0) continue;
+    const file = b.file;
+    const eol = eolOf(file.text);
+    let edit: TextEdit | null = null;
+    let why = '';
+    const args = b.args;
+    if (isMap(args) && !args.flow && args.items.length) {
+      const ind = ' '.repeat(col(file, args.items[0].key as Node));
+      const at = contentEnd(file, args);
+      edit = { start: at, end: at, text: names.map((n) => `${eol}${ind}${n}:`).join('') };
+    } else if (isSeq(args) && !args.flow && args.items.length) {
+      const first = args.items[0] as Node;
+      const ind = ' '.repeat(col(file, first) - 2);
+      const at = contentEnd(file, args);
+      edit = { start: at, end: at, text: names.map((n) => `${eol}${ind}- ${n}`).join('') };
+    } else if (args) why = 'build.args is a flow or empty collection';
+    else if (isMap(b.build) && !b.build.flow && b.build.items.length) {
+      const ind = ' '.repeat(col(file, b.build.items[0].key as Node));
+      const at = contentEnd(file, b.build);
+      edit = { start: at, end: at, text: `${eol}${ind}args:${names.map((n) => `${eol}${ind}  - ${n}`).join('')}` };
+    } else why = 'build is a context string or a flow mapping';
+    if (edit) {
+      const list = edits.get(file.path) ?? [];
+      list.push(edit);
+      edits.set(file.path, list);
+    } else {
+      push(
+        finding('CiBuildArgsShape', pos, `compose service '${b.service}': ${why}; not edited`, {
+          fix: `give it a build.args list with ${names.map((n) => `- ${n}`).join(', ')}`,
+        }),
+      );
+    }
+  }
+  return { edits, findings, built };
+}
