@@ -510,7 +510,7 @@ function ciFile(rng, { repoName, includes, rels, root, used }) {
 // ---------------------------------------------------------------------------------------------- fleet
 export const SIZES = {
   full: { repos: 250, dockerfiles: 10_000, ciFiles: 2_000, big: [50, 120, 200, 350, 500] },
-  quick: { repos: 40, dockerfiles: 1_600, ciFiles: 320, big: [60, 300] },
+  quick: { repos: 30, dockerfiles: 1_200, ciFiles: 240, big: [60, 300] },
 };
 
 /** Splits total into n positive integers with a heavy tail (most repos small, a few monorepos). */
