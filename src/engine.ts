@@ -4,7 +4,7 @@
  * whose edits do not verify is an internal error and is never written.
  */
 import { hoistFromArgs, type Hoisted, type HoistOptions } from '../transforms/hoist-from-args.js';
-import { parseDockerfile } from './dockerfile/parse.js';
+import { parseDockerfile, type DockerfileModel } from './dockerfile/parse.js';
 import { applyEdits, type TextEdit } from './edits.js';
 import type { Finding } from './findings.js';
 
@@ -15,6 +15,8 @@ export interface DockerfileOutcome {
   hoisted: Hoisted[];
   /** The file has no FROM: not a Dockerfile anything builds. */
   noFrom: boolean;
+  /** The parsed output (the verification parse; the input's model when nothing changed). */
+  model: DockerfileModel;
 }
 
 export class VerificationError extends Error {}
@@ -23,11 +25,20 @@ export function fixDockerfile(text: string, options: HoistOptions = {}): Dockerf
   const model = parseDockerfile(text);
   const result = hoistFromArgs(model, options);
   const output = applyEdits(text, result.edits);
+  let outModel = model;
   if (output !== text) {
-    const again = hoistFromArgs(parseDockerfile(output), options);
+    outModel = parseDockerfile(output);
+    const again = hoistFromArgs(outModel, options);
     if (again.edits.length > 0) {
       throw new VerificationError('internal error: the planned edits do not settle the file (not written)');
     }
   }
-  return { output, edits: result.edits, findings: result.findings, hoisted: result.hoisted, noFrom: model.froms.length === 0 };
+  return {
+    output,
+    edits: result.edits,
+    findings: result.findings,
+    hoisted: result.hoisted,
+    noFrom: model.froms.length === 0,
+    model: outModel,
+  };
 }

@@ -148,7 +148,7 @@ export async function planRepo(root: string, files: readonly string[], opts: Pla
       }
       report.findings = outcome.findings.map((f) => ({ ...f, file: path }));
       report.hoisted = outcome.hoisted;
-      if (ci && ciMod) ci.facts.set(rel, { ...ciMod.ciFacts(rel, outcome.output, outcome.hoisted), report });
+      if (ci && ciMod) ci.facts.set(rel, { ...ciMod.ciFacts(rel, outcome.model, outcome.hoisted), report });
       if (outcome.output !== read.text) queue(report, abs, read.text, outcome.output, read.bytes, read.mode);
     } catch (e) {
       report.status = 'error';

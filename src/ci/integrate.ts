@@ -12,7 +12,7 @@ import { composeTransform } from '../../transforms/compose.js';
 import type { Hoisted, SuppliedDefault } from '../../transforms/hoist-from-args.js';
 import type { Config } from '../config.js';
 import { builtinEnv, evalGlobals, fromUses, isBuiltin } from '../dockerfile/analyze.js';
-import { parseDockerfile } from '../dockerfile/parse.js';
+import type { DockerfileModel } from '../dockerfile/parse.js';
 import { expandWord } from '../dockerfile/shell.js';
 import { applyEdits } from '../edits.js';
 import { InputError } from '../errors.js';
@@ -175,8 +175,8 @@ export function prepareCi(root: string, config: Config | InputError, systems: Re
 }
 
 /** What the CI side needs to know about a fixed Dockerfile. */
-export function ciFacts(path: string, output: string, hoisted: readonly Hoisted[]): DockerfileFacts {
-  const model = parseDockerfile(output);
+/** The CI side's facts about a fixed Dockerfile, from its parsed output (no second parse). */
+export function ciFacts(path: string, model: DockerfileModel, hoisted: readonly Hoisted[]): DockerfileFacts {
   const env = evalGlobals(
     model.globalArgs.map((a) => ({ name: a.name, raw: a.raw })),
     builtinEnv(model),
