@@ -5,6 +5,7 @@
  */
 import { hoistFromArgs, type Hoisted, type HoistOptions } from '../transforms/hoist-from-args.js';
 import { parseDockerfile, type DockerfileModel } from './dockerfile/parse.js';
+import { trivialFromCount } from './dockerfile/prefilter.js';
 import { applyEdits, type TextEdit } from './edits.js';
 import type { Finding } from './findings.js';
 
@@ -15,13 +16,16 @@ export interface DockerfileOutcome {
   hoisted: Hoisted[];
   /** The file has no FROM: not a Dockerfile anything builds. */
   noFrom: boolean;
-  /** The parsed output (the verification parse; the input's model when nothing changed). */
-  model: DockerfileModel;
+  /** The parsed output (the verification parse; the input's model when nothing changed); null when the
+   * pre-check proved there was nothing to parse for (no variable, no ARG: no facts for the CI side either). */
+  model: DockerfileModel | null;
 }
 
 export class VerificationError extends Error {}
 
 export function fixDockerfile(text: string, options: HoistOptions = {}): DockerfileOutcome {
+  const trivial = trivialFromCount(text);
+  if (trivial !== null) return { output: text, edits: [], findings: [], hoisted: [], noFrom: trivial === 0, model: null };
   const model = parseDockerfile(text);
   const result = hoistFromArgs(model, options);
   const output = applyEdits(text, result.edits);

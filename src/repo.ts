@@ -148,7 +148,13 @@ export async function planRepo(root: string, files: readonly string[], opts: Pla
       }
       report.findings = outcome.findings.map((f) => ({ ...f, file: path }));
       report.hoisted = outcome.hoisted;
-      if (ci && ciMod) ci.facts.set(rel, { ...ciMod.ciFacts(rel, outcome.model, outcome.hoisted), report });
+      if (ci && ciMod) {
+        // A file the pre-check passed declares no ARG and uses no variable.
+        const facts = outcome.model
+          ? ciMod.ciFacts(rel, outcome.model, outcome.hoisted)
+          : { path: rel, needs: [], declared: new Set<string>(), tagVars: new Set<string>(), repoVars: new Set<string>(), undefaulted: new Set<string>(), line: 1, column: 1 };
+        ci.facts.set(rel, { ...facts, report });
+      }
       if (outcome.output !== read.text) queue(report, abs, read.text, outcome.output, read.bytes, read.mode);
     } catch (e) {
       report.status = 'error';
