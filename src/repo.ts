@@ -22,6 +22,8 @@ export interface PlanOptions {
   /** The fleet config (--config): merged under each repository's own config. */
   config?: string;
   maxBytes?: number;
+  /** Keep the new texts for writing (--write); a dry run keeps only the diffs. */
+  write: boolean;
   ci: boolean;
   /** The CI systems to patch (default: all). */
   ciSystems?: CiSystem[];
@@ -116,7 +118,7 @@ export async function planRepo(root: string, files: readonly string[], opts: Pla
     report.status = 'changed';
     report.diff = unifiedDiff(report.path, before, text);
     patches.push(unifiedDiff(display(root, abs), before, text));
-    writes.push({ abs, text, expected, mode, report: reports.indexOf(report) });
+    if (opts.write) writes.push({ abs, text, expected, mode, report: reports.indexOf(report) });
   };
 
   for (const abs of files) {
@@ -178,7 +180,7 @@ export async function planRepo(root: string, files: readonly string[], opts: Pla
     for (const w of queued) {
       const r = ciReports.find((x) => x.path === display(cwd, w.abs))!;
       patches.push(unifiedDiff(display(root, w.abs), Buffer.from(w.expected).toString('utf8'), w.text));
-      writes.push({ abs: w.abs, text: w.text, expected: w.expected, mode: w.mode, report: reports.indexOf(r) });
+      if (opts.write) writes.push({ abs: w.abs, text: w.text, expected: w.expected, mode: w.mode, report: reports.indexOf(r) });
     }
   }
   return { root, reports, writes, patch: patches.join('') };

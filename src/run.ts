@@ -120,7 +120,7 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
   try {
     plans = await planAll(
       jobs,
-      { cwd, defaults: opts.defaults, ...(opts.config ? { config: resolve(cwd, opts.config) } : {}), maxBytes: opts.maxBytes, ci: opts.ci !== false, ...(opts.ciSystems ? { ciSystems: [...opts.ciSystems] } : {}) },
+      { cwd, defaults: opts.defaults, ...(opts.config ? { config: resolve(cwd, opts.config) } : {}), maxBytes: opts.maxBytes, write, ci: opts.ci !== false, ...(opts.ciSystems ? { ciSystems: [...opts.ciSystems] } : {}) },
       opts.jobs ?? 1,
       progress,
     );
@@ -133,7 +133,7 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
   const repoErrors = new Map<RepoPlan, string>();
   if (opts.gitBranch !== undefined) {
     for (const plan of plans) {
-      if (plan.writes.length === 0) continue;
+      if (!plan.patch) continue;
       try {
         assertClean(plan.root);
         createBranch(plan.root, opts.gitBranch);
