@@ -69,4 +69,22 @@ describe('Dockerfile properties', () => {
       params,
     );
   });
+
+  test('the two segmenters (dockerfile-ast with guards, BuildKit line rules) read the same instructions', () => {
+    const shape = (text: string, seg: 'dockerfile-ast' | 'buildkit') => {
+      try {
+        const m = parseDockerfile(text, seg);
+        return m.instructions.map((i) => `${i.startLine}:${i.keyword}:${i.endLine}`).join(' ');
+      } catch (e) {
+        if (e instanceof InputError) return `error ${e.message}`;
+        throw e;
+      }
+    };
+    fc.assert(
+      fc.property(dockerfileArb, (df) => {
+        expect(shape(df.text, 'buildkit')).toBe(shape(df.text, 'dockerfile-ast'));
+      }),
+      params,
+    );
+  });
 });

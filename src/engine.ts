@@ -1,6 +1,7 @@
 /**
  * The per-file pipeline: parse once, run the transform, apply its edits to the original text, then verify
- * the result by parsing it again and running the transform on it: it must ask for nothing more. A file
+ * the result by parsing it again (with BuildKit's line rules, not dockerfile-ast) and running the transform on
+ * it: it must ask for nothing more. A file
  * whose edits do not verify is an internal error and is never written.
  */
 import { hoistFromArgs, type Hoisted, type HoistOptions } from '../transforms/hoist-from-args.js';
@@ -31,7 +32,9 @@ export function fixDockerfile(text: string, options: HoistOptions = {}): Dockerf
   const output = applyEdits(text, result.edits);
   let outModel = model;
   if (output !== text) {
-    outModel = parseDockerfile(output);
+    // Verify with BuildKit's line rules rather than a second dockerfile-ast parse: independent of both the
+    // first parse and the transform, and several times cheaper.
+    outModel = parseDockerfile(output, 'buildkit');
     const again = hoistFromArgs(outModel, options);
     if (again.edits.length > 0) {
       throw new VerificationError('internal error: the planned edits do not settle the file (not written)');

@@ -112,17 +112,33 @@ function astStarts(text: string, table: LineTable, fromLine: number, keepThrough
     .filter((p) => p.line >= fromLine);
 }
 
-function instructionsOf(text: string, table: LineTable, escape: Escape, lastDirectiveLine: number): Instruction[] {
+/**
+ * Where instructions start, read with BuildKit's rules only (the first line after the previous instruction,
+ * continuations and heredoc bodies included, that is not blank or a comment). Used to verify our own output
+ * independently of dockerfile-ast, and cheaply.
+ */
+function ownStart(table: LineTable, after: number): { line: number; character: number } | null {
+  for (let l = after + 1; l < table.lineCount; l++) {
+    const t = table.lineText(l);
+    if (!isBlankOrComment(t)) return { line: l, character: /^[\s\uFEFF]*/.exec(t)![0].length };
+  }
+  return null;
+}
+
+export type Segmenter = 'dockerfile-ast' | 'buildkit';
+
+function instructionsOf(text: string, table: LineTable, escape: Escape, lastDirectiveLine: number, segmenter: Segmenter): Instruction[] {
   const out: Instruction[] = [];
   let prevEndLine = lastDirectiveLine; // last line of the previous instruction, heredoc bodies included
-  let starts = astStarts(text, table, 0, lastDirectiveLine);
+  const own = segmenter === 'buildkit';
+  let starts = own ? [] : astStarts(text, table, 0, lastDirectiveLine);
   for (let k = 0; ; ) {
-    const next = k < starts.length ? starts[k] : null;
+    const next = own ? ownStart(table, prevEndLine) : k < starts.length ? starts[k] : null;
     if (next && next.line <= prevEndLine) {
       k++; // a phantom instruction inside a heredoc body or continuation
       continue;
     }
-    const gapEnd = next ? next.line : table.lineCount;
+    const gapEnd = own ? prevEndLine + 1 : next ? next.line : table.lineCount;
     let gap = -1;
     for (let l = prevEndLine + 1; l < gapEnd && gap < 0; l++) if (!isBlankOrComment(table.lineText(l))) gap = l;
     if (gap >= 0) {
@@ -239,11 +255,15 @@ function parseFrom(ins: Instruction, index: number, table: LineTable): FromInstr
   return { instr: ins, index, image: sourceWord(logical, words[0].s, words[0].e), platform, stageName };
 }
 
-export function parseDockerfile(text: string): DockerfileModel {
+/**
+ * Parses a Dockerfile. Instructions are found by dockerfile-ast (the default) or, with 'buildkit', by BuildKit's
+ * line rules alone; everything after that is the same code either way.
+ */
+export function parseDockerfile(text: string, segmenter: Segmenter = 'dockerfile-ast'): DockerfileModel {
   const table = new LineTable(text);
   const run = readDirectives(table);
   const lastDirective = run.directives.length ? run.directives[run.directives.length - 1].line : -1;
-  const instructions = instructionsOf(text, table, run.escape, lastDirective);
+  const instructions = instructionsOf(text, table, run.escape, lastDirective, segmenter);
   const globalArgs: ArgDecl[] = [];
   const stageArgs: { decl: ArgDecl; stage: number }[] = [];
   const froms: FromInstr[] = [];
