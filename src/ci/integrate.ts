@@ -25,7 +25,7 @@ import { buildJobModel, type Job } from './jobs.js';
 import { CI_SYSTEMS, type CiSystem } from './platform.js';
 import { deriveFromRemote } from './predefined.js';
 import { ciDefaults, findSteps, type BuildStep, type CiSteps } from './steps.js';
-import { CiYamlError, loadCi, type CiFile, type ExternalInclude } from './yaml.js';
+import { CiYamlError, loadCi, reusingParsed, type CiFile, type ExternalInclude } from './yaml.js';
 
 /** Everything the enabled CI systems of one repository build, and the files they live in. */
 export interface CiSource {
@@ -49,13 +49,29 @@ export interface RootCi {
 }
 
 function repoView(root: string, overlay?: ReadonlyMap<string, string>): RepoLister {
+  // Listings are kept for the view's one analysis (findComposeFiles lists a directory twice, and asks for the
+  // listing of every entry): a regular file seen in a listing lists as [] (readdir would fail with ENOTDIR).
+  const listings = new Map<string, string[]>();
+  const files = new Set<string>();
   return {
     list: (dir) => {
-      try {
-        return readdirSync(join(root, dir));
-      } catch {
-        return [];
+      let names = listings.get(dir);
+      if (!names) {
+        names = [];
+        if (!files.has(dir)) {
+          try {
+            const prefix = dir === '' || dir === '.' ? '' : `${dir}/`;
+            for (const e of readdirSync(join(root, dir), { withFileTypes: true })) {
+              names.push(e.name);
+              if (e.isFile()) files.add(`${prefix}${e.name}`);
+            }
+          } catch {
+            names = [];
+          }
+        }
+        listings.set(dir, names);
       }
+      return names.slice();
     },
     exists: (p) => overlay?.has(p) === true || existsSync(join(root, p)),
     read: (p) => {
@@ -259,9 +275,10 @@ export function finishCi(ci: RootCi, o: FinishOptions): FileReport[] {
     if (next !== f.text) outputs.set(f.path, next);
   }
   if (outputs.size === 0) return out;
-  // Verify: the new files parse, and planning again asks for nothing more.
+  // Verify: the new files parse, and planning again asks for nothing more. The changed files are parsed again;
+  // an unchanged file (same path, same text as read now) keeps its parsed document.
   try {
-    const second = plan(analyse(ci.root, ci.systems, outputs)!);
+    const second = plan(reusingParsed(ci.source.files, () => analyse(ci.root, ci.systems, outputs))!);
     if ([...second.edits.values()].some((e) => e.length > 0)) throw new Error('the planned CI edits do not settle the file');
   } catch (e) {
     for (const p of outputs.keys()) {

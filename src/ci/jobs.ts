@@ -5,7 +5,7 @@
  * written, so edits land on the shared definition once. Also the job's variables (global, `extends`,
  * job, `parallel:matrix`).
  */
-import { isAlias, isMap, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, visit, type Alias, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { GITLAB, type Platform } from './platform.js';
 import { position, type CiFile, type CiSource } from './yaml.js';
 
@@ -56,9 +56,41 @@ interface Located {
 export const keyOf = (p: Pair): string | null => (isScalar(p.key) ? (p.key.value === undefined ? String(p.key.source) : String(p.key.value)) : null);
 export const isMerge = (p: Pair) => isScalar(p.key) && (p.key.source === '<<' || p.key.value === '<<');
 
+interface AliasTable {
+  /** Each alias in the document → what `Alias.resolve(doc)` returns for it. */
+  at: Map<Alias, Node | undefined>;
+  /** The last node with each anchor: what `resolve(doc)` returns for an alias that is not in the document. */
+  last: Map<string, Node>;
+}
+const aliasTables = new WeakMap<CiFile['doc'], AliasTable>();
+
+/**
+ * `Alias.resolve(doc)` walks the whole document each time (the anchors and aliases in visit order, then the
+ * last node before the alias with its anchor); one walk per document answers every alias the same way.
+ */
+function aliasTable(doc: CiFile['doc']): AliasTable {
+  let t = aliasTables.get(doc);
+  if (t) return t;
+  const at = new Map<Alias, Node | undefined>();
+  const last = new Map<string, Node>();
+  visit(doc, {
+    Node: (_key, node) => {
+      if (isAlias(node) && !at.has(node)) at.set(node, last.get(node.source));
+      const anchor = (node as { anchor?: string }).anchor;
+      if (anchor) last.set(anchor, node);
+    },
+  });
+  t = { at, last };
+  aliasTables.set(doc, t);
+  return t;
+}
+
 export function deref(file: CiFile, node: unknown): Node | null {
   let n = node as Node | null;
-  for (let k = 0; k < 20 && isAlias(n); k++) n = (n.resolve(file.doc) as Node | undefined) ?? null;
+  for (let k = 0; k < 20 && isAlias(n); k++) {
+    const t = aliasTable(file.doc);
+    n = (t.at.has(n) ? t.at.get(n) : t.last.get(n.source)) ?? null;
+  }
   return n ?? null;
 }
 
@@ -150,8 +182,22 @@ export function buildJobModel(src: CiSource): JobModel {
     return out;
   };
 
+  /** layers(name), computed once per job name (the notes it adds are added again on each call, as before). */
+  const layerCache = new Map<string, { out: { file: CiFile; map: YAMLMap }[]; notes: JobModel['notes'] }>();
+  const jobLayers = (name: string): readonly { file: CiFile; map: YAMLMap }[] => {
+    const hit = layerCache.get(name);
+    if (hit) {
+      for (const n of hit.notes) notes.push({ ...n });
+      return hit.out;
+    }
+    const before = notes.length;
+    const out = layers(name);
+    layerCache.set(name, { out, notes: notes.slice(before).map((n) => ({ ...n })) });
+    return out;
+  };
+
   const lookup = (name: string, path: string[]): Located | undefined => {
-    const ls = layers(name);
+    const ls = jobLayers(name);
     for (let i = ls.length - 1; i >= 0; i--) {
       let node: Node | null | undefined = ls[i].map;
       for (const k of path) {
@@ -220,7 +266,7 @@ export function buildJobModel(src: CiSource): JobModel {
     const items = [...(before ? flatten(before.file, before.node) : []), ...(script ? flatten(script.file, script.node) : [])];
     const variables = new Map<string, JobVariable>();
     for (const g of globalVars) addVars(variables, g.file, g.node, 'global variables');
-    for (const l of layers(name)) {
+    for (const l of jobLayers(name)) {
       const v = mapGet(l.file, l.map, 'variables');
       if (v !== undefined) addVars(variables, l.file, v, 'variables');
     }

@@ -99,24 +99,69 @@ export function maskExpressions(text: string): string {
 
 const CALL_SCRIPT = /^(bash|sh|zsh|ash|dash|source|\.)$/;
 
+/** A line of plain words: the first a plain name, the others without quotes, escapes, operators, `#`, `{`, `(`… */
+const PLAIN_LINE = /^[ \t]*([A-Za-z0-9_][A-Za-z0-9_.-]*)(?:[ \t]+[A-Za-z0-9_./:=@%+,$-]+)*[ \t]*$/;
+/** First words that make a line more than a plain command: reserved words, declarations, cd, script runners. */
+const NOT_PLAIN = new Set(
+  ('if then else elif fi do done case esac while until for in function select time coproc let ' +
+    'declare local export readonly typeset nameref cd pushd bash sh zsh ash dash source')
+    .split(' '),
+);
+
+/**
+ * True when a script item provably does nothing findSteps looks for, so it need not be parsed: every line is
+ * blank or one plain command (PLAIN_LINE) whose first word is a literal name — not a builder's (no `build` or
+ * `executor` anywhere: every builder command has one of them as a literal word), not `cd`/`pushd`, not a
+ * declaration or reserved word, without `/` and not a shell, so not a script file — and with a first word, no
+ * assignment reaches the job's variables. Parsed, each line is one CallExpr whose words are its words; findSteps
+ * would only skip them. (`docker push $IMAGE`, `kubectl set image deployment/x x=$IMAGE`, `make test`, `ls`.)
+ */
+export function inert(text: string): boolean {
+  if (text.includes('build') || text.includes('executor')) return false;
+  for (const line of text.split('\n')) {
+    if (!/\S/.test(line)) continue;
+    const m = PLAIN_LINE.exec(line);
+    if (m === null || NOT_PLAIN.has(m[1])) return false;
+  }
+  return true;
+}
+
+/**
+ * A job's shell variables: those it sets, over the platform's predefined ones (set, value unknown). Layered
+ * rather than copied: a copy of the ~160 predefined names per job was findSteps's largest cost.
+ */
+class ShellEnv {
+  private readonly own = new Map<string, string | null>();
+  constructor(private readonly predefined: ReadonlySet<string>) {}
+  get(name: string): string | null | undefined {
+    const v = this.own.get(name);
+    if (v !== undefined) return v;
+    return this.predefined.has(name) ? null : undefined;
+  }
+  set(name: string, value: string | null): void {
+    this.own.set(name, value);
+  }
+}
+
 export function findSteps(model: JobModel, repo: RepoView): CiSteps {
   const steps: BuildStep[] = [];
   const scriptFiles: ScriptFileBuild[] = [];
-  const parsed = new Map<Scalar, ShScript>();
+  const parsed = new Map<Scalar, ShScript | null>();
   const maps = new Map<Scalar, number[] | null>();
   for (const job of model.jobs) {
     let cwd: string | null = job.cwd === undefined ? '' : job.cwd;
-    const env = new Map<string, string | null>();
-    for (const n of job.platform.predefined) env.set(n, null);
+    const env = new ShellEnv(job.platform.predefined);
     for (const [k, v] of job.variables) if (v.kind !== 'matrix' && v.kind !== 'input') env.set(k, v.value);
     env.set(job.platform.id === 'github' ? 'GITHUB_WORKSPACE' : 'CI_PROJECT_DIR', ROOT);
     for (const item of job.items) {
       if (!isScalar(item.node) || typeof item.node.value !== 'string') continue;
       let script = parsed.get(item.node);
-      if (!script) {
-        script = parseShell(job.platform.id === 'github' ? maskExpressions(item.node.value) : item.node.value);
+      if (script === undefined) {
+        const text = job.platform.id === 'github' ? maskExpressions(item.node.value) : item.node.value;
+        script = inert(text) ? null : parseShell(text);
         parsed.set(item.node, script);
       }
+      if (script === null) continue;
       if (!maps.has(item.node)) maps.set(item.node, alignScalar(item.file, item.node));
       const map = maps.get(item.node)!;
       const src = item.node.value;

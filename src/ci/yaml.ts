@@ -65,7 +65,26 @@ function tooDeep(text: string): number {
   return -1;
 }
 
+/** Parsed files parseCiText may answer with (reusingParsed), by path. */
+let reuse: ReadonlyMap<string, CiFile> | null = null;
+
+/**
+ * Runs `fn` with parseCiText answering from `files` for a path whose text is unchanged: the same text parses to
+ * the same document (nothing edits a parsed document), so only the changed files are parsed again.
+ */
+export function reusingParsed<T>(files: readonly CiFile[], fn: () => T): T {
+  const prev = reuse;
+  reuse = new Map(files.map((f) => [f.path, f]));
+  try {
+    return fn();
+  } finally {
+    reuse = prev;
+  }
+}
+
 export function parseCiText(path: string, text: string): CiFile {
+  const reused = reuse?.get(path);
+  if (reused && reused.text === text) return reused;
   const lc = new LineCounter();
   const deep = tooDeep(text);
   if (deep >= 0) {
