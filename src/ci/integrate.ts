@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { ciTransform, type DockerfileFacts } from '../../transforms/ci.js';
 import { bakeTransform } from '../../transforms/bake.js';
 import { composeTransform } from '../../transforms/compose.js';
+import { reportedTransform } from '../../transforms/ci-reported.js';
 import type { Hoisted, SuppliedDefault } from '../../transforms/hoist-from-args.js';
 import type { Config } from '../config.js';
 import { builtinEnv, evalGlobals, fromUses, isBuiltin } from '../dockerfile/analyze.js';
@@ -24,6 +25,7 @@ import { loadGithub, type ActionBuild, type RepoLister } from './github.js';
 import { buildJobModel, type Job } from './jobs.js';
 import { CI_SYSTEMS, type CiSystem } from './platform.js';
 import { deriveFromRemote } from './predefined.js';
+import { loadJenkinsfiles, loadShellScripts, type FileWalker, type ReportedBuild } from './reported.js';
 import { ciDefaults, findSteps, type BuildStep, type CiSteps } from './steps.js';
 import { CiYamlError, loadCi, type CiFile, type ExternalInclude } from './yaml.js';
 
@@ -35,6 +37,10 @@ export interface CiSource {
   actions: ActionBuild[];
   compose: ComposeBuild[];
   bake: BakeTarget[];
+  /** Build commands in Jenkinsfiles and shell scripts (reported, never edited). */
+  reported: ReportedBuild[];
+  /** The files those live in (they get a report only when a finding is about them). */
+  reportedFiles: string[];
   /** Which systems were found. */
   found: Set<CiSystem>;
 }
@@ -48,8 +54,36 @@ export interface RootCi {
   defaultsFor(rel: string): Map<string, SuppliedDefault>;
 }
 
-function repoView(root: string, overlay?: ReadonlyMap<string, string>): RepoLister {
+const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
+/** Walks at most this many directory entries per repository for Jenkinsfiles and shell scripts. */
+const MAX_WALK = 50_000;
+
+function walk(root: string): string[] {
+  const out: string[] = [];
+  let seen = 0;
+  const visit = (dir: string) => {
+    let entries;
+    try {
+      entries = readdirSync(join(root, dir), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (++seen > MAX_WALK) return;
+      const rel = dir ? `${dir}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name)) visit(rel);
+      } else if (e.isFile()) out.push(rel);
+    }
+  };
+  visit('');
+  return out;
+}
+
+function repoView(root: string, overlay?: ReadonlyMap<string, string>): RepoLister & FileWalker {
+  let files: string[] | null = null;
   return {
+    files: () => (files ??= walk(root)),
     list: (dir) => {
       try {
         return readdirSync(join(root, dir));
@@ -73,7 +107,7 @@ function repoView(root: string, overlay?: ReadonlyMap<string, string>): RepoList
 
 function analyse(root: string, systems: ReadonlySet<CiSystem>, overlay?: ReadonlyMap<string, string>): CiSource | null {
   const view = repoView(root, overlay);
-  const out: CiSource = { files: [], external: [], steps: { steps: [], scriptFiles: [] }, actions: [], compose: [], bake: [], found: new Set() };
+  const out: CiSource = { files: [], external: [], steps: { steps: [], scriptFiles: [] }, actions: [], compose: [], bake: [], reported: [], reportedFiles: [], found: new Set() };
   const jobs: Job[] = [];
   const notes: ReturnType<typeof buildJobModel>['notes'] = [];
   if (systems.has('gitlab')) {
@@ -111,6 +145,17 @@ function analyse(root: string, systems: ReadonlySet<CiSystem>, overlay?: Readonl
       out.files.push(...bake.files);
       out.bake.push(...bake.targets);
     }
+  }
+  for (const [system, load] of [
+    ['jenkins', loadJenkinsfiles],
+    ['shell', loadShellScripts],
+  ] as const) {
+    if (!systems.has(system)) continue;
+    const got = load(view);
+    if (got.builds.length === 0) continue;
+    out.found.add(system);
+    out.reported.push(...got.builds);
+    out.reportedFiles.push(...got.files);
   }
   if (out.found.size === 0) return null;
   out.steps = findSteps({ jobs, notes }, view);
@@ -240,7 +285,7 @@ export function finishCi(ci: RootCi, o: FinishOptions): FileReport[] {
   if (!ci.source) return out;
   const facts = new Map<string, DockerfileFacts>(ci.facts);
   const plan = (src: CiSource) =>
-    ciTransform({ steps: src.steps, actions: src.actions, external: src.external, others: [composeTransform(src.compose, facts), bakeTransform(src.bake, facts)], dockerfiles: facts });
+    ciTransform({ steps: src.steps, actions: src.actions, external: src.external, others: [composeTransform(src.compose, facts), bakeTransform(src.bake, facts), reportedTransform(src.reported, facts)], dockerfiles: facts });
   const result = plan(ci.source);
   const reports = new Map<string, FileReport>();
   for (const f of ci.source.files) {
@@ -249,6 +294,11 @@ export function finishCi(ci: RootCi, o: FinishOptions): FileReport[] {
     out.push(r);
   }
   for (const f of result.findings) {
+    if (!reports.has(f.file) && ci.source.reportedFiles.includes(f.file)) {
+      const r: FileReport = { path: o.display(join(ci.root, f.file)), status: 'unchanged', findings: [], hoisted: [], diff: '' };
+      reports.set(f.file, r);
+      out.push(r);
+    }
     const target = reports.get(f.file) ?? ci.facts.get(f.file)?.report;
     if (target) target.findings.push({ ...f, file: target.path });
   }
