@@ -48,7 +48,7 @@ export interface RepoPlan {
 }
 
 /** What marks a repository root besides .git. */
-const ROOT_MARKERS = ['.git', '.gitlab-ci.yml', '.gitlab-ci.yaml', '.github/workflows'];
+const ROOT_MARKERS = ['.git', '.gitlab-ci.yml', '.gitlab-ci.yaml', '.github/workflows', 'bitbucket-pipelines.yml'];
 
 export function display(cwd: string, abs: string): string {
   const rel = relative(cwd, abs) || abs;

@@ -20,6 +20,7 @@ import { InputError } from '../errors.js';
 import { readText, type PendingWrite } from '../fsio.js';
 import type { FileReport } from '../report.js';
 import { loadBake, type BakeTarget } from './bake.js';
+import { loadBitbucket } from './bitbucket.js';
 import { loadCompose, type ComposeBuild } from './compose.js';
 import { loadGithub, type ActionBuild, type RepoLister } from './github.js';
 import { buildJobModel, type Job } from './jobs.js';
@@ -128,6 +129,14 @@ function analyse(root: string, systems: ReadonlySet<CiSystem>, overlay?: Readonl
       out.files.push(...github.files);
       jobs.push(...github.jobs);
       out.actions.push(...github.actions);
+    }
+  }
+  if (systems.has('bitbucket')) {
+    const bitbucket = loadBitbucket(view.read);
+    if (bitbucket) {
+      out.found.add('bitbucket');
+      out.files.push(...bitbucket.files);
+      jobs.push(...bitbucket.jobs);
     }
   }
   if (systems.has('compose')) {

@@ -4,6 +4,7 @@
  * spelled. The shell-step transform, the build-push-action transform and the job models take one of these.
  */
 import type { Job } from './jobs.js';
+import { maskExpressions } from './mask.js';
 import { guaranteed as gitlabGuaranteed } from './jobs.js';
 import { maybeUnset as gitlabMaybeUnset, PREDEFINED as GITLAB_PREDEFINED, REF_NAMES as GITLAB_REF_NAMES } from './predefined.js';
 
@@ -30,6 +31,10 @@ export interface Platform {
   shellValue(job: Job, name: string, braced: boolean): string;
   /** True when `raw` (as written after `NAME=`) passes the variable itself. */
   sameValue(job: Job, name: string, raw: string): boolean;
+  /** The variable holding the checkout directory (a path under it is a repository path). */
+  workspace: string;
+  /** Rewrites CI-side substitutions in a script (`${{ … }}`) into shell-parsable text of the same length. */
+  mask?(script: string): string;
 }
 
 const shellSame = (name: string, raw: string) => new RegExp(`^"?\\$(${name}|\\{${name}\\})"?$`).test(raw);
@@ -46,6 +51,7 @@ export const GITLAB: Platform = {
   unsetIsUnset: true,
   shellValue: (_job, name, braced) => (braced ? `\${${name}}` : `$${name}`),
   sameValue: (_job, name, raw) => shellSame(name, raw),
+  workspace: 'CI_PROJECT_DIR',
 };
 
 /** GitHub's default environment variables (github/docs variables.md "Default environment variables"). */
@@ -107,6 +113,8 @@ export const GITHUB: Platform = {
     if (!m) return false;
     return m[1] === `env.${name}` || m[1] === `matrix.${name}` || m[1] === githubContext(name) || (m[1] === `inputs.${name}` && job.variables.get(name)?.kind === 'input');
   },
+  workspace: 'GITHUB_WORKSPACE',
+  mask: (script) => maskExpressions(script),
 };
 
 /** Context properties in an expression that are hazards in an image reference (for values written as `${{ … }}`). */
@@ -115,3 +123,40 @@ export const GITHUB_EXPR_HAZARDS: { re: RegExp; kind: 'beforeSha' | 'ref' | 'cas
   { re: /\bgithub\.(ref_name|head_ref|base_ref)\b/, kind: 'ref' },
   { re: /\bgithub\.(repository|repository_owner|actor|triggering_actor)\b(?![._])/, kind: 'case' },
 ];
+
+/** Bitbucket Pipelines' default variables (support.atlassian.com, "Variables and secrets"). */
+export const BITBUCKET_PREDEFINED = new Set(
+  `CI BITBUCKET_BUILD_NUMBER BITBUCKET_CLONE_DIR BITBUCKET_COMMIT BITBUCKET_WORKSPACE BITBUCKET_REPO_SLUG BITBUCKET_REPO_UUID
+BITBUCKET_REPO_FULL_NAME BITBUCKET_REPO_OWNER BITBUCKET_REPO_OWNER_UUID BITBUCKET_REPO_IS_PRIVATE BITBUCKET_BRANCH
+BITBUCKET_TAG BITBUCKET_BOOKMARK BITBUCKET_PARALLEL_STEP BITBUCKET_PARALLEL_STEP_COUNT BITBUCKET_PR_ID
+BITBUCKET_PR_DESTINATION_BRANCH BITBUCKET_PR_DESTINATION_COMMIT BITBUCKET_GIT_HTTP_ORIGIN BITBUCKET_GIT_SSH_ORIGIN
+BITBUCKET_EXIT_CODE BITBUCKET_STEP_UUID BITBUCKET_PIPELINE_UUID BITBUCKET_DEPLOYMENT_ENVIRONMENT
+BITBUCKET_DEPLOYMENT_ENVIRONMENT_UUID BITBUCKET_PROJECT_KEY BITBUCKET_PROJECT_UUID BITBUCKET_STEP_TRIGGERER_UUID
+BITBUCKET_STEP_RUN_NUMBER BITBUCKET_SSH_KEY_FILE`.split(/\s+/),
+);
+
+/** Set only in some pipelines: the section (`only`) tells when. */
+const BITBUCKET_SOMETIMES = (name: string) =>
+  name === 'BITBUCKET_TAG' || name === 'BITBUCKET_BRANCH' || name === 'BITBUCKET_BOOKMARK' || name.startsWith('BITBUCKET_PR_') || name.startsWith('BITBUCKET_DEPLOYMENT_') || name.startsWith('BITBUCKET_PARALLEL_');
+
+export const BITBUCKET: Platform = {
+  id: 'bitbucket',
+  predefined: BITBUCKET_PREDEFINED,
+  maybeUnset: BITBUCKET_SOMETIMES,
+  // `only` holds the pipeline section the step runs in.
+  guaranteed: (job, name) => {
+    const s = job.only[0];
+    if (name === 'BITBUCKET_TAG') return s === 'tags';
+    if (name === 'BITBUCKET_BRANCH') return s === 'default' || s === 'branches' || s === 'pull-requests';
+    if (name === 'BITBUCKET_PR_ID' || name === 'BITBUCKET_PR_DESTINATION_BRANCH' || name === 'BITBUCKET_PR_DESTINATION_COMMIT') return s === 'pull-requests';
+    return false;
+  },
+  refNames: new Set(['BITBUCKET_BRANCH', 'BITBUCKET_TAG', 'BITBUCKET_PR_DESTINATION_BRANCH', 'BITBUCKET_BOOKMARK']),
+  refFix: 'replace the / first (e.g. TAG=${BITBUCKET_BRANCH//\\//-})',
+  beforeSha: new Set(),
+  caseKept: new Set(),
+  unsetIsUnset: true,
+  shellValue: (_job, name, braced) => (braced ? `\${${name}}` : `$${name}`),
+  sameValue: (_job, name, raw) => shellSame(name, raw),
+  workspace: 'BITBUCKET_CLONE_DIR',
+};

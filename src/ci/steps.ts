@@ -88,14 +88,7 @@ export function alignScalar(file: CiFile, node: Scalar): number[] | null {
   return map;
 }
 
-/**
- * GitHub substitutes `${{ … }}` into a `run:` script before the shell sees it; the shell parser would reject it.
- * Each expression becomes an unknown variable of the same length (`$___…`), so offsets stay aligned and its
- * value counts as unknown.
- */
-export function maskExpressions(text: string): string {
-  return text.replace(/\$\{\{[\s\S]*?\}\}/g, (m) => `$${'_'.repeat(m.length - 1)}`);
-}
+export { maskExpressions } from './mask.js';
 
 const CALL_SCRIPT = /^(bash|sh|zsh|ash|dash|source|\.)$/;
 
@@ -109,12 +102,12 @@ export function findSteps(model: JobModel, repo: RepoView): CiSteps {
     const env = new Map<string, string | null>();
     for (const n of job.platform.predefined) env.set(n, null);
     for (const [k, v] of job.variables) if (v.kind !== 'matrix' && v.kind !== 'input') env.set(k, v.value);
-    env.set(job.platform.id === 'github' ? 'GITHUB_WORKSPACE' : 'CI_PROJECT_DIR', ROOT);
+    env.set(job.platform.workspace, ROOT);
     for (const item of job.items) {
       if (!isScalar(item.node) || typeof item.node.value !== 'string') continue;
       let script = parsed.get(item.node);
       if (!script) {
-        script = parseShell(job.platform.id === 'github' ? maskExpressions(item.node.value) : item.node.value);
+        script = parseShell(job.platform.mask ? job.platform.mask(item.node.value) : item.node.value);
         parsed.set(item.node, script);
       }
       if (!maps.has(item.node)) maps.set(item.node, alignScalar(item.file, item.node));
