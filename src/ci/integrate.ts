@@ -10,6 +10,7 @@ import { ciTransform, type DockerfileFacts } from '../../transforms/ci.js';
 import { bakeTransform } from '../../transforms/bake.js';
 import { composeTransform } from '../../transforms/compose.js';
 import { reportedTransform } from '../../transforms/ci-reported.js';
+import { azureTransform } from '../../transforms/azure.js';
 import type { Hoisted, SuppliedDefault } from '../../transforms/hoist-from-args.js';
 import type { Config } from '../config.js';
 import { builtinEnv, evalGlobals, fromUses, isBuiltin } from '../dockerfile/analyze.js';
@@ -21,6 +22,7 @@ import { readText, type PendingWrite } from '../fsio.js';
 import type { FileReport } from '../report.js';
 import { loadBake, type BakeTarget } from './bake.js';
 import { loadBitbucket } from './bitbucket.js';
+import { loadAzure, type AzureDockerTask } from './azure.js';
 import { loadCompose, type ComposeBuild } from './compose.js';
 import { loadGithub, type ActionBuild, type RepoLister } from './github.js';
 import { buildJobModel, type Job } from './jobs.js';
@@ -38,6 +40,7 @@ export interface CiSource {
   actions: ActionBuild[];
   compose: ComposeBuild[];
   bake: BakeTarget[];
+  azure: AzureDockerTask[];
   /** Build commands in Jenkinsfiles and shell scripts (reported, never edited). */
   reported: ReportedBuild[];
   /** The files those live in (they get a report only when a finding is about them). */
@@ -108,7 +111,7 @@ function repoView(root: string, overlay?: ReadonlyMap<string, string>): RepoList
 
 function analyse(root: string, systems: ReadonlySet<CiSystem>, overlay?: ReadonlyMap<string, string>): CiSource | null {
   const view = repoView(root, overlay);
-  const out: CiSource = { files: [], external: [], steps: { steps: [], scriptFiles: [] }, actions: [], compose: [], bake: [], reported: [], reportedFiles: [], found: new Set() };
+  const out: CiSource = { files: [], external: [], steps: { steps: [], scriptFiles: [] }, actions: [], compose: [], bake: [], azure: [], reported: [], reportedFiles: [], found: new Set() };
   const jobs: Job[] = [];
   const notes: ReturnType<typeof buildJobModel>['notes'] = [];
   if (systems.has('gitlab')) {
@@ -137,6 +140,15 @@ function analyse(root: string, systems: ReadonlySet<CiSystem>, overlay?: Readonl
       out.found.add('bitbucket');
       out.files.push(...bitbucket.files);
       jobs.push(...bitbucket.jobs);
+    }
+  }
+  if (systems.has('azure')) {
+    const azure = loadAzure(view);
+    if (azure) {
+      out.found.add('azure');
+      out.files.push(...azure.files);
+      jobs.push(...azure.jobs);
+      out.azure.push(...azure.tasks);
     }
   }
   if (systems.has('compose')) {
@@ -217,7 +229,7 @@ export function prepareCi(root: string, config: Config | InputError, systems: Re
   if (!ci.source) return ci;
   const remote = ci.source.found.has('gitlab') ? gitRemote(root) : null;
   const derived = remote ? deriveFromRemote(remote, config instanceof InputError ? undefined : config.registry) : new Map<string, string>();
-  const steps: Pick<BuildStep, 'job' | 'dockerfile'>[] = [...ci.source.steps.steps, ...ci.source.actions];
+  const steps: Pick<BuildStep, 'job' | 'dockerfile'>[] = [...ci.source.steps.steps, ...ci.source.actions, ...ci.source.azure];
   ci.defaultsFor = (rel) => {
     const out = new Map<string, SuppliedDefault>();
     if (!steps.some((s) => s.dockerfile === rel)) return out;
@@ -294,7 +306,7 @@ export function finishCi(ci: RootCi, o: FinishOptions): FileReport[] {
   if (!ci.source) return out;
   const facts = new Map<string, DockerfileFacts>(ci.facts);
   const plan = (src: CiSource) =>
-    ciTransform({ steps: src.steps, actions: src.actions, external: src.external, others: [composeTransform(src.compose, facts), bakeTransform(src.bake, facts), reportedTransform(src.reported, facts)], dockerfiles: facts });
+    ciTransform({ steps: src.steps, actions: src.actions, external: src.external, others: [composeTransform(src.compose, facts), bakeTransform(src.bake, facts), reportedTransform(src.reported, facts), azureTransform(src.azure, facts)], dockerfiles: facts });
   const result = plan(ci.source);
   const reports = new Map<string, FileReport>();
   for (const f of ci.source.files) {

@@ -160,3 +160,48 @@ export const BITBUCKET: Platform = {
   sameValue: (_job, name, raw) => shellSame(name, raw),
   workspace: 'BITBUCKET_CLONE_DIR',
 };
+
+/** The environment variable Azure Pipelines makes of a variable: upper case, `.` and ` ` → `_`. */
+export const azureEnvName = (name: string) => name.toUpperCase().replace(/[. ]/g, '_');
+
+/** Azure Pipelines' predefined variables (learn.microsoft.com, "Use predefined variables"), as macros. */
+const AZURE_MACRO_NAMES = `Agent.BuildDirectory Agent.Id Agent.JobName Agent.MachineName Agent.Name Agent.OS Agent.OSArchitecture
+Agent.TempDirectory Agent.ToolsDirectory Agent.WorkFolder Build.ArtifactStagingDirectory Build.BuildId Build.BuildNumber
+Build.BuildUri Build.BinariesDirectory Build.DefinitionName Build.DefinitionVersion Build.QueuedBy Build.Reason
+Build.Repository.Clean Build.Repository.LocalPath Build.Repository.ID Build.Repository.Name Build.Repository.Provider
+Build.Repository.Uri Build.RequestedFor Build.RequestedForEmail Build.SourceBranch Build.SourceBranchName
+Build.SourcesDirectory Build.SourceVersion Build.SourceVersionMessage Build.StagingDirectory Pipeline.Workspace
+System.AccessToken System.CollectionId System.CollectionUri System.DefaultWorkingDirectory System.DefinitionId
+System.HostType System.JobAttempt System.JobDisplayName System.JobId System.JobName System.PhaseName System.StageName
+System.TeamFoundationCollectionUri System.TeamProject System.TeamProjectId System.PullRequest.IsFork
+System.PullRequest.PullRequestId System.PullRequest.PullRequestNumber System.PullRequest.SourceBranch
+System.PullRequest.SourceCommitId System.PullRequest.SourceRepositoryURI System.PullRequest.TargetBranch
+System.PullRequest.TargetBranchName`.split(/\s+/);
+const AZURE_MACRO = new Map(AZURE_MACRO_NAMES.map((n) => [azureEnvName(n), n]));
+
+/** The macro a job spells `name` with: a declared variable's own name, else the predefined one. */
+export const azureMacro = (job: Job, name: string) => job.macros?.get(name) ?? AZURE_MACRO.get(name) ?? name;
+
+export const AZURE: Platform = {
+  id: 'azure',
+  predefined: new Set(AZURE_MACRO.keys()),
+  // Defined only in pull-request builds.
+  maybeUnset: (name) => name.startsWith('SYSTEM_PULLREQUEST_'),
+  guaranteed: () => false,
+  refNames: new Set(['BUILD_SOURCEBRANCH', 'SYSTEM_PULLREQUEST_SOURCEBRANCH', 'SYSTEM_PULLREQUEST_TARGETBRANCH']),
+  refFix: 'use Build.SourceBranchName (the last path segment), or a tag with the / replaced',
+  beforeSha: new Set(),
+  caseKept: new Set(),
+  unsetIsUnset: false,
+  // A macro is replaced before the script runs; an undefined one stays as literal `$(…)` text, so a variable
+  // that may be undefined is read from the environment instead (empty when unset).
+  shellValue: (job, name, braced) => (AZURE.maybeUnset(name) ? (braced ? `\${${name}}` : `$${name}`) : `$(${azureMacro(job, name)})`),
+  sameValue: (job, name, raw) => {
+    const r = raw.replace(/^"(.*)"$/s, '$1').trim();
+    return shellSame(name, r) || r === `$(${azureMacro(job, name)})` || (job.macros?.has(name) === true && shellSame(azureEnvName(job.macros.get(name)!), r));
+  },
+  workspace: 'BUILD_SOURCESDIRECTORY',
+  // `${{ … }}` template expressions are unknown; a dotted macro `$(Build.SourcesDirectory)` reads as the same-length
+  // `${BUILD_SOURCESDIRECTORY}` (undotted `$(x)` stays a command substitution: it may be one).
+  mask: (script) => maskExpressions(script).replace(/\$\(([A-Za-z_][\w]*(?:\.[\w]+)+)\)/g, (_m, n: string) => `\${${azureEnvName(n)}}`),
+};
