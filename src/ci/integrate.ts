@@ -22,6 +22,7 @@ import { readText, type PendingWrite } from '../fsio.js';
 import type { FileReport } from '../report.js';
 import { loadBake, type BakeTarget } from './bake.js';
 import { loadBitbucket } from './bitbucket.js';
+import { loadCircleci } from './circleci.js';
 import { loadAzure, type AzureDockerTask } from './azure.js';
 import { loadCompose, type ComposeBuild } from './compose.js';
 import { loadGithub, type ActionBuild, type RepoLister } from './github.js';
@@ -149,6 +150,14 @@ function analyse(root: string, systems: ReadonlySet<CiSystem>, overlay?: Readonl
       out.files.push(...azure.files);
       jobs.push(...azure.jobs);
       out.azure.push(...azure.tasks);
+    }
+  }
+  if (systems.has('circleci')) {
+    const circleci = loadCircleci(view.read);
+    if (circleci) {
+      out.found.add('circleci');
+      out.files.push(...circleci.files);
+      jobs.push(...circleci.jobs);
     }
   }
   if (systems.has('compose')) {

@@ -205,3 +205,30 @@ export const AZURE: Platform = {
   // `${BUILD_SOURCESDIRECTORY}` (undotted `$(x)` stays a command substitution: it may be one).
   mask: (script) => maskExpressions(script).replace(/\$\(([A-Za-z_][\w]*(?:\.[\w]+)+)\)/g, (_m, n: string) => `\${${azureEnvName(n)}}`),
 };
+
+/** CircleCI's built-in environment variables (circleci.com/docs/variables, "Built-in environment variables"). */
+export const CIRCLECI_PREDEFINED = new Set(
+  `CI CIRCLECI CIRCLE_BRANCH CIRCLE_BUILD_NUM CIRCLE_BUILD_URL CIRCLE_JOB CIRCLE_NODE_INDEX CIRCLE_NODE_TOTAL
+CIRCLE_OIDC_TOKEN CIRCLE_OIDC_TOKEN_V2 CIRCLE_PR_NUMBER CIRCLE_PR_REPONAME CIRCLE_PR_USERNAME CIRCLE_PREVIOUS_BUILD_NUM
+CIRCLE_PROJECT_REPONAME CIRCLE_PROJECT_USERNAME CIRCLE_PULL_REQUEST CIRCLE_PULL_REQUESTS CIRCLE_REPOSITORY_URL
+CIRCLE_SHA1 CIRCLE_TAG CIRCLE_USERNAME CIRCLE_WORKFLOW_ID CIRCLE_WORKFLOW_JOB_ID CIRCLE_WORKFLOW_WORKSPACE_ID
+CIRCLE_WORKING_DIRECTORY CIRCLE_INTERNAL_TASK_DATA`.split(/\s+/),
+);
+
+export const CIRCLECI: Platform = {
+  id: 'circleci',
+  predefined: CIRCLECI_PREDEFINED,
+  // CIRCLE_TAG only in tag builds, CIRCLE_BRANCH not in them, the PR ones only for (forked) pull requests.
+  maybeUnset: (name) => name === 'CIRCLE_TAG' || name === 'CIRCLE_BRANCH' || name.startsWith('CIRCLE_PR_') || name.startsWith('CIRCLE_PULL_REQUEST'),
+  guaranteed: () => false,
+  refNames: new Set(['CIRCLE_BRANCH', 'CIRCLE_TAG']),
+  refFix: 'replace the / first (e.g. TAG=${CIRCLE_BRANCH//\\//-})',
+  beforeSha: new Set(),
+  caseKept: new Set(),
+  unsetIsUnset: true,
+  shellValue: (_job, name, braced) => (braced ? `\${${name}}` : `$${name}`),
+  sameValue: (_job, name, raw) => shellSame(name, raw),
+  workspace: 'CIRCLE_WORKING_DIRECTORY',
+  // `<< parameters.x >>`, `<< pipeline.git.revision >>`: unknown values of the same length (not heredocs).
+  mask: (script) => script.replace(/<<\s*[\w.-]+\s*>>/g, (m) => `$${'_'.repeat(m.length - 1)}`),
+};
