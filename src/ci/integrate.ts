@@ -11,6 +11,7 @@ import { bakeTransform } from '../../transforms/bake.js';
 import { composeTransform } from '../../transforms/compose.js';
 import { reportedTransform } from '../../transforms/ci-reported.js';
 import { azureTransform } from '../../transforms/azure.js';
+import { droneTransform } from '../../transforms/drone.js';
 import type { Hoisted, SuppliedDefault } from '../../transforms/hoist-from-args.js';
 import type { Config } from '../config.js';
 import { builtinEnv, evalGlobals, fromUses, isBuiltin } from '../dockerfile/analyze.js';
@@ -23,6 +24,7 @@ import type { FileReport } from '../report.js';
 import { loadBake, type BakeTarget } from './bake.js';
 import { loadBitbucket } from './bitbucket.js';
 import { loadCircleci } from './circleci.js';
+import { loadDrone, type PluginBuild } from './drone.js';
 import { loadAzure, type AzureDockerTask } from './azure.js';
 import { loadCompose, type ComposeBuild } from './compose.js';
 import { loadGithub, type ActionBuild, type RepoLister } from './github.js';
@@ -42,6 +44,7 @@ export interface CiSource {
   compose: ComposeBuild[];
   bake: BakeTarget[];
   azure: AzureDockerTask[];
+  plugins: PluginBuild[];
   /** Build commands in Jenkinsfiles and shell scripts (reported, never edited). */
   reported: ReportedBuild[];
   /** The files those live in (they get a report only when a finding is about them). */
@@ -112,7 +115,7 @@ function repoView(root: string, overlay?: ReadonlyMap<string, string>): RepoList
 
 function analyse(root: string, systems: ReadonlySet<CiSystem>, overlay?: ReadonlyMap<string, string>): CiSource | null {
   const view = repoView(root, overlay);
-  const out: CiSource = { files: [], external: [], steps: { steps: [], scriptFiles: [] }, actions: [], compose: [], bake: [], azure: [], reported: [], reportedFiles: [], found: new Set() };
+  const out: CiSource = { files: [], external: [], steps: { steps: [], scriptFiles: [] }, actions: [], compose: [], bake: [], azure: [], plugins: [], reported: [], reportedFiles: [], found: new Set() };
   const jobs: Job[] = [];
   const notes: ReturnType<typeof buildJobModel>['notes'] = [];
   if (systems.has('gitlab')) {
@@ -158,6 +161,15 @@ function analyse(root: string, systems: ReadonlySet<CiSystem>, overlay?: Readonl
       out.found.add('circleci');
       out.files.push(...circleci.files);
       jobs.push(...circleci.jobs);
+    }
+  }
+  if (systems.has('drone') || systems.has('woodpecker')) {
+    const drone = loadDrone(view, { drone: systems.has('drone'), woodpecker: systems.has('woodpecker') });
+    if (drone) {
+      for (const f of drone.files) out.found.add(f.path.startsWith('.drone') ? 'drone' : 'woodpecker');
+      out.files.push(...drone.files);
+      jobs.push(...drone.jobs);
+      out.plugins.push(...drone.plugins);
     }
   }
   if (systems.has('compose')) {
@@ -238,7 +250,7 @@ export function prepareCi(root: string, config: Config | InputError, systems: Re
   if (!ci.source) return ci;
   const remote = ci.source.found.has('gitlab') ? gitRemote(root) : null;
   const derived = remote ? deriveFromRemote(remote, config instanceof InputError ? undefined : config.registry) : new Map<string, string>();
-  const steps: Pick<BuildStep, 'job' | 'dockerfile'>[] = [...ci.source.steps.steps, ...ci.source.actions, ...ci.source.azure];
+  const steps: Pick<BuildStep, 'job' | 'dockerfile'>[] = [...ci.source.steps.steps, ...ci.source.actions, ...ci.source.azure, ...ci.source.plugins];
   ci.defaultsFor = (rel) => {
     const out = new Map<string, SuppliedDefault>();
     if (!steps.some((s) => s.dockerfile === rel)) return out;
@@ -315,7 +327,7 @@ export function finishCi(ci: RootCi, o: FinishOptions): FileReport[] {
   if (!ci.source) return out;
   const facts = new Map<string, DockerfileFacts>(ci.facts);
   const plan = (src: CiSource) =>
-    ciTransform({ steps: src.steps, actions: src.actions, external: src.external, others: [composeTransform(src.compose, facts), bakeTransform(src.bake, facts), reportedTransform(src.reported, facts), azureTransform(src.azure, facts)], dockerfiles: facts });
+    ciTransform({ steps: src.steps, actions: src.actions, external: src.external, others: [composeTransform(src.compose, facts), bakeTransform(src.bake, facts), reportedTransform(src.reported, facts), azureTransform(src.azure, facts), droneTransform(src.plugins, facts)], dockerfiles: facts });
   const result = plan(ci.source);
   const reports = new Map<string, FileReport>();
   for (const f of ci.source.files) {

@@ -232,3 +232,88 @@ export const CIRCLECI: Platform = {
   // `<< parameters.x >>`, `<< pipeline.git.revision >>`: unknown values of the same length (not heredocs).
   mask: (script) => script.replace(/<<\s*[\w.-]+\s*>>/g, (m) => `$${'_'.repeat(m.length - 1)}`),
 };
+
+/** Drone and Woodpecker substitute `$NAME`/`${NAME}` in the YAML before a step runs (unknown names become empty);
+ * `$$` keeps a `$` for the shell, so a value is written `$$NAME`, which reads the step's environment. */
+const escapedSame = (name: string, raw: string) => {
+  const r = raw.replace(/^"(.*)"$/s, '$1').trim();
+  return shellSame(name, r) || new RegExp(`^\\$\\$(${name}|\\{${name}\\})$`).test(r);
+};
+
+/** True when the step runs only on `events` (its `when: event:`, else its pipeline's). */
+const onlyOn = (job: Job, ...events: string[]) => job.only.length > 0 && job.only.every((e) => events.includes(e));
+
+/** Drone's environment variables (docs.drone.io, "Pipeline environment reference"). */
+export const DRONE_PREDEFINED = new Set(
+  `CI DRONE DRONE_BRANCH DRONE_BUILD_ACTION DRONE_BUILD_CREATED DRONE_BUILD_EVENT DRONE_BUILD_FINISHED DRONE_BUILD_NUMBER
+DRONE_BUILD_PARENT DRONE_BUILD_STARTED DRONE_BUILD_STATUS DRONE_CALVER DRONE_COMMIT DRONE_COMMIT_AFTER DRONE_COMMIT_AUTHOR
+DRONE_COMMIT_AUTHOR_EMAIL DRONE_COMMIT_AUTHOR_NAME DRONE_COMMIT_BEFORE DRONE_COMMIT_BRANCH DRONE_COMMIT_LINK
+DRONE_COMMIT_MESSAGE DRONE_COMMIT_REF DRONE_COMMIT_SHA DRONE_DEPLOY_TO DRONE_GIT_HTTP_URL DRONE_GIT_SSH_URL
+DRONE_PULL_REQUEST DRONE_PULL_REQUEST_TITLE DRONE_REPO DRONE_REPO_BRANCH DRONE_REPO_LINK DRONE_REPO_NAME
+DRONE_REPO_NAMESPACE DRONE_REPO_OWNER DRONE_REPO_PRIVATE DRONE_REPO_SCM DRONE_REPO_VISIBILITY DRONE_SEMVER
+DRONE_SEMVER_BUILD DRONE_SEMVER_ERROR DRONE_SEMVER_MAJOR DRONE_SEMVER_MINOR DRONE_SEMVER_PATCH DRONE_SEMVER_PRERELEASE
+DRONE_SEMVER_SHORT DRONE_SOURCE_BRANCH DRONE_STAGE_NAME DRONE_STAGE_NUMBER DRONE_STEP_NAME DRONE_STEP_NUMBER DRONE_SYSTEM_HOST
+DRONE_SYSTEM_HOSTNAME DRONE_SYSTEM_PROTO DRONE_SYSTEM_VERSION DRONE_TAG DRONE_TARGET_BRANCH DRONE_WORKSPACE`.split(/\s+/),
+);
+
+export const DRONE: Platform = {
+  id: 'drone',
+  predefined: DRONE_PREDEFINED,
+  // DRONE_TAG and the semver ones only for tag events; DRONE_BRANCH "may be empty for tag events"; PR ones only for PRs.
+  maybeUnset: (name) =>
+    name === 'DRONE_TAG' || name.startsWith('DRONE_SEMVER') || name === 'DRONE_BRANCH' || name.startsWith('DRONE_PULL_REQUEST') || name === 'DRONE_DEPLOY_TO' || name === 'DRONE_COMMIT_BEFORE',
+  guaranteed: (job, name) =>
+    name === 'DRONE_TAG' || name.startsWith('DRONE_SEMVER')
+      ? onlyOn(job, 'tag')
+      : name === 'DRONE_BRANCH'
+        ? onlyOn(job, 'push', 'pull_request')
+        : name.startsWith('DRONE_PULL_REQUEST')
+          ? onlyOn(job, 'pull_request')
+          : name === 'DRONE_DEPLOY_TO' && onlyOn(job, 'promote', 'rollback'),
+  refNames: new Set(['DRONE_BRANCH', 'DRONE_TAG', 'DRONE_COMMIT_BRANCH', 'DRONE_SOURCE_BRANCH', 'DRONE_TARGET_BRANCH', 'DRONE_REPO_BRANCH']),
+  refFix: 'replace the / first, or use the plugin\'s auto_tag',
+  beforeSha: new Set(['DRONE_COMMIT_BEFORE']),
+  caseKept: new Set(),
+  unsetIsUnset: true,
+  shellValue: (_job, name, braced) => (braced ? `$\${${name}}` : `$$${name}`),
+  sameValue: (_job, name, raw) => escapedSame(name, raw),
+  workspace: 'DRONE_WORKSPACE',
+};
+
+/** Woodpecker's environment variables (woodpecker-ci.org, "Environment variables"): the same CI_ names as GitLab's
+ * for some, different meanings for others. */
+export const WOODPECKER_PREDEFINED = new Set(
+  `CI CI_REPO CI_REPO_OWNER CI_REPO_NAME CI_REPO_REMOTE_ID CI_REPO_URL CI_REPO_CLONE_URL CI_REPO_CLONE_SSH_URL
+CI_REPO_DEFAULT_BRANCH CI_REPO_PRIVATE CI_REPO_TRUSTED_NETWORK CI_COMMIT_SHA CI_COMMIT_REF CI_COMMIT_REFSPEC
+CI_COMMIT_BRANCH CI_COMMIT_SOURCE_BRANCH CI_COMMIT_TARGET_BRANCH CI_COMMIT_TAG CI_COMMIT_PULL_REQUEST
+CI_COMMIT_PULL_REQUEST_LABELS CI_COMMIT_MESSAGE CI_COMMIT_AUTHOR CI_COMMIT_AUTHOR_EMAIL CI_COMMIT_PRERELEASE
+CI_PIPELINE_NUMBER CI_PIPELINE_PARENT CI_PIPELINE_EVENT CI_PIPELINE_URL CI_PIPELINE_FORGE_URL CI_PIPELINE_DEPLOY_TARGET
+CI_PIPELINE_DEPLOY_TASK CI_PIPELINE_CREATED CI_PIPELINE_STARTED CI_PIPELINE_FILES CI_WORKFLOW_NAME CI_WORKFLOW_NUMBER
+CI_STEP_NAME CI_STEP_NUMBER CI_STEP_STARTED CI_STEP_URL CI_WORKSPACE CI_PREV_COMMIT_SHA CI_PREV_COMMIT_REF
+CI_PREV_COMMIT_BRANCH CI_PREV_PIPELINE_NUMBER CI_PREV_PIPELINE_EVENT CI_PREV_PIPELINE_STATUS CI_FORGE_TYPE CI_FORGE_URL
+CI_SYSTEM_NAME CI_SYSTEM_URL CI_SYSTEM_HOST CI_SYSTEM_VERSION`.split(/\s+/),
+);
+
+export const WOODPECKER: Platform = {
+  id: 'woodpecker',
+  predefined: WOODPECKER_PREDEFINED,
+  maybeUnset: (name) =>
+    name === 'CI_COMMIT_TAG' || name === 'CI_COMMIT_BRANCH' || name.startsWith('CI_COMMIT_PULL_REQUEST') || name === 'CI_COMMIT_SOURCE_BRANCH' ||
+    name === 'CI_COMMIT_TARGET_BRANCH' || name.startsWith('CI_PIPELINE_DEPLOY_') || name.startsWith('CI_PREV_'),
+  guaranteed: (job, name) =>
+    name === 'CI_COMMIT_TAG'
+      ? onlyOn(job, 'tag')
+      : name === 'CI_COMMIT_BRANCH'
+        ? onlyOn(job, 'push', 'pull_request', 'pull_request_closed')
+        : name.startsWith('CI_COMMIT_PULL_REQUEST') || name === 'CI_COMMIT_SOURCE_BRANCH' || name === 'CI_COMMIT_TARGET_BRANCH'
+          ? onlyOn(job, 'pull_request', 'pull_request_closed')
+          : name.startsWith('CI_PIPELINE_DEPLOY_') && onlyOn(job, 'deployment'),
+  refNames: new Set(['CI_COMMIT_BRANCH', 'CI_COMMIT_TAG', 'CI_COMMIT_SOURCE_BRANCH', 'CI_COMMIT_TARGET_BRANCH', 'CI_REPO_DEFAULT_BRANCH']),
+  refFix: 'replace the / first, or use the plugin\'s auto_tag',
+  beforeSha: new Set(),
+  caseKept: new Set(),
+  unsetIsUnset: true,
+  shellValue: DRONE.shellValue,
+  sameValue: DRONE.sameValue,
+  workspace: 'CI_WORKSPACE',
+};
