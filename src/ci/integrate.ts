@@ -18,6 +18,7 @@ import { builtinEnv, evalGlobals, fromUses, isBuiltin } from '../dockerfile/anal
 import type { DockerfileModel } from '../dockerfile/parse.js';
 import { expandWord } from '../dockerfile/shell.js';
 import { applyEdits } from '../edits.js';
+import { ignored, loadGitignore, type Rules } from '../discover.js';
 import { InputError } from '../errors.js';
 import { readText, type PendingWrite } from '../fsio.js';
 import type { FileReport } from '../report.js';
@@ -66,25 +67,32 @@ const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
 /** Walks at most this many directory entries per repository for Jenkinsfiles and shell scripts. */
 const MAX_WALK = 50_000;
 
+/** The repository's files for Jenkinsfiles and shell scripts: `.git`, `node_modules` and `.gitignore`d paths
+ * skipped (as discovery skips them), sorted. */
 function walk(root: string): string[] {
   const out: string[] = [];
   let seen = 0;
-  const visit = (dir: string) => {
+  const visit = (dir: string, rules: Rules[]) => {
+    const abs = join(root, dir);
     let entries;
     try {
-      entries = readdirSync(join(root, dir), { withFileTypes: true });
+      entries = readdirSync(abs, { withFileTypes: true });
     } catch {
       return;
     }
+    const own = loadGitignore(abs);
+    const here = own ? [...rules, own] : rules;
     for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       if (++seen > MAX_WALK) return;
       const rel = dir ? `${dir}/${e.name}` : e.name;
-      if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name)) visit(rel);
-      } else if (e.isFile()) out.push(rel);
+      const isDir = e.isDirectory();
+      if ((!isDir && !e.isFile()) || ignored(here, join(root, rel), isDir)) continue;
+      if (isDir) {
+        if (!SKIP_DIRS.has(e.name)) visit(rel, here);
+      } else out.push(rel);
     }
   };
-  visit('');
+  visit('', []);
   return out;
 }
 
