@@ -65,9 +65,9 @@ describe('seed end to end', () => {
       expect(gh.stderr).not.toContain('would change: .gitlab-ci.yml');
       const gl = cli(dir, '--check', '--ci=compose,gitlab', '.');
       expect(gl.stderr).toContain('would change: .gitlab-ci.yml\n');
-      const bad = cli(dir, '--ci', 'jenkins', '.');
+      const bad = cli(dir, '--ci', 'travis', '.');
       expect(bad.status).toBe(2);
-      expect(bad.stderr).toBe("dockerfile-argfix: --ci: unknown CI system 'jenkins' (known: gitlab, github, compose, bake)\n");
+      expect(bad.stderr).toBe("dockerfile-argfix: --ci: unknown CI system 'travis' (known: gitlab, github, compose, bake, jenkins, shell, bitbucket, azure, circleci, drone, woodpecker)\n");
       expect(readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8')).toBe(before);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -73,7 +73,7 @@ describe('error matrix', () => {
       "dockerfile-argfix: fleet/unterminated.Dockerfile:2: unterminated heredoc 'EOF'",
       'dockerfile-argfix: fleet/utf16.Dockerfile: is UTF-16 encoded; BuildKit reads Dockerfiles as UTF-8',
       'dockerfile-argfix: fleet/ci-deep/.gitlab-ci.yml:1:1004: invalid YAML: nested more than 1000 levels deep',
-      'dockerfile-argfix: fleet/ci-dup/.gitlab-ci.yml:4:1: invalid YAML: duplicate key (GitLab keeps the last one): make the keys unique first; not edited',
+      'dockerfile-argfix: fleet/ci-dup/.gitlab-ci.yml:4:1: invalid YAML: duplicate key (YAML 1.2 forbids it; CI systems differ on which one wins): make the keys unique first; not edited',
       'dockerfile-argfix: fleet/ci-tabs/.gitlab-ci.yml:2:1: invalid YAML: Tabs are not allowed as indentation',
     ]);
     expect(r.status).toBe(2);

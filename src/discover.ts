@@ -35,12 +35,12 @@ export interface DiscoverResult {
 
 const inside = (root: string, p: string) => p === root || p.startsWith(root.endsWith(sep) ? root : root + sep);
 
-interface Rules {
+export interface Rules {
   base: string;
   ig: Ignore;
 }
 
-function loadGitignore(dir: string): Rules | null {
+export function loadGitignore(dir: string): Rules | null {
   let text: string;
   try {
     text = readFileSync(join(dir, '.gitignore'), 'utf8');
@@ -50,7 +50,7 @@ function loadGitignore(dir: string): Rules | null {
   return { base: dir, ig: ignore().add(text) };
 }
 
-function ignored(rules: Rules[], abs: string, isDir: boolean): boolean {
+export function ignored(rules: Rules[], abs: string, isDir: boolean): boolean {
   for (const r of rules) {
     const rel = relative(r.base, abs).split(sep).join('/');
     if (rel && !rel.startsWith('..') && r.ig.ignores(isDir ? `${rel}/` : rel)) return true;

@@ -135,6 +135,19 @@ export const RULES = {
     severity: 'warning',
     description: 'The build args are written in a shape the tool cannot extend by inserting text; the lines to add are reported',
   },
+  CiAzureBuildAndPush: {
+    severity: 'warning',
+    description: 'An Azure Pipelines Docker@2 task with command buildAndPush ignores arguments, so build args cannot be passed; split it into build and push',
+  },
+  // Reported, never edited (research ci.md §3.2, §5 R8).
+  CiBuildInJenkinsfile: {
+    severity: 'warning',
+    description: 'A Jenkinsfile builds a Dockerfile without passing all of its FROM variables; Jenkinsfiles are reported, not edited (the flags to add are given)',
+  },
+  CiBuildInShellScript: {
+    severity: 'warning',
+    description: 'A shell script builds a Dockerfile without passing all of its FROM variables; scripts are reported, not edited (the flags to add are given)',
+  },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleName = keyof typeof RULES;

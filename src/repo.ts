@@ -48,7 +48,7 @@ export interface RepoPlan {
 }
 
 /** What marks a repository root besides .git. */
-const ROOT_MARKERS = ['.git', '.gitlab-ci.yml', '.gitlab-ci.yaml', '.github/workflows'];
+const ROOT_MARKERS = ['.git', '.gitlab-ci.yml', '.gitlab-ci.yaml', '.github/workflows', 'bitbucket-pipelines.yml', 'azure-pipelines.yml', 'azure-pipelines.yaml', '.circleci/config.yml', '.circleci/config.yaml', '.drone.yml', '.woodpecker.yml', '.woodpecker'];
 
 export function display(cwd: string, abs: string): string {
   const rel = relative(cwd, abs) || abs;

@@ -23,11 +23,11 @@ function lineEnd(text: string, off: number): number {
   const e = n < 0 ? text.length : n;
   return e > 0 && text[e - 1] === '\r' ? e - 1 : e;
 }
-const eolOf = (text: string) => (text.includes('\r\n') ? '\r\n' : '\n');
-const indentAt = (file: CiFile, node: Node) => ' '.repeat(position(file, node.range![0]).column - 1);
+export const eolOf = (text: string) => (text.includes('\r\n') ? '\r\n' : '\n');
+export const indentAt = (file: CiFile, node: Node) => ' '.repeat(position(file, node.range![0]).column - 1);
 
 /** End of the last line holding a map's content (its last value, with a trailing comment on that line). */
-function mapContentEnd(file: CiFile, map: YAMLMap): number {
+export function mapContentEnd(file: CiFile, map: YAMLMap): number {
   const last = map.items[map.items.length - 1];
   const node = (last.value ?? last.key) as Node;
   let end = node.range![1];

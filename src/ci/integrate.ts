@@ -9,21 +9,30 @@ import { join, resolve } from 'node:path';
 import { ciTransform, type DockerfileFacts } from '../../transforms/ci.js';
 import { bakeTransform } from '../../transforms/bake.js';
 import { composeTransform } from '../../transforms/compose.js';
+import { reportedTransform } from '../../transforms/ci-reported.js';
+import { azureTransform } from '../../transforms/azure.js';
+import { droneTransform } from '../../transforms/drone.js';
 import type { Hoisted, SuppliedDefault } from '../../transforms/hoist-from-args.js';
 import type { Config } from '../config.js';
 import { builtinEnv, evalGlobals, fromUses, isBuiltin } from '../dockerfile/analyze.js';
 import type { DockerfileModel } from '../dockerfile/parse.js';
 import { expandWord } from '../dockerfile/shell.js';
 import { applyEdits } from '../edits.js';
+import { ignored, loadGitignore, type Rules } from '../discover.js';
 import { InputError } from '../errors.js';
 import { readText, type PendingWrite } from '../fsio.js';
 import type { FileReport } from '../report.js';
 import { loadBake, type BakeTarget } from './bake.js';
+import { loadBitbucket } from './bitbucket.js';
+import { loadCircleci } from './circleci.js';
+import { loadDrone, type PluginBuild } from './drone.js';
+import { loadAzure, type AzureDockerTask } from './azure.js';
 import { loadCompose, type ComposeBuild } from './compose.js';
 import { loadGithub, type ActionBuild, type RepoLister } from './github.js';
 import { buildJobModel, type Job } from './jobs.js';
 import { CI_SYSTEMS, type CiSystem } from './platform.js';
 import { deriveFromRemote } from './predefined.js';
+import { loadJenkinsfiles, loadShellScripts, type FileWalker, type ReportedBuild } from './reported.js';
 import { ciDefaults, findSteps, type BuildStep, type CiSteps } from './steps.js';
 import { CiYamlError, loadCi, reusingParsed, type CiFile, type ExternalInclude } from './yaml.js';
 
@@ -35,6 +44,12 @@ export interface CiSource {
   actions: ActionBuild[];
   compose: ComposeBuild[];
   bake: BakeTarget[];
+  azure: AzureDockerTask[];
+  plugins: PluginBuild[];
+  /** Build commands in Jenkinsfiles and shell scripts (reported, never edited). */
+  reported: ReportedBuild[];
+  /** The files those live in (they get a report only when a finding is about them). */
+  reportedFiles: string[];
   /** Which systems were found. */
   found: Set<CiSystem>;
 }
@@ -48,12 +63,47 @@ export interface RootCi {
   defaultsFor(rel: string): Map<string, SuppliedDefault>;
 }
 
-function repoView(root: string, overlay?: ReadonlyMap<string, string>): RepoLister {
+const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
+/** Walks at most this many directory entries per repository for Jenkinsfiles and shell scripts. */
+const MAX_WALK = 50_000;
+
+/** The repository's files for Jenkinsfiles and shell scripts: `.git`, `node_modules` and `.gitignore`d paths
+ * skipped (as discovery skips them), sorted. */
+function walk(root: string): string[] {
+  const out: string[] = [];
+  let seen = 0;
+  const visit = (dir: string, rules: Rules[]) => {
+    const abs = join(root, dir);
+    let entries;
+    try {
+      entries = readdirSync(abs, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    const own = loadGitignore(abs);
+    const here = own ? [...rules, own] : rules;
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (++seen > MAX_WALK) return;
+      const rel = dir ? `${dir}/${e.name}` : e.name;
+      const isDir = e.isDirectory();
+      if ((!isDir && !e.isFile()) || ignored(here, join(root, rel), isDir)) continue;
+      if (isDir) {
+        if (!SKIP_DIRS.has(e.name)) visit(rel, here);
+      } else out.push(rel);
+    }
+  };
+  visit('', []);
+  return out;
+}
+
+function repoView(root: string, overlay?: ReadonlyMap<string, string>): RepoLister & FileWalker {
   // Listings are kept for the view's one analysis (findComposeFiles lists a directory twice, and asks for the
   // listing of every entry): a regular file seen in a listing lists as [] (readdir would fail with ENOTDIR).
   const listings = new Map<string, string[]>();
   const files = new Set<string>();
+  let walked: string[] | null = null;
   return {
+    files: () => (walked ??= walk(root)),
     list: (dir) => {
       let names = listings.get(dir);
       if (!names) {
@@ -89,7 +139,7 @@ function repoView(root: string, overlay?: ReadonlyMap<string, string>): RepoList
 
 function analyse(root: string, systems: ReadonlySet<CiSystem>, overlay?: ReadonlyMap<string, string>): CiSource | null {
   const view = repoView(root, overlay);
-  const out: CiSource = { files: [], external: [], steps: { steps: [], scriptFiles: [] }, actions: [], compose: [], bake: [], found: new Set() };
+  const out: CiSource = { files: [], external: [], steps: { steps: [], scriptFiles: [] }, actions: [], compose: [], bake: [], azure: [], plugins: [], reported: [], reportedFiles: [], found: new Set() };
   const jobs: Job[] = [];
   const notes: ReturnType<typeof buildJobModel>['notes'] = [];
   if (systems.has('gitlab')) {
@@ -112,6 +162,40 @@ function analyse(root: string, systems: ReadonlySet<CiSystem>, overlay?: Readonl
       out.actions.push(...github.actions);
     }
   }
+  if (systems.has('bitbucket')) {
+    const bitbucket = loadBitbucket(view.read);
+    if (bitbucket) {
+      out.found.add('bitbucket');
+      out.files.push(...bitbucket.files);
+      jobs.push(...bitbucket.jobs);
+    }
+  }
+  if (systems.has('azure')) {
+    const azure = loadAzure(view);
+    if (azure) {
+      out.found.add('azure');
+      out.files.push(...azure.files);
+      jobs.push(...azure.jobs);
+      out.azure.push(...azure.tasks);
+    }
+  }
+  if (systems.has('circleci')) {
+    const circleci = loadCircleci(view.read);
+    if (circleci) {
+      out.found.add('circleci');
+      out.files.push(...circleci.files);
+      jobs.push(...circleci.jobs);
+    }
+  }
+  if (systems.has('drone') || systems.has('woodpecker')) {
+    const drone = loadDrone(view, { drone: systems.has('drone'), woodpecker: systems.has('woodpecker') });
+    if (drone) {
+      for (const f of drone.files) out.found.add(f.path.startsWith('.drone') ? 'drone' : 'woodpecker');
+      out.files.push(...drone.files);
+      jobs.push(...drone.jobs);
+      out.plugins.push(...drone.plugins);
+    }
+  }
   if (systems.has('compose')) {
     const compose = loadCompose(view);
     if (compose) {
@@ -127,6 +211,17 @@ function analyse(root: string, systems: ReadonlySet<CiSystem>, overlay?: Readonl
       out.files.push(...bake.files);
       out.bake.push(...bake.targets);
     }
+  }
+  for (const [system, load] of [
+    ['jenkins', loadJenkinsfiles],
+    ['shell', loadShellScripts],
+  ] as const) {
+    if (!systems.has(system)) continue;
+    const got = load(view);
+    if (got.builds.length === 0) continue;
+    out.found.add(system);
+    out.reported.push(...got.builds);
+    out.reportedFiles.push(...got.files);
   }
   if (out.found.size === 0) return null;
   out.steps = findSteps({ jobs, notes }, view);
@@ -179,7 +274,7 @@ export function prepareCi(root: string, config: Config | InputError, systems: Re
   if (!ci.source) return ci;
   const remote = ci.source.found.has('gitlab') ? gitRemote(root) : null;
   const derived = remote ? deriveFromRemote(remote, config instanceof InputError ? undefined : config.registry) : new Map<string, string>();
-  const steps: Pick<BuildStep, 'job' | 'dockerfile'>[] = [...ci.source.steps.steps, ...ci.source.actions];
+  const steps: Pick<BuildStep, 'job' | 'dockerfile'>[] = [...ci.source.steps.steps, ...ci.source.actions, ...ci.source.azure, ...ci.source.plugins];
   ci.defaultsFor = (rel) => {
     const out = new Map<string, SuppliedDefault>();
     if (!steps.some((s) => s.dockerfile === rel)) return out;
@@ -256,7 +351,7 @@ export function finishCi(ci: RootCi, o: FinishOptions): FileReport[] {
   if (!ci.source) return out;
   const facts = new Map<string, DockerfileFacts>(ci.facts);
   const plan = (src: CiSource) =>
-    ciTransform({ steps: src.steps, actions: src.actions, external: src.external, others: [composeTransform(src.compose, facts), bakeTransform(src.bake, facts)], dockerfiles: facts });
+    ciTransform({ steps: src.steps, actions: src.actions, external: src.external, others: [composeTransform(src.compose, facts), bakeTransform(src.bake, facts), reportedTransform(src.reported, facts), azureTransform(src.azure, facts), droneTransform(src.plugins, facts)], dockerfiles: facts });
   const result = plan(ci.source);
   const reports = new Map<string, FileReport>();
   for (const f of ci.source.files) {
@@ -265,6 +360,11 @@ export function finishCi(ci: RootCi, o: FinishOptions): FileReport[] {
     out.push(r);
   }
   for (const f of result.findings) {
+    if (!reports.has(f.file) && ci.source.reportedFiles.includes(f.file)) {
+      const r: FileReport = { path: o.display(join(ci.root, f.file)), status: 'unchanged', findings: [], hoisted: [], diff: '' };
+      reports.set(f.file, r);
+      out.push(r);
+    }
     const target = reports.get(f.file) ?? ci.facts.get(f.file)?.report;
     if (target) target.findings.push({ ...f, file: target.path });
   }

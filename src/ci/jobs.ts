@@ -39,6 +39,8 @@ export interface Job {
   platform: Platform;
   /** Repository-relative directory the shell starts in ('' = the checkout); null when not static. */
   cwd?: string | null;
+  /** Azure Pipelines: the variable name a macro spells (`$(imageTag)`), by the name a Dockerfile may use. */
+  macros?: Map<string, string>;
   /** What the report calls it ("job 'build'", "step 2 of job 'build' in .github/workflows/ci.yml"). */
   label?: string;
 }

@@ -6,7 +6,7 @@
 import { isScalar, type Scalar } from 'yaml';
 import { recognise, type BuildCommand } from './builders.js';
 import { guaranteed, type Job, type JobModel, type ScriptItem } from './jobs.js';
-import { evalWord, literalPrefix, parseShell, type ShScript } from './shell.js';
+import { evalWord, literalPrefix, parseShell, type Env, type ShScript } from './shell.js';
 import { position, type CiFile } from './yaml.js';
 
 /** Stands for $CI_PROJECT_DIR (the checkout) while evaluating paths. */
@@ -88,14 +88,7 @@ export function alignScalar(file: CiFile, node: Scalar): number[] | null {
   return map;
 }
 
-/**
- * GitHub substitutes `${{ … }}` into a `run:` script before the shell sees it; the shell parser would reject it.
- * Each expression becomes an unknown variable of the same length (`$___…`), so offsets stay aligned and its
- * value counts as unknown.
- */
-export function maskExpressions(text: string): string {
-  return text.replace(/\$\{\{[\s\S]*?\}\}/g, (m) => `$${'_'.repeat(m.length - 1)}`);
-}
+export { maskExpressions } from './mask.js';
 
 const CALL_SCRIPT = /^(bash|sh|zsh|ash|dash|source|\.)$/;
 
@@ -152,12 +145,12 @@ export function findSteps(model: JobModel, repo: RepoView): CiSteps {
     let cwd: string | null = job.cwd === undefined ? '' : job.cwd;
     const env = new ShellEnv(job.platform.predefined);
     for (const [k, v] of job.variables) if (v.kind !== 'matrix' && v.kind !== 'input') env.set(k, v.value);
-    env.set(job.platform.id === 'github' ? 'GITHUB_WORKSPACE' : 'CI_PROJECT_DIR', ROOT);
+    env.set(job.platform.workspace, ROOT);
     for (const item of job.items) {
       if (!isScalar(item.node) || typeof item.node.value !== 'string') continue;
       let script = parsed.get(item.node);
       if (script === undefined) {
-        const text = job.platform.id === 'github' ? maskExpressions(item.node.value) : item.node.value;
+        const text = job.platform.mask ? job.platform.mask(item.node.value) : item.node.value;
         script = inert(text) ? null : parseShell(text);
         parsed.set(item.node, script);
       }
@@ -215,7 +208,7 @@ export function findSteps(model: JobModel, repo: RepoView): CiSteps {
   return { steps, scriptFiles };
 }
 
-function resolveDockerfile(step: BuildStep, cwd: string | null, repo: RepoView): void {
+function resolveDockerfile(step: Pick<BuildStep, 'command' | 'dockerfile' | 'unresolved'>, cwd: string | null, repo: RepoView): void {
   const c = step.command;
   const fail = (why: string) => {
     step.dockerfile = null;
@@ -273,6 +266,52 @@ function resolveDockerfile(step: BuildStep, cwd: string | null, repo: RepoView):
   }
   if (file === null) return fail('the Dockerfile is outside the repository');
   step.dockerfile = file;
+}
+
+/** A build command found in a stand-alone script (reported, never edited). */
+export interface ScriptBuild {
+  command: BuildCommand;
+  /** Offset of the command in the script text. */
+  start: number;
+  dockerfile: string | null;
+  unresolved?: string;
+}
+
+const SELF_DIR = /^"?\$\(\s*dirname\s+"?(\$0|\$\{0\}|\$\{BASH_SOURCE(?:\[0\])?\}|\$BASH_SOURCE)"?\s*\)("?\/[^"$`]*)?"?$/;
+
+/**
+ * The build commands of a stand-alone shell text (a repository script, a Jenkinsfile `sh` string), read
+ * straight-line from `cwd` with `cd`/`pushd` and assignments followed, as for a CI step (with `scriptDir`, also
+ * `cd "$(dirname "$0")/…"`). A text the shell parser
+ * rejects yields nothing.
+ */
+export function scanScript(text: string, cwd: string, repo: RepoView, scriptDir?: string): ScriptBuild[] {
+  const script = parseShell(text);
+  if (script.error) return [];
+  const env = new Map<string, string | null>();
+  let dir: string | null = cwd;
+  const out: ScriptBuild[] = [];
+  for (const call of script.calls) {
+    for (const a of call.assigns) {
+      if (call.kind === 'decl' || call.words.length === 0) env.set(a.name, a.value ? evalWord(a.value, env) : '');
+    }
+    if (call.kind !== 'call' || call.words.length === 0) continue;
+    const w0 = literalPrefix(call.words[0]);
+    if (w0.complete && (w0.text === 'cd' || w0.text === 'pushd')) {
+      const w = call.words[1];
+      // `cd "$(dirname "$0")/.."`: the script's own directory, when the caller knows it.
+      const self = w && scriptDir !== undefined ? SELF_DIR.exec(text.slice(w.start, w.end)) : null;
+      const target = self ? `${ROOT}/${scriptDir}${(self[2] ?? '').replace(/"/g, '')}` : w ? evalWord(w, env) : null;
+      dir = dir === null || target === null ? null : joinPath(dir, target);
+      continue;
+    }
+    const command = recognise(call, text, env);
+    if (!command) continue;
+    const b: ScriptBuild = { command, start: call.start, dockerfile: null };
+    resolveDockerfile(b, dir, repo);
+    out.push(b);
+  }
+  return out;
 }
 
 /** Where a step's command starts, for findings. */

@@ -3,7 +3,7 @@
  * with `yaml` (merge keys on, `!reference` a known tag, ranges and source tokens kept). Nothing here
  * re-serialises a document: callers edit the text through node ranges.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Scalar } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document, type Node, type Scalar } from 'yaml';
 import { InputError } from '../errors.js';
 
 export const CI_NAMES = ['.gitlab-ci.yml', '.gitlab-ci.yaml'];
@@ -85,6 +85,15 @@ export function reusingParsed<T>(files: readonly CiFile[], fn: () => T): T {
 export function parseCiText(path: string, text: string): CiFile {
   const reused = reuse?.get(path);
   if (reused && reused.text === text) return reused;
+  return parseCi(path, text, false)[0];
+}
+
+/** A file of several `---`-separated documents (Drone, Woodpecker): one CiFile per document, sharing the text. */
+export function parseCiDocuments(path: string, text: string): CiFile[] {
+  return parseCi(path, text, true);
+}
+
+function parseCi(path: string, text: string, multi: boolean): CiFile[] {
   const lc = new LineCounter();
   const deep = tooDeep(text);
   if (deep >= 0) {
@@ -93,32 +102,37 @@ export function parseCiText(path: string, text: string): CiFile {
     const at = lc.linePos(deep);
     throw new CiYamlError(path, `invalid YAML: nested more than ${MAX_NESTING} levels deep`, at.line, at.col);
   }
-  let doc: Document.Parsed;
+  const options = {
+    keepSourceTokens: true,
+    lineCounter: lc,
+    merge: true,
+    // Duplicate keys: GitLab would silently keep the last one; editing on either reading could be wrong.
+    uniqueKeys: true,
+    customTags: [REFERENCE_TAG],
+  };
+  let docs: Document.Parsed[];
   try {
-    doc = parseDocument(text, {
-      keepSourceTokens: true,
-      lineCounter: lc,
-      merge: true,
-      // Duplicate keys: GitLab would silently keep the last one; editing on either reading could be wrong.
-      uniqueKeys: true,
-      customTags: [REFERENCE_TAG],
-    });
+    if (multi) {
+      const all = parseAllDocuments(text, options);
+      docs = Array.isArray(all) ? all : [all as unknown as Document.Parsed];
+    } else docs = [parseDocument(text, options)];
   } catch (e) {
     if (e instanceof RangeError) throw new CiYamlError(path, 'invalid YAML: nested too deeply', 1, 1);
     throw e;
   }
-  const err = doc.errors[0];
-  if (err) {
+  for (const doc of docs) {
+    const err = doc.errors[0];
+    if (!err) continue;
     const at = lc.linePos(err.pos[0]);
     const message =
       err.code === 'DUPLICATE_KEY'
-        ? 'duplicate key (GitLab keeps the last one): make the keys unique first; not edited'
+        ? 'duplicate key (YAML 1.2 forbids it; CI systems differ on which one wins): make the keys unique first; not edited'
         : /call stack/i.test(err.message)
           ? 'nested too deeply'
           : err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     throw new CiYamlError(path, `invalid YAML: ${message}`, at.line, at.col);
   }
-  return { path, text, doc, lc };
+  return docs.map((doc) => ({ path, text, doc, lc }));
 }
 
 export function position(file: CiFile, offset: number): { line: number; column: number } {

@@ -1,0 +1,3 @@
+#!/bin/sh
+cd build
+podman build --build-arg=BASE="$BASE" -f Containerfile .

@@ -1,0 +1,116 @@
+/**
+ * CircleCI (research ci.md §3.2): `.circleci/config.yml|yaml`, parsed with source ranges. Every `run:` step of a
+ * job (a string, or a map with `command:`) is its own shell, as a GitHub `run:` step is; steps that invoke a
+ * reusable command of the file (`- build-image` or `- build-image: {…}`) contribute that command's `run:` steps
+ * in the job's context (edited once, where the command is defined). A run starts in the checkout (the job's
+ * `working_directory`), or in its own `working_directory`. Variables: the job's and the step's `environment:`,
+ * and CircleCI's built-in variables. `<< parameters.x >>` / `<< pipeline.… >>` in a command are unknown values.
+ * Orb commands (`docker/build`) and executors' environments are not read.
+ */
+import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import { deref, keyOf, mapGet, mapKeys, scalarText, type Job, type JobVariable } from './jobs.js';
+import { CIRCLECI } from './platform.js';
+import { joinPath } from './steps.js';
+import { parseCiText, position, type CiFile } from './yaml.js';
+
+export interface CircleCi {
+  files: CiFile[];
+  jobs: Job[];
+}
+
+function addEnv(file: CiFile, node: Node | null | undefined, out: Map<string, JobVariable>, where: string): void {
+  const m = deref(file, node ?? null);
+  if (!isMap(m)) return;
+  for (const k of mapKeys(file, m)) {
+    const v = mapGet(file, m, k);
+    const text = scalarText(file, v ?? null);
+    const at = position(file, (v ?? m).range?.[0] ?? 0);
+    out.set(k, { value: text !== null && !text.includes('$') && !text.includes('<<') ? text : null, source: `${where} in ${file.path}:${at.line}`, ...(text !== null ? { raw: text } : {}) });
+  }
+}
+
+/** A run's directory relative to the checkout ('' = the checkout); null when it is elsewhere or not static. */
+function runDir(jobDir: string | null, text: string | null): string | null {
+  if (text === null) return '';
+  if (text.includes('$') || text.includes('<<')) return null;
+  if (/^[~/]/.test(text)) {
+    if (jobDir !== null && (text === jobDir || text.startsWith(`${jobDir}/`))) return joinPath('', text.slice(jobDir.length).replace(/^\/+/, ''));
+    return null;
+  }
+  return joinPath('', text);
+}
+
+export function loadCircleci(read: (path: string) => string | null): CircleCi | null {
+  let path: string | null = null;
+  let text: string | null = null;
+  for (const p of ['.circleci/config.yml', '.circleci/config.yaml']) {
+    text = read(p);
+    if (text !== null) {
+      path = p;
+      break;
+    }
+  }
+  if (path === null || text === null) return null;
+  const file = parseCiText(path, text);
+  const out: CircleCi = { files: [file], jobs: [] };
+  const root = file.doc.contents;
+  if (!isMap(root)) return out;
+  const commands = mapGet(file, root, 'commands');
+  const jobs = mapGet(file, root, 'jobs');
+  if (!isMap(jobs)) return out;
+
+  for (const p of jobs.items) {
+    const jobName = keyOf(p);
+    const j = deref(file, p.value);
+    if (jobName === null || !isMap(j)) continue;
+    const vars = new Map<string, JobVariable>();
+    addEnv(file, mapGet(file, j, 'environment'), vars, 'job environment');
+    const wd = scalarText(file, mapGet(file, j, 'working_directory') ?? null) ?? '~/project';
+    const jobDir = wd.includes('$') || wd.includes('<<') ? null : wd.replace(/\/+$/, '');
+    let n = 0;
+    const walk = (steps: Node | null | undefined, via: string, depth: number) => {
+      const seq = deref(file, steps ?? null);
+      if (!isSeq(seq) || depth > 10) return;
+      for (const item of seq.items) {
+        const s = deref(file, item as Node);
+        // A reusable command of this file, by name.
+        const callName = isScalar(s) ? scalarText(file, s) : isMap(s) && s.items.length === 1 ? keyOf(s.items[0]) : null;
+        if (callName !== null && callName !== 'run' && isMap(commands)) {
+          const c = mapGet(file, commands, callName);
+          if (isMap(c)) walk(mapGet(file, c, 'steps'), `${via}command '${callName}', `, depth + 1);
+          continue;
+        }
+        if (!isMap(s)) continue;
+        const run = mapGet(file, s, 'run');
+        if (run === undefined) continue;
+        n++;
+        const spec = deref(file, run);
+        const command = isScalar(spec) ? spec : isMap(spec) ? deref(file, mapGet(file, spec, 'command') ?? null) : null;
+        if (!isScalar(command)) continue;
+        const stepVars = new Map(vars);
+        let name: string | null = null;
+        let dir: string | null = '';
+        if (isMap(spec)) {
+          addEnv(file, mapGet(file, spec as YAMLMap, 'environment'), stepVars, 'step environment');
+          name = scalarText(file, mapGet(file, spec as YAMLMap, 'name') ?? null);
+          dir = runDir(jobDir, scalarText(file, mapGet(file, spec as YAMLMap, 'working_directory') ?? null));
+        }
+        const at = position(file, s.range?.[0] ?? 0);
+        out.jobs.push({
+          name: `${jobName}, ${via}run ${n}${name ? ` (${name})` : ''}`,
+          file,
+          line: at.line,
+          column: at.column,
+          items: [{ file, node: command }],
+          variables: stepVars,
+          ifs: [],
+          only: [],
+          platform: CIRCLECI,
+          cwd: dir,
+        });
+      }
+    };
+    walk(mapGet(file, j, 'steps'), '', 0);
+  }
+  return out;
+}

@@ -1,0 +1,107 @@
+/**
+ * CI transform for Azure Pipelines `Docker@2` tasks (research ci.md §3.2). With `command: build`, the missing
+ * build args are appended to the `arguments` input as `--build-arg NAME=$(Macro)` (a new `arguments:` key after
+ * the last input when there is none): macros are expanded before the task runs, and there is no shell to read
+ * an environment variable. With `command: buildAndPush` (also the default) the task ignores `arguments`, so
+ * nothing can be added there: CiAzureBuildAndPush names the flags and the fix (split the task into `build` and
+ * `push`), and the file is not edited. `script:`/`bash:` steps go through the shell-step transform.
+ */
+import { isMap } from 'yaml';
+import type { AzureDockerTask } from '../src/ci/azure.js';
+import { recognise } from '../src/ci/builders.js';
+import { AZURE, azureMacro } from '../src/ci/platform.js';
+import { parseShell } from '../src/ci/shell.js';
+import type { TextEdit } from '../src/edits.js';
+import { finding, type Finding } from '../src/findings.js';
+import { planArgs, type DockerfileFacts } from './ci-args.js';
+import type { CiTransformResult } from './ci-steps.js';
+import { eolOf, indentAt, mapContentEnd } from './github-actions.js';
+
+/** Build args an `arguments` value passes (read as the words of a `docker build` command), and whether it may pass more. */
+function argumentsPassed(value: string): { passed: { name: string; raw: string | null }[]; dynamic: boolean } {
+  const src = `docker build ${value}`;
+  const script = parseShell(AZURE.mask!(src));
+  const call = script.error ? undefined : script.calls.find((c) => c.kind === 'call');
+  const cmd = call ? recognise(call, src, new Map()) : null;
+  if (!cmd) return { passed: [...value.matchAll(/--build-arg[= ]+["']?([A-Za-z_]\w*)/g)].map((m) => ({ name: m[1], raw: null })), dynamic: true };
+  return { passed: cmd.passed.map((p) => ({ name: p.name, raw: p.raw })), dynamic: cmd.dynamic.length > 0 };
+}
+
+export function azureTransform(tasks: readonly AzureDockerTask[], dockerfiles: ReadonlyMap<string, DockerfileFacts>): CiTransformResult {
+  const edits = new Map<string, TextEdit[]>();
+  const findings: Finding[] = [];
+  const built = new Set<string>();
+  for (const t of tasks) {
+    const command = t.command.toLowerCase();
+    if (command !== 'build' && command !== 'buildandpush') continue;
+    const label = `Docker@2 ${t.command}`;
+    const push = (f: Finding) => findings.push({ ...f, file: t.file.path });
+    const pos = { line: t.line, column: t.column };
+    if (t.dockerfile === null) {
+      push(finding('CiDynamicDockerfile', pos, `${label} in ${t.job.name}: ${t.unresolved}; not edited`, { fix: 'pass the FROM variables in arguments yourself (command: build)' }));
+      for (const d of dockerfiles.keys()) built.add(d);
+      continue;
+    }
+    const facts = dockerfiles.get(t.dockerfile);
+    if (!facts) continue;
+    built.add(t.dockerfile);
+    const value = t.args && typeof t.args.value === 'string' ? t.args.value : '';
+    // buildAndPush ignores `arguments`: nothing there is passed.
+    const given = command === 'build' ? argumentsPassed(value) : { passed: [], dynamic: false };
+    const toAdd = planArgs({ label, file: t.file.path, pos, jobs: [t.job], passed: given.passed, bareKeepsDefault: false }, facts, push);
+    if (toAdd.length === 0) continue;
+    const flags = toAdd.map(({ name }) => `--build-arg ${name}=$(${azureMacro(t.job, name)})`).join(' ');
+    if (command === 'buildandpush') {
+      push(
+        finding('CiAzureBuildAndPush', pos, `${label} in ${t.job.name} builds ${t.dockerfile}, but buildAndPush ignores arguments, so ${toAdd.map((a) => a.name).join(', ')} cannot be passed; not edited`, {
+          fix: `split it into a Docker@2 task with command: build and arguments: ${flags}, and one with command: push`,
+        }),
+      );
+      continue;
+    }
+    if (given.dynamic) {
+      push(finding('CiDynamicArgs', pos, `${label} in ${t.job.name} takes arguments from a variable, which may already pass ${toAdd.map((a) => a.name).join(', ')}; not edited`, { fix: `check that its arguments pass ${flags}` }));
+      continue;
+    }
+    const planned = place(t, flags);
+    if (typeof planned === 'string') {
+      push(finding('CiBuildArgsShape', pos, `${label} in ${t.job.name}: ${planned}; not edited`, { fix: `add ${flags} to its arguments` }));
+      continue;
+    }
+    edits.set(t.file.path, [...(edits.get(t.file.path) ?? []), ...planned]);
+  }
+  return { edits, findings, built };
+}
+
+function place(t: AzureDockerTask, flags: string): TextEdit[] | string {
+  const text = t.file.text;
+  const eol = eolOf(text);
+  const a = t.args;
+  if (a) {
+    const [start, end] = a.range!;
+    const oneLine = !text.slice(start, end).replace(/\r?\n$/, '').includes('\n');
+    if (a.type === 'PLAIN' && oneLine) {
+      let e = end;
+      while (e > start && /\s/.test(text[e - 1])) e--;
+      return [{ start: e, end: e, text: ` ${flags}` }];
+    }
+    if ((a.type === 'QUOTE_DOUBLE' || a.type === 'QUOTE_SINGLE') && oneLine) return [{ start: end - 1, end: end - 1, text: ` ${flags}` }];
+    if (a.type === 'BLOCK_FOLDED') {
+      const bodyStart = text.indexOf('\n', start) + 1;
+      let e = end;
+      while (e > bodyStart && /\s/.test(text[e - 1])) e--;
+      if (e <= bodyStart) return 'arguments is an empty block';
+      const ind = /^[ ]*/.exec(text.slice(bodyStart))![0];
+      const nl = text.indexOf('\n', e);
+      const at = nl < 0 ? text.length : text[nl - 1] === '\r' ? nl - 1 : nl;
+      return [{ start: at, end: at, text: `${eol}${ind}${flags}` }];
+    }
+    return `arguments is a ${a.type === 'BLOCK_LITERAL' ? 'literal (|) block, whose line breaks the task would keep' : 'multi-line scalar'}`;
+  }
+  if (!t.inputs || t.inputs.items.length === 0) return 'the task has no inputs';
+  if (t.inputs.flow) return 'inputs is a flow mapping';
+  if (!isMap(t.inputs)) return 'inputs is not a mapping';
+  const ind = indentAt(t.file, t.inputs.items[0].key as never);
+  const at = mapContentEnd(t.file, t.inputs);
+  return [{ start: at, end: at, text: `${eol}${ind}arguments: ${flags}` }];
+}
