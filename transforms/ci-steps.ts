@@ -188,22 +188,38 @@ function placeFlags(step: BuildStep, toAdd: PlannedArg[]): { edits: TextEdit[]; 
   const block = node.type === 'BLOCK_FOLDED' || node.type === 'BLOCK_LITERAL';
   if (firstLine === lastLine || (node.type !== 'PLAIN' && !block)) return { edits: inline(), comment: null };
   if (comment && node.type !== 'BLOCK_LITERAL') return { edits: inline(), comment: map[comment.start] };
+  /**
+   * Whether new lines may go at the start of the source line `ls`: the command's first word on it opens that
+   * line and may have an option written in front of it (cmd.starts). Not so for an option's value on a line of
+   * its own (`--tag \` / `$IMAGE`) or a subcommand (`docker \` / `build`): the flags would change their meaning.
+   */
+  const opensLine = (ls: number): boolean => {
+    if (ls === firstLine) return false;
+    const i = words.findIndex((_, k) => srcStart(k) >= ls);
+    return i >= 0 && /^[ \t]*$/.test(text.slice(ls, srcStart(i))) && cmd.starts.includes(i);
+  };
+  const end = srcEnd(words.length - 1);
+  const restBlank = text.slice(end, lineEnd(text, end)).trim() === '';
   if (node.type === 'BLOCK_LITERAL') {
     const target = contextLast ? lineStart(text, srcStart(words.length - 1)) : lastLine;
-    if (target === firstLine) return { edits: inline(), comment: null };
-    const ind = leading(text, target);
-    return { edits: [{ start: target, end: target, text: flags.map((f) => `${ind}${f} \\${eol}`).join('') }], comment: null };
+    if (opensLine(target)) {
+      const ind = leading(text, target);
+      return { edits: [{ start: target, end: target, text: flags.map((f) => `${ind}${f} \\${eol}`).join('') }], comment: null };
+    }
+    // After the last word, continuing the command (its last line holds nothing else).
+    if (contextLast || !restBlank) return { edits: inline(), comment: null };
+    const ind = leading(text, lastLine);
+    return { edits: [{ start: end, end, text: flags.map((f) => ` \\${eol}${ind}${f}`).join('') }], comment: null };
   }
   // Folded or plain multi-line: one line per flag at the block's base (or the neighbour's) indentation.
   const baseIndent = (ls: number) => (node.type === 'BLOCK_FOLDED' ? leading(text, text.indexOf('\n', node.range![0]) + 1) : leading(text, ls));
   if (contextLast) {
     const target = lineStart(text, srcStart(words.length - 1));
-    if (target === firstLine) return { edits: inline(), comment: null };
+    if (!opensLine(target)) return { edits: inline(), comment: null };
     const ind = baseIndent(target);
     return { edits: [{ start: target, end: target, text: flags.map((f) => `${ind}${f}${eol}`).join('') }], comment: null };
   }
-  const end = srcEnd(words.length - 1);
-  if (text.slice(end, lineEnd(text, end)).trim() !== '') return { edits: inline(), comment: null };
+  if (!restBlank) return { edits: inline(), comment: null };
   const ind = baseIndent(lastLine);
   return { edits: [{ start: end, end, text: flags.map((f) => `${eol}${ind}${f}`).join('') }], comment: null };
 }

@@ -38,6 +38,12 @@ export interface BuildCommand {
   foreignBuildArg: ShWord[];
   /** A bare `--build-arg NAME` keeps the Dockerfile default when NAME is unset. */
   bareKeepsDefault: boolean;
+  /**
+   * Indices of the words a new option may be written in front of: each word from `first` on that begins an
+   * argument (not an option's separate value, not after `--`). Writing flags anywhere else would make them an
+   * option's value or a word of the subcommand.
+   */
+  starts: number[];
 }
 
 const DOCKER_VALUE = new Set(
@@ -177,6 +183,7 @@ export function recognise(call: ShCall, src: string, env: Env): BuildCommand | n
     dynamic: [],
     foreignBuildArg: [],
     bareKeepsDefault: tool !== 'kaniko' && tool !== 'buildctl',
+    starts: [],
   };
   const valueLong = tool === 'kaniko' ? KANIKO_VALUE : tool === 'buildctl' ? BUILDCTL_VALUE : DOCKER_VALUE;
   const valueShort = tool === 'kaniko' ? KANIKO_SHORT_VALUE : tool === 'buildctl' ? new Set(['o']) : DOCKER_SHORT_VALUE;
@@ -186,9 +193,12 @@ export function recognise(call: ShCall, src: string, env: Env): BuildCommand | n
     if (v === null) return null;
     return v.slice(from);
   };
+  let endOfOptions = false;
   for (let i = h.first; i < words.length; i++) {
     const w = words[i];
     const pre = literalPrefix(w);
+    if (!endOfOptions) cmd.starts.push(i);
+    if (pre.complete && pre.text === '--') endOfOptions = true;
     if (!pre.text.startsWith('-') || pre.text === '-') {
       if (splats(w)) cmd.dynamic.push(w);
       else positional.push(i);

@@ -331,6 +331,11 @@ export function ciFacts(path: string, model: DockerfileModel, hoisted: readonly 
   };
 }
 
+/** Every shell build step as job, command and Dockerfile, in order: the edits must leave this unchanged. */
+function stepSignature(src: CiSource): string {
+  return src.steps.steps.map((s) => `${s.job.name}\0${s.command.label}\0${s.dockerfile}`).join('\n');
+}
+
 export interface FinishOptions {
   cwd: string;
   /** Receives each changed CI file for writing (with --write). */
@@ -378,7 +383,9 @@ export function finishCi(ci: RootCi, o: FinishOptions): FileReport[] {
   // Verify: the new files parse, and planning again asks for nothing more. The changed files are parsed again;
   // an unchanged file (same path, same text as read now) keeps its parsed document.
   try {
-    const second = plan(reusingParsed(ci.source.files, () => analyse(ci.root, ci.systems, outputs))!);
+    const again = reusingParsed(ci.source.files, () => analyse(ci.root, ci.systems, outputs))!;
+    if (stepSignature(again) !== stepSignature(ci.source)) throw new Error('the planned CI edits change what a build step builds');
+    const second = plan(again);
     if ([...second.edits.values()].some((e) => e.length > 0)) throw new Error('the planned CI edits do not settle the file');
   } catch (e) {
     for (const p of outputs.keys()) {
