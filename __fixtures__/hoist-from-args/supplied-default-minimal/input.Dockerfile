@@ -1,0 +1,4 @@
+ARG IMAGE=Python
+ARG TAG=3.12
+FROM $IMAGE:$TAG
+RUN true

@@ -1,0 +1,4 @@
+ARG IMAGE=python
+ARG TAG=3.12
+FROM $IMAGE:$TAG
+RUN true
