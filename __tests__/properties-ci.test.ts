@@ -1,0 +1,304 @@
+/**
+ * Properties of the GitLab CI side over generated repositories (see support/ci-arb.ts): each repository is run
+ * through `run()` in-process (write mode, JSON report) on a temp directory, then once more.
+ *
+ * 1. no crash: exit 0 or 1 (2 only with an `invalid YAML` error, which the generator never produces);
+ * 2. the second run changes nothing and leaves every file byte-identical;
+ * 3. insertion-only: every original byte of every file is kept, in order (and CRLF stays CRLF);
+ * 4. the output YAML parses, everything but the build commands reads the same, and each build command's value,
+ *    re-read, is the original command (words in order, nothing after it moved) plus exactly one build arg for
+ *    every FROM variable its jobs define, spelled as the README says for the builder.
+ *
+ * Each repository is run once and the outcome shared by the four properties (same seed, same inputs).
+ * A fixed seed keeps the suite reproducible; FUZZ_RUNS/FUZZ_SEED run more (`npm run fuzz` sets them).
+ */
+import { describe, expect, test } from '@jest/globals';
+import fc from 'fast-check';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { isScalar, parseDocument, visit, type Document } from 'yaml';
+import { run, type RunOptions } from '../src/run.js';
+import { keepsAllInOrder } from './support/bytes.js';
+import { builtBy, expectedArgs, repoArb, type GenCommand, type GenRepo } from './support/ci-arb.js';
+
+const runs = Number(process.env.FUZZ_RUNS ?? 100);
+const seed = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : process.env.FUZZ_RUNS ? undefined : 20261128;
+const params = { numRuns: runs, ...(seed !== undefined ? { seed } : {}) };
+const timeout = Math.max(60_000, runs * 1_000);
+
+interface Report {
+  files: { path: string; changed: boolean; status: string; findings: { rule: string }[] }[];
+  summary: { changed: number; unchanged: number; skipped: number; errors: number };
+}
+interface RunResult {
+  code: number;
+  err: string;
+  report: Report;
+}
+interface Outcome {
+  first: RunResult;
+  second: RunResult;
+  after1: Record<string, string>;
+  after2: Record<string, string>;
+}
+
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[relative(dir, p).split('\\').join('/')] = readFileSync(p, 'latin1');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+async function runOnce(dir: string): Promise<RunResult> {
+  let out = '';
+  let err = '';
+  const opts: RunOptions = {
+    paths: ['.'],
+    write: true,
+    check: false,
+    listDifferent: false,
+    defaults: [],
+    format: 'json',
+    color: false,
+    quiet: false,
+    gitignore: true,
+  };
+  const code = await run(opts, { out: (s) => (out += s), err: (s) => (err += s), cwd: dir });
+  return { code, err, report: JSON.parse(out) as Report };
+}
+
+const memo = new Map<string, Promise<Outcome>>();
+
+/** Writes the repository to a temp directory, runs the tool twice (write mode), returns what happened. */
+function outcome(repo: GenRepo): Promise<Outcome> {
+  const key = JSON.stringify(repo.files);
+  let p = memo.get(key);
+  if (!p) {
+    p = (async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'argfix-ci-prop-'));
+      try {
+        for (const [path, text] of Object.entries(repo.files)) {
+          mkdirSync(dirname(join(dir, path)), { recursive: true });
+          writeFileSync(join(dir, path), text);
+        }
+        const first = await runOnce(dir);
+        const after1 = tree(dir);
+        const second = await runOnce(dir);
+        const after2 = tree(dir);
+        return { first, second, after1, after2 };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    })();
+    if (memo.size > 5000) memo.clear();
+    memo.set(key, p);
+  }
+  return p;
+}
+
+const REFERENCE_TAG = { tag: '!reference', collection: 'seq' as const, resolve: <T>(s: T) => s };
+const parseYaml = (text: string) => parseDocument(text, { merge: true, customTags: [REFERENCE_TAG] });
+
+function scalarsWith(doc: Document, marker: string): string[] {
+  const found: string[] = [];
+  visit(doc, {
+    Scalar(_, node) {
+      if (isScalar(node) && typeof node.value === 'string' && node.value.includes(marker)) found.push(node.value);
+    },
+  });
+  return found;
+}
+
+/** The document as data, with every build command's string replaced by a placeholder. */
+function structure(doc: Document, repo: GenRepo): unknown {
+  const markers = repo.commands.map((c) => c.marker);
+  const strip = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      const m = markers.find((x) => v.includes(x));
+      return m ? `<${m}>` : v;
+    }
+    if (Array.isArray(v)) return v.map(strip);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, strip(x)]));
+    return v;
+  };
+  return strip(doc.toJS({ maxAliasCount: -1 }));
+}
+
+/** Shell words of one command line (quotes kept as written; no line breaks expected). */
+function shellTokens(s: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let has = false;
+  let q: string | null = null;
+  for (const c of s) {
+    if (q) {
+      cur += c;
+      if (c === q) q = null;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      q = c;
+      cur += c;
+      has = true;
+    } else if (c === ' ' || c === '\t') {
+      if (has) out.push(cur);
+      cur = '';
+      has = false;
+    } else {
+      cur += c;
+      has = true;
+    }
+  }
+  if (has) out.push(cur);
+  return out;
+}
+
+/** Flags that take their value as the next word are kept with it: `--build-arg X=1` is one unit. */
+function units(tokens: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    if ((tokens[i] === '--build-arg' || tokens[i] === '--opt') && i + 1 < tokens.length) out.push(`${tokens[i]} ${tokens[++i]}`);
+    else out.push(tokens[i]);
+  }
+  return out;
+}
+
+/** A build-arg unit's name, value and spelling; null for any other unit. */
+function buildArg(unit: string): { name: string; value: string | null; spelling: string } | null {
+  const m = /^(--build-arg[ =]|--opt build-arg:|--opt "build-arg:)"?([A-Za-z_][A-Za-z0-9_]*)(?:=(.*?))?"?$/.exec(unit);
+  if (!m) return null;
+  return { name: m[2], value: m[3] ?? null, spelling: m[1] };
+}
+
+/** Problems with one build command in the output (empty when it is right). */
+function checkCommand(repo: GenRepo, cmd: GenCommand, outDoc: Document): string[] {
+  const problems: string[] = [];
+  const values = scalarsWith(outDoc, cmd.marker);
+  if (values.length !== 1) return [`${values.length} scalars hold ${cmd.marker}`];
+  const out = values[0];
+  const prefix = cmd.value.slice(0, cmd.cmdStart);
+  const tail = cmd.value.slice(cmd.cmdEnd);
+  if (!out.startsWith(prefix)) problems.push(`the value before the command changed: ${JSON.stringify(out.slice(0, cmd.cmdStart + 20))}`);
+  if (!out.endsWith(tail) || out.length < prefix.length + tail.length) problems.push(`the value after the command changed: ${JSON.stringify(out)}`);
+  if (problems.length) return problems;
+  const region = out.slice(cmd.cmdStart, out.length - tail.length).replace(/\\\n/g, '');
+  if (region.includes('\n')) problems.push(`the command is split by a line break: ${JSON.stringify(region)}`);
+  const got = units(shellTokens(region.replace(/\n/g, ' ')));
+  const orig = units(shellTokens(cmd.words.join(' ')));
+  const extras: string[] = [];
+  let j = 0;
+  for (const u of got) {
+    if (j < orig.length && u === orig[j]) j++;
+    else extras.push(u);
+  }
+  if (j < orig.length) problems.push(`original words missing or reordered from ${JSON.stringify(orig[j])}: ${JSON.stringify(region)}`);
+  const want = expectedArgs(repo, cmd);
+  const added = new Map<string, { value: string | null; spelling: string; unit: string }>();
+  for (const u of extras) {
+    const a = buildArg(u);
+    if (!a) {
+      problems.push(`inserted something that is not a build arg: ${JSON.stringify(u)}`);
+      continue;
+    }
+    if (added.has(a.name) || cmd.prepassed.some((p) => p.name === a.name)) problems.push(`${a.name} passed more than once: ${JSON.stringify(region)}`);
+    added.set(a.name, { ...a, unit: u });
+  }
+  const wantNames = want.map((w) => w.name).sort();
+  const gotNames = [...added.keys()].sort();
+  if (JSON.stringify(wantNames) !== JSON.stringify(gotNames)) {
+    problems.push(`build args added: ${JSON.stringify(gotNames)}, expected ${JSON.stringify(wantNames)} (builds ${JSON.stringify(builtBy(repo, cmd))})`);
+  }
+  for (const w of want) {
+    const a = added.get(w.name);
+    if (!a) continue;
+    if (cmd.tool === 'buildctl') {
+      if (a.spelling !== '--opt build-arg:') problems.push(`buildctl arg spelled ${JSON.stringify(a.unit)}`);
+    } else if (!a.spelling.startsWith('--build-arg')) problems.push(`arg spelled ${JSON.stringify(a.unit)}`);
+    if (w.bare) {
+      if (a.value !== null) problems.push(`${w.name} may be unset, should be passed bare: ${JSON.stringify(a.unit)}`);
+    } else if (a.value !== `$${w.name}` && a.value !== `\${${w.name}}`) problems.push(`${w.name} passed as ${JSON.stringify(a.unit)}`);
+  }
+  return problems;
+}
+
+const show = (repo: GenRepo) => Object.entries(repo.files).map(([p, t]) => `--- ${p}\n${t}`).join('');
+
+describe('GitLab CI properties', () => {
+  test('generator self-check: the CI file parses and each command scalar reads as claimed', () => {
+    fc.assert(
+      fc.property(repoArb, (repo) => {
+        const doc = parseYaml(repo.ci);
+        expect(doc.errors.map((e) => e.message)).toEqual([]);
+        for (const c of repo.commands) {
+          expect(scalarsWith(doc, c.marker)).toEqual([c.value]);
+          expect(c.value.slice(c.cmdStart, c.cmdEnd).replace(/\\\n\s*/g, ' ').split(/\s+/)).toEqual(c.words);
+        }
+      }),
+      params,
+    );
+  }, timeout);
+
+  test('1. no crash: exit 0 or 1, no error reported', async () => {
+    await fc.assert(
+      fc.asyncProperty(repoArb, async (repo) => {
+        const o = await outcome(repo);
+        // Exit 2 is allowed only for invalid YAML, which the generator never writes (see the self-check):
+        // so any error line, error report or exit 2 here is the tool's.
+        for (const r of [o.first, o.second]) {
+          expect(r.err).toBe('');
+          expect(r.report.files.filter((f) => f.status === 'error')).toEqual([]);
+          expect([0, 1]).toContain(r.code);
+        }
+      }),
+      params,
+    );
+  }, timeout);
+
+  test('2. idempotent: the second run changes nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(repoArb, async (repo) => {
+        const o = await outcome(repo);
+        expect(o.second.report.summary.changed).toBe(0);
+        expect(o.after2).toEqual(o.after1);
+      }),
+      params,
+    );
+  }, timeout);
+
+  test('3. insertion-only: every original byte kept, in order; line endings kept', async () => {
+    await fc.assert(
+      fc.asyncProperty(repoArb, async (repo) => {
+        const o = await outcome(repo);
+        expect(Object.keys(o.after1).sort()).toEqual(Object.keys(repo.files).sort());
+        for (const [path, text] of Object.entries(repo.files)) {
+          const after = o.after1[path];
+          if (!keepsAllInOrder(text, after)) throw new Error(`${path} lost bytes:\n${after}\n\nrepository:\n${show(repo)}`);
+          if (text.includes('\r\n')) expect(after.replace(/\r\n/g, '')).not.toContain('\n');
+        }
+      }),
+      params,
+    );
+  }, timeout);
+
+  test('4. the output YAML parses; each build command gets exactly its missing build args', async () => {
+    await fc.assert(
+      fc.asyncProperty(repoArb, async (repo) => {
+        const o = await outcome(repo);
+        const ci = o.after1['.gitlab-ci.yml'];
+        const doc = parseYaml(ci);
+        expect(doc.errors.map((e) => e.message)).toEqual([]);
+        expect(structure(doc, repo)).toEqual(structure(parseYaml(repo.ci), repo));
+        const problems = repo.commands.flatMap((c) => checkCommand(repo, c, doc).map((p) => `${c.marker} (${c.tool}, ${c.style}, ${c.kind}): ${p}`));
+        if (problems.length) throw new Error(`${problems.join('\n')}\n\noutput .gitlab-ci.yml:\n${ci}\nrepository:\n${show(repo)}`);
+      }),
+      params,
+    );
+  }, timeout);
+});
