@@ -8,25 +8,17 @@
  * Orb commands (`docker/build`) and executors' environments are not read.
  */
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
-import { deref, keyOf, mapGet, mapKeys, scalarText, type Job, type JobVariable } from './jobs.js';
+import { addEnvMap, deref, keyOf, mapGet, mapKeys, scalarText, type Job, type JobVariable } from './jobs.js';
 import { CIRCLECI } from './platform.js';
 import { joinPath } from './steps.js';
 import { parseCiText, position, type CiFile } from './yaml.js';
 
+/** CircleCI also substitutes `<< pipeline.parameters.x >>` in values. */
+const CIRCLE_LITERAL = (t: string) => !t.includes('$') && !t.includes('<<');
+
 export interface CircleCi {
   files: CiFile[];
   jobs: Job[];
-}
-
-function addEnv(file: CiFile, node: Node | null | undefined, out: Map<string, JobVariable>, where: string): void {
-  const m = deref(file, node ?? null);
-  if (!isMap(m)) return;
-  for (const k of mapKeys(file, m)) {
-    const v = mapGet(file, m, k);
-    const text = scalarText(file, v ?? null);
-    const at = position(file, (v ?? m).range?.[0] ?? 0);
-    out.set(k, { value: text !== null && !text.includes('$') && !text.includes('<<') ? text : null, source: `${where} in ${file.path}:${at.line}`, ...(text !== null ? { raw: text } : {}) });
-  }
 }
 
 /** A run's directory relative to the checkout ('' = the checkout); null when it is elsewhere or not static. */
@@ -64,7 +56,7 @@ export function loadCircleci(read: (path: string) => string | null): CircleCi | 
     const j = deref(file, p.value);
     if (jobName === null || !isMap(j)) continue;
     const vars = new Map<string, JobVariable>();
-    addEnv(file, mapGet(file, j, 'environment'), vars, 'job environment');
+    addEnvMap(vars, file, mapGet(file, j, 'environment'), 'job environment', CIRCLE_LITERAL);
     const wd = scalarText(file, mapGet(file, j, 'working_directory') ?? null) ?? '~/project';
     const jobDir = wd.includes('$') || wd.includes('<<') ? null : wd.replace(/\/+$/, '');
     let n = 0;
@@ -91,7 +83,7 @@ export function loadCircleci(read: (path: string) => string | null): CircleCi | 
         let name: string | null = null;
         let dir: string | null = '';
         if (isMap(spec)) {
-          addEnv(file, mapGet(file, spec as YAMLMap, 'environment'), stepVars, 'step environment');
+          addEnvMap(stepVars, file, mapGet(file, spec as YAMLMap, 'environment'), 'step environment', CIRCLE_LITERAL);
           name = scalarText(file, mapGet(file, spec as YAMLMap, 'name') ?? null);
           dir = runDir(jobDir, scalarText(file, mapGet(file, spec as YAMLMap, 'working_directory') ?? null));
         }

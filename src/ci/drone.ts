@@ -9,7 +9,7 @@
  * `trigger: event:`) tells which events the step runs on.
  */
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
-import { deref, keyOf, mapGet, mapKeys, scalarText, type Job, type JobVariable } from './jobs.js';
+import { addEnvMap, deref, keyOf, mapGet, mapKeys, scalarText, type Job, type JobVariable } from './jobs.js';
 import { DRONE, WOODPECKER, type Platform } from './platform.js';
 import { joinPath } from './steps.js';
 import { parseCiDocuments, position, type CiFile } from './yaml.js';
@@ -38,17 +38,6 @@ export interface DroneCi {
 
 const PLUGIN = /^(?:[\w.-]+\/)*(?:plugins\/(?:docker|ecr|gcr|acr)|woodpeckerci\/plugin-docker-buildx|woodpecker-plugins\/docker-buildx|plugins\/docker-buildx)(?:[:@].*)?$/;
 const YAML_NAME = /\.ya?ml$/;
-
-function addEnv(file: CiFile, node: Node | null | undefined, out: Map<string, JobVariable>, where: string): void {
-  const m = deref(file, node ?? null);
-  if (!isMap(m)) return;
-  for (const k of mapKeys(file, m)) {
-    const v = mapGet(file, m, k);
-    const text = scalarText(file, v ?? null);
-    const at = position(file, (v ?? m).range?.[0] ?? 0);
-    out.set(k, { value: text !== null && !text.includes('$') ? text : null, source: `${where} in ${file.path}:${at.line}`, ...(text !== null ? { raw: text } : {}) });
-  }
-}
 
 /** The events of a `when:` / `trigger:` (a map, or Woodpecker's list of maps), or null when it does not say. */
 function events(file: CiFile, node: Node | null | undefined): string[] | null {
@@ -108,7 +97,7 @@ export function loadDrone(repo: { list(dir: string): string[]; read(path: string
       if (!isMap(root)) return;
       const pipeline = scalarText(file, mapGet(file, root, 'name') ?? null) ?? (docs.length > 1 ? `pipeline ${d + 1}` : path);
       const vars = new Map<string, JobVariable>();
-      addEnv(file, mapGet(file, root, 'environment'), vars, 'pipeline environment');
+      addEnvMap(vars, file, mapGet(file, root, 'environment'), 'pipeline environment');
       const pipelineEvents = events(file, mapGet(file, root, 'trigger') ?? mapGet(file, root, 'when'));
       const stepsNode = deref(file, mapGet(file, root, 'steps') ?? mapGet(file, root, 'pipeline') ?? null);
       const steps: { name: string; map: YAMLMap }[] = [];
@@ -126,7 +115,7 @@ export function loadDrone(repo: { list(dir: string): string[]; read(path: string
       }
       for (const s of steps) {
         const stepVars = new Map(vars);
-        addEnv(file, mapGet(file, s.map, 'environment'), stepVars, 'step environment');
+        addEnvMap(stepVars, file, mapGet(file, s.map, 'environment'), 'step environment');
         const at = position(file, s.map.range?.[0] ?? 0);
         const job: Job = {
           name: `${pipeline}, step ${s.name}`,

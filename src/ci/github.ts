@@ -6,7 +6,7 @@
  * `strategy.matrix` keys, a composite action's `inputs`, and GitHub's default variables.
  */
 import { isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
-import { deref, keyOf, mapGet, mapKeys, scalarText, type Job, type JobVariable } from './jobs.js';
+import { addEnvMap, deref, keyOf, mapGet, mapKeys, scalarText, type Job, type JobVariable } from './jobs.js';
 import { GITHUB } from './platform.js';
 import { joinPath, type RepoView } from './steps.js';
 import { parseCiText, position, type CiFile } from './yaml.js';
@@ -46,22 +46,6 @@ function workdir(text: string | null): string | null | undefined {
   if (text === null) return undefined;
   if (text.includes('${{')) return null;
   return joinPath('', text.replace(/^\$GITHUB_WORKSPACE\/?|^\$\{GITHUB_WORKSPACE\}\/?/, ''));
-}
-
-function addEnv(out: Map<string, JobVariable>, file: CiFile, node: Node | null | undefined, where: string): void {
-  const m = deref(file, node);
-  if (!isMap(m)) return;
-  for (const k of mapKeys(file, m)) {
-    const v = mapGet(file, m, k);
-    const text = scalarText(file, v ?? null);
-    const at = position(file, (v ?? m).range?.[0] ?? 0);
-    out.set(k, {
-      value: text !== null && !text.includes('$') ? text : null,
-      source: `${where} in ${file.path}:${at.line}`,
-      kind: 'env',
-      ...(text !== null ? { raw: text } : {}),
-    });
-  }
 }
 
 function matrixKeys(file: CiFile, node: Node | null | undefined, out: Map<string, JobVariable>): void {
@@ -146,7 +130,7 @@ export function loadGithub(repo: RepoLister): GithubCi | null {
     const root = file.doc.contents;
     if (!isMap(root)) continue;
     const wfVars = new Map<string, JobVariable>();
-    addEnv(wfVars, file, mapGet(file, root, 'env'), 'workflow env');
+    addEnvMap(wfVars, file, mapGet(file, root, 'env'), 'workflow env');
     const wfDir = workdir(scalarText(file, runDefault(file, root)));
     const isAction = path.startsWith('.github/actions/');
     // The events that trigger the workflow (`on:` as a name, a list or a map), for variables only some set.
@@ -185,7 +169,7 @@ export function loadGithub(repo: RepoLister): GithubCi | null {
       const vars = new Map(wfVars);
       let dir = wfDir;
       if (u.map) {
-        addEnv(vars, file, mapGet(file, u.map, 'env'), 'job env');
+        addEnvMap(vars, file, mapGet(file, u.map, 'env'), 'job env');
         const strategy = mapGet(file, u.map, 'strategy');
         if (isMap(strategy)) matrixKeys(file, mapGet(file, strategy, 'matrix'), vars);
         const d = workdir(scalarText(file, runDefault(file, u.map)));
@@ -197,7 +181,7 @@ export function loadGithub(repo: RepoLister): GithubCi | null {
         const step = deref(file, item as Node);
         if (!isMap(step)) return;
         const stepVars = new Map(vars);
-        addEnv(stepVars, file, mapGet(file, step, 'env'), 'step env');
+        addEnvMap(stepVars, file, mapGet(file, step, 'env'), 'step env');
         const stepName = scalarText(file, mapGet(file, step, 'name') ?? null) ?? scalarText(file, mapGet(file, step, 'id') ?? null);
         const name = `${u.name}, step ${i + 1}${stepName ? ` (${stepName})` : ''}`;
         const at = position(file, step.range?.[0] ?? 0);

@@ -129,6 +129,27 @@ export function mapKeys(file: CiFile, map: YAMLMap, depth = 0): string[] {
   return [...keys];
 }
 
+/**
+ * A map of environment variables (`env:`, `environment:`) into `out`: each as a JobVariable whose value is the
+ * literal text, or null when `literal` says the CI expands it (a `$`, by default).
+ */
+export function addEnvMap(
+  out: Map<string, JobVariable>,
+  file: CiFile,
+  node: Node | null | undefined,
+  where: string,
+  literal: (text: string) => boolean = (t) => !t.includes('$'),
+): void {
+  const m = deref(file, node ?? null);
+  if (!isMap(m)) return;
+  for (const k of mapKeys(file, m)) {
+    const v = mapGet(file, m, k);
+    const text = scalarText(file, v ?? null);
+    const at = position(file, (v ?? m).range?.[0] ?? 0);
+    out.set(k, { value: text !== null && literal(text) ? text : null, source: `${where} in ${file.path}:${at.line}`, ...(text !== null ? { raw: text } : {}) });
+  }
+}
+
 export function scalarText(file: CiFile, n: Node | null | undefined): string | null {
   if (!isScalar(n)) return null;
   if (n.type === 'PLAIN' && n.range) return file.text.slice(n.range[0], n.range[1]);
