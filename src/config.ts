@@ -98,19 +98,26 @@ export function parseConfigFile(text: string): Omit<Config, 'path'> {
   return { defaults, ignore, ...(registry ? { registry } : {}) };
 }
 
+/**
+ * The nearest `.dockerfile-argfix.yaml` at or above `from`, or null. `memo` (directory → answer) lets many
+ * directories of one tree share the look-ups of their common ancestors.
+ */
+export function findConfig(from: string, memo: Map<string, string | null> = new Map()): string | null {
+  const dir = resolve(from);
+  const hit = memo.get(dir);
+  if (hit !== undefined) return hit;
+  const found = existsSync(join(dir, CONFIG_NAME)) ? join(dir, CONFIG_NAME) : dirname(dir) === dir ? null : findConfig(dirname(dir), memo);
+  memo.set(dir, found);
+  return found;
+}
+
 /** The config for a path: the explicit file, or the nearest `.dockerfile-argfix.yaml` upward. */
 export function loadConfig(explicit: string | undefined, from: string): Config {
-  let path: string | null = null;
-  if (explicit) path = resolve(explicit);
-  else {
-    for (let dir = resolve(from); ; dir = dirname(dir)) {
-      if (existsSync(join(dir, CONFIG_NAME))) {
-        path = join(dir, CONFIG_NAME);
-        break;
-      }
-      if (dirname(dir) === dir) break;
-    }
-  }
+  return readConfig(explicit ? resolve(explicit) : findConfig(from));
+}
+
+/** The config in `path` (null: none, the empty config). */
+export function readConfig(path: string | null): Config {
   if (!path) return { path: null, defaults: new Map(), ignore: new Set() };
   let text: string;
   try {

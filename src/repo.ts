@@ -3,12 +3,12 @@
  * (parse, transform, apply, verify), without writing anything. Plans are plain data, so a worker thread can
  * make them (src/worker.ts) and the main thread writes and reports them in a stable order.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { SuppliedDefault } from '../transforms/hoist-from-args.js';
 import type { RootCi } from './ci/integrate.js';
 import { CI_SYSTEMS, type CiSystem } from './ci/systems.js';
-import { loadConfig, type Config } from './config.js';
+import { findConfig, loadConfig, readConfig, type Config } from './config.js';
 import { unifiedDiff } from './diff.js';
 import { fixDockerfile } from './engine.js';
 import { InputError } from './errors.js';
@@ -55,12 +55,32 @@ export function display(cwd: string, abs: string): string {
   return rel.split(sep).join('/');
 }
 
-/** Nearest ancestor holding .git or a CI file; else `fallback`. */
-export function findRoot(abs: string, fallback: string): string {
-  for (let dir = dirname(abs); ; dir = dirname(dir)) {
-    if (ROOT_MARKERS.some((n) => existsSync(join(dir, n)))) return dir;
-    if (dirname(dir) === dir) return fallback;
-  }
+/**
+ * A finder of repository roots: the nearest ancestor holding .git or a CI file, else `fallback`. Each directory
+ * is looked at once (one readdir) however many files below it ask.
+ */
+export function rootFinder(): (abs: string, fallback: string) => string {
+  const memo = new Map<string, string | null>();
+  const marked = (dir: string): boolean => {
+    let names: Set<string>;
+    try {
+      names = new Set(readdirSync(dir));
+    } catch {
+      return false;
+    }
+    return ROOT_MARKERS.some((m) => {
+      const slash = m.indexOf('/');
+      return slash < 0 ? names.has(m) : names.has(m.slice(0, slash)) && existsSync(join(dir, m));
+    });
+  };
+  const up = (dir: string): string | null => {
+    const hit = memo.get(dir);
+    if (hit !== undefined) return hit;
+    const found = marked(dir) ? dir : dirname(dir) === dir ? null : up(dirname(dir));
+    memo.set(dir, found);
+    return found;
+  };
+  return (abs, fallback) => up(dirname(abs)) ?? fallback;
 }
 
 /** The repository's own config with the fleet config's ignore list and registry under it (defaults stay apart:
@@ -96,16 +116,19 @@ export async function planRepo(root: string, files: readonly string[], opts: Pla
       fleet = configError(e);
     }
   }
-  const configs = new Map<string, Config | InputError>();
+  // Per directory the nearest config file, per config file its parsed (and merged) config.
+  const configPaths = new Map<string, string | null>();
+  const configs = new Map<string | null, Config | InputError>();
   const configFor = (dir: string): Config | InputError => {
-    let c = configs.get(dir);
+    const path = findConfig(dir, configPaths);
+    let c = configs.get(path);
     if (!c) {
       try {
-        c = fleet instanceof InputError ? fleet : mergeConfigs(fleet, loadConfig(undefined, dir));
+        c = fleet instanceof InputError ? fleet : mergeConfigs(fleet, readConfig(path));
       } catch (e) {
         c = configError(e);
       }
-      configs.set(dir, c);
+      configs.set(path, c);
     }
     return c;
   };

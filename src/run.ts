@@ -9,7 +9,7 @@ import { writeAll, type PendingWrite } from './fsio.js';
 import { assertClean, commit, createBranch } from './git.js';
 import type { CiSystem } from './ci/systems.js';
 import { planAll, type RepoJob } from './pool.js';
-import { display, findRoot, type RepoPlan } from './repo.js';
+import { display, rootFinder, type RepoPlan } from './repo.js';
 import { formatFinding, formatRepoTable, formatSummary, summarize, toJson, type FileReport } from './report.js';
 
 export interface RunOptions {
@@ -90,11 +90,19 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
   // Group the files by repository (nearest .git or CI file; else the directory given), in discovery order.
   const dirRoot = new Map<string, string>();
   const groups = new Map<string, string[]>();
+  const findRoot = rootFinder();
+  const givenDirs = paths.filter((p) => {
+    try {
+      return statSync(p).isDirectory();
+    } catch {
+      return false;
+    }
+  });
   for (const f of found.files) {
     const dir = dirname(f.path);
     let root = dirRoot.get(dir);
     if (!root) {
-      const given = paths.find((p) => (f.path === p || f.path.startsWith(p + sep)) && statSync(p).isDirectory());
+      const given = givenDirs.find((p) => f.path.startsWith(p + sep) || (p.endsWith(sep) && f.path.startsWith(p)));
       root = findRoot(f.path, given ?? dir);
       dirRoot.set(dir, root);
     }

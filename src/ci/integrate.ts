@@ -56,6 +56,8 @@ export interface CiSource {
 
 export interface RootCi {
   root: string;
+  /** The repository's files, read once for the analysis and its verification. */
+  files: RepoFiles;
   source: CiSource | null;
   systems: ReadonlySet<CiSystem>;
   error: { path: string; message: string } | null;
@@ -67,78 +69,97 @@ const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
 /** Walks at most this many directory entries per repository for Jenkinsfiles and shell scripts. */
 const MAX_WALK = 50_000;
 
-/** The repository's files for Jenkinsfiles and shell scripts: `.git`, `node_modules` and `.gitignore`d paths
- * skipped (as discovery skips them), sorted. */
-function walk(root: string): string[] {
-  const out: string[] = [];
-  let seen = 0;
-  const visit = (dir: string, rules: Rules[]) => {
-    const abs = join(root, dir);
-    let entries;
-    try {
-      entries = readdirSync(abs, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    const own = loadGitignore(abs);
-    const here = own ? [...rules, own] : rules;
-    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      if (++seen > MAX_WALK) return;
-      const rel = dir ? `${dir}/${e.name}` : e.name;
-      const isDir = e.isDirectory();
-      if ((!isDir && !e.isFile()) || ignored(here, join(root, rel), isDir)) continue;
-      if (isDir) {
-        if (!SKIP_DIRS.has(e.name)) visit(rel, here);
-      } else out.push(rel);
-    }
-  };
-  visit('', []);
-  return out;
+type RepoFiles = RepoLister & FileWalker;
+interface Entry {
+  name: string;
+  dir: boolean;
+  file: boolean;
 }
 
-function repoView(root: string, overlay?: ReadonlyMap<string, string>): RepoLister & FileWalker {
-  // Listings are kept for the view's one analysis (findComposeFiles lists a directory twice, and asks for the
-  // listing of every entry): a regular file seen in a listing lists as [] (readdir would fail with ENOTDIR).
-  const listings = new Map<string, string[]>();
-  const files = new Set<string>();
+/**
+ * One repository's files as the CI loaders see them, each directory listed, each file read and each path
+ * probed once for the whole CI pass (the analysis and its verification), so the readers of compose files,
+ * workflows, Jenkinsfiles and shell scripts share one look at the disk.
+ */
+function repoFiles(root: string): RepoFiles {
+  const listings = new Map<string, Entry[]>();
+  const known = new Set<string>(); // regular files seen in a listing: they list as [] (readdir would fail)
+  const texts = new Map<string, string | null>();
+  const probed = new Map<string, boolean>();
   let walked: string[] | null = null;
-  return {
-    files: () => (walked ??= walk(root)),
-    list: (dir) => {
-      let names = listings.get(dir);
-      if (!names) {
-        names = [];
-        if (!files.has(dir)) {
-          try {
-            const prefix = dir === '' || dir === '.' ? '' : `${dir}/`;
-            for (const e of readdirSync(join(root, dir), { withFileTypes: true })) {
-              names.push(e.name);
-              if (e.isFile()) files.add(`${prefix}${e.name}`);
-            }
-          } catch {
-            names = [];
+  const entries = (dir: string): Entry[] => {
+    let list = listings.get(dir);
+    if (!list) {
+      list = [];
+      if (!known.has(dir)) {
+        try {
+          const prefix = dir === '' || dir === '.' ? '' : `${dir}/`;
+          for (const e of readdirSync(join(root, dir), { withFileTypes: true })) {
+            const file = e.isFile();
+            list.push({ name: e.name, dir: e.isDirectory(), file });
+            if (file) known.add(`${prefix}${e.name}`);
           }
+        } catch {
+          list = [];
         }
-        listings.set(dir, names);
       }
-      return names.slice();
+      listings.set(dir, list);
+    }
+    return list;
+  };
+  /** Every file, `.git`, `node_modules` and `.gitignore`d paths skipped (as discovery skips them), sorted. */
+  const walk = (): string[] => {
+    const out: string[] = [];
+    let seen = 0;
+    const visit = (dir: string, rules: Rules[]) => {
+      const own = loadGitignore(join(root, dir));
+      const here = own ? [...rules, own] : rules;
+      for (const e of [...entries(dir)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+        if (++seen > MAX_WALK) return;
+        const rel = dir ? `${dir}/${e.name}` : e.name;
+        if ((!e.dir && !e.file) || ignored(here, join(root, rel), e.dir)) continue;
+        if (e.dir) {
+          if (!SKIP_DIRS.has(e.name)) visit(rel, here);
+        } else out.push(rel);
+      }
+    };
+    visit('', []);
+    return out;
+  };
+  return {
+    files: () => (walked ??= walk()).slice(),
+    list: (dir) => entries(dir).map((e) => e.name),
+    exists: (p) => {
+      let hit = probed.get(p);
+      if (hit === undefined) probed.set(p, (hit = existsSync(join(root, p))));
+      return hit;
     },
-    exists: (p) => overlay?.has(p) === true || existsSync(join(root, p)),
     read: (p) => {
-      if (overlay?.has(p)) return overlay.get(p)!;
+      if (texts.has(p)) return texts.get(p)!;
+      let text: string | null = null;
       try {
         const abs = join(root, p);
-        if (!statSync(abs).isFile()) return null;
-        return readFileSync(abs, 'utf8');
+        if (statSync(abs).isFile()) text = readFileSync(abs, 'utf8');
       } catch {
-        return null;
+        text = null;
       }
+      texts.set(p, text);
+      return text;
     },
   };
 }
 
-function analyse(root: string, systems: ReadonlySet<CiSystem>, overlay?: ReadonlyMap<string, string>): CiSource | null {
-  const view = repoView(root, overlay);
+/** The repository as it would be with the planned CI files written. */
+function withOverlay(files: RepoFiles, overlay: ReadonlyMap<string, string>): RepoFiles {
+  return {
+    files: files.files,
+    list: files.list,
+    exists: (p) => overlay.has(p) || files.exists(p),
+    read: (p) => (overlay.has(p) ? overlay.get(p)! : files.read(p)),
+  };
+}
+
+function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource | null {
   const out: CiSource = { files: [], external: [], steps: { steps: [], scriptFiles: [] }, actions: [], compose: [], bake: [], azure: [], plugins: [], reported: [], reportedFiles: [], found: new Set() };
   const jobs: Job[] = [];
   const notes: ReturnType<typeof buildJobModel>['notes'] = [];
@@ -261,9 +282,9 @@ function gitRemote(root: string): string | null {
 }
 
 export function prepareCi(root: string, config: Config | InputError, systems: ReadonlySet<CiSystem> = new Set(CI_SYSTEMS)): RootCi {
-  const ci: RootCi = { root, source: null, systems, error: null, facts: new Map(), defaultsFor: () => new Map() };
+  const ci: RootCi = { root, files: repoFiles(root), source: null, systems, error: null, facts: new Map(), defaultsFor: () => new Map() };
   try {
-    ci.source = analyse(root, systems);
+    ci.source = analyse(ci.files, systems);
   } catch (e) {
     if (!(e instanceof CiYamlError)) throw e;
     ci.error = { path: e.path, message: e.message };
@@ -383,7 +404,7 @@ export function finishCi(ci: RootCi, o: FinishOptions): FileReport[] {
   // Verify: the new files parse, and planning again asks for nothing more. The changed files are parsed again;
   // an unchanged file (same path, same text as read now) keeps its parsed document.
   try {
-    const again = reusingParsed(ci.source.files, () => analyse(ci.root, ci.systems, outputs))!;
+    const again = reusingParsed(ci.source.files, () => analyse(withOverlay(ci.files, outputs), ci.systems))!;
     if (stepSignature(again) !== stepSignature(ci.source)) throw new Error('the planned CI edits change what a build step builds');
     const second = plan(again);
     if ([...second.edits.values()].some((e) => e.length > 0)) throw new Error('the planned CI edits do not settle the file');
