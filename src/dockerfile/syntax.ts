@@ -96,20 +96,47 @@ function isCommentLine(s: string): boolean {
 // parser.go setEscapeToken: the escape character at the end of a line, not itself escaped, continues it.
 const RE_CONTINUATION = { '\\': /(?:^|[^\\])\\[ \t]*$/, '`': /(?:^|[^`])`[ \t]*$/ } as const;
 
+/**
+ * A Logical whose source map is built on first use: most instructions (RUN, COPY …) are only segmented and never
+ * mapped back, and a map is one number per character.
+ */
+class LazyLogical implements Logical {
+  text = '';
+  end = 0;
+  endLine = 0;
+  /** [logical index, source offset] of each joined piece, in order. */
+  readonly pieces: number[] = [];
+  #map: number[] | null = null;
+  get map(): number[] {
+    if (this.#map) return this.#map;
+    const map = new Array<number>(this.text.length);
+    const p = this.pieces;
+    for (let k = 0; k < p.length; k += 2) {
+      const to = k + 2 < p.length ? p[k + 2] : this.text.length;
+      for (let i = p[k]; i < to; i++) map[i] = p[k + 1] + (i - p[k]);
+    }
+    return (this.#map = map);
+  }
+}
+
 export function logicalLine(table: LineTable, start: number, escape: Escape): Logical {
   const reCont = RE_CONTINUATION[escape];
   let line = table.lineAt(start);
   let from = start;
-  let text = '';
-  const map: number[] = [];
+  const out = new LazyLogical();
   let first = true;
+  const done = (end: number, endLine: number) => {
+    out.end = end;
+    out.endLine = endLine;
+    return out;
+  };
   for (;;) {
     const lineStart = table.starts[line];
     const full = table.lineText(line);
     const seg = full.slice(from - lineStart);
     const lineEnd = lineStart + full.length;
     if (!first && (isCommentLine(seg) || isBlank(seg))) {
-      if (line + 1 >= table.lineCount) return { text, map, end: lineEnd, endLine: line };
+      if (line + 1 >= table.lineCount) return done(lineEnd, line);
       line++;
       from = table.starts[line];
       continue;
@@ -118,11 +145,11 @@ export function logicalLine(table: LineTable, start: number, escape: Escape): Lo
     const m = reCont.exec(seg);
     let keep = seg.length;
     if (m) keep = m.index + (m[0][0] === escape ? 0 : 1);
-    for (let i = 0; i < keep; i++) {
-      text += seg[i];
-      map.push(from + i);
+    if (keep > 0) {
+      out.pieces.push(out.text.length, from);
+      out.text += seg.slice(0, keep);
     }
-    if (!m || line + 1 >= table.lineCount) return { text, map, end: lineEnd, endLine: line };
+    if (!m || line + 1 >= table.lineCount) return done(lineEnd, line);
     line++;
     from = table.starts[line];
   }
