@@ -6,12 +6,9 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { isMap, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
 import { parseShell, parseShellFast, parseShellReference, SELF_CHECK, SELF_CHECK_FINGERPRINT, shellFingerprint, shellReader } from '../src/ci/shell.js';
 import { maskExpressions } from '../src/ci/steps.js';
+import { fixtureStrings } from './support/fixture-files.js';
 
 const plain = (x: unknown) => JSON.parse(JSON.stringify(x));
 const same = (text: string) => {
@@ -20,30 +17,9 @@ const same = (text: string) => {
   expect(plain(parseShell(text))).toEqual(want);
 };
 
-function files(dir: string, out: string[] = []): string[] {
-  for (const n of readdirSync(dir)) {
-    const p = join(dir, n);
-    if (statSync(p).isDirectory()) files(p, out);
-    else out.push(p);
-  }
-  return out;
-}
-
-/** Every string scalar in the fixtures' YAML files (script items, run: steps…), and the shell files. */
+/** Every string scalar in the fixtures' YAML files (script items, run: steps…), and the shell files, also masked. */
 function fixtureScripts(): string[] {
-  const out = new Set<string>();
-  const visit = (n: unknown): void => {
-    if (isScalar(n)) {
-      if (typeof n.value === 'string') out.add(n.value);
-    } else if (isSeq(n)) for (const x of n.items) visit(x);
-    else if (isMap(n)) for (const p of n.items) visit((p as { value: Node }).value);
-  };
-  for (const f of files(fileURLToPath(new URL('../__fixtures__', import.meta.url)))) {
-    const text = readFileSync(f, 'utf8');
-    if (/\.ya?ml$/.test(f)) for (const d of parseAllDocuments(text)) if ('contents' in d) visit(d.contents);
-    if (/\.sh$/.test(f)) out.add(text);
-  }
-  return [...out].flatMap((s) => [s, maskExpressions(s)]);
+  return fixtureStrings({ shell: true }).flatMap((s) => [s, maskExpressions(s)]);
 }
 
 const TRICKY = [

@@ -7,13 +7,10 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { isMap, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
 import { recognise } from '../src/ci/builders.js';
 import { evalWord, literalPrefix, parseShellReference } from '../src/ci/shell.js';
 import { inert, maskExpressions } from '../src/ci/steps.js';
+import { fixtureStrings } from './support/fixture-files.js';
 
 /** Variables holding paths, so that any `$NAME` first word would look like a script path if it could be one. */
 const ENV = new Map<string, string | null>(['A', 'B', 'X', 'IMG', 'SCRIPT', 'CI_PROJECT_DIR', 'CI_REGISTRY_IMAGE', 'CI_COMMIT_SHA', '___'].map((n) => [n, `dir/${n}.sh`]));
@@ -32,15 +29,6 @@ function effects(text: string): string[] {
     const k = w0.complete && /^(bash|sh|zsh|ash|dash|source|\.)$/.test(w0.text) ? 1 : 0;
     const p = call.words[k] ? evalWord(call.words[k], ENV) : null;
     if (p && (k === 1 || p.includes('/'))) out.push(`script ${p}`);
-  }
-  return out;
-}
-
-function files(dir: string, out: string[] = []): string[] {
-  for (const n of readdirSync(dir)) {
-    const p = join(dir, n);
-    if (statSync(p).isDirectory()) files(p, out);
-    else out.push(p);
   }
   return out;
 }
@@ -107,16 +95,7 @@ describe('inert: script items findSteps need not parse', () => {
   });
 
   test('every fixture script inert accepts has no effect when parsed', () => {
-    const out = new Set<string>();
-    const visit = (n: unknown): void => {
-      if (isScalar(n)) {
-        if (typeof n.value === 'string') out.add(n.value);
-      } else if (isSeq(n)) for (const x of n.items) visit(x);
-      else if (isMap(n)) for (const p of n.items) visit((p as { value: Node }).value);
-    };
-    for (const f of files(fileURLToPath(new URL('../__fixtures__', import.meta.url)))) {
-      if (/\.ya?ml$/.test(f)) for (const d of parseAllDocuments(readFileSync(f, 'utf8'))) if ('contents' in d) visit(d.contents);
-    }
+    const out = fixtureStrings();
     let accepted = 0;
     for (const s of out) {
       for (const t of [s, maskExpressions(s)]) {

@@ -5,21 +5,11 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { Alias, isAlias, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { deref } from '../src/ci/jobs.js';
 import type { CiFile } from '../src/ci/yaml.js';
-
-function files(dir: string, out: string[] = []): string[] {
-  for (const n of readdirSync(dir)) {
-    const p = join(dir, n);
-    if (statSync(p).isDirectory()) files(p, out);
-    else out.push(p);
-  }
-  return out;
-}
+import { FIXTURES_DIR, listFiles } from './support/fixture-files.js';
 
 /** Every alias of the document resolves (through deref) to what Alias.resolve(doc) gives; returns how many. */
 function check(text: string): number {
@@ -41,7 +31,7 @@ function check(text: string): number {
 describe('deref (anchor table per document) = Alias.resolve', () => {
   test('every alias in the fixtures', () => {
     let n = 0;
-    for (const f of files(fileURLToPath(new URL('../__fixtures__', import.meta.url)))) {
+    for (const f of listFiles(FIXTURES_DIR)) {
       if (/\.ya?ml$/.test(f)) n += check(readFileSync(f, 'utf8'));
     }
     expect(n).toBeGreaterThanOrEqual(5);

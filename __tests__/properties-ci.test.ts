@@ -18,7 +18,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { isScalar, parseDocument, visit, type Document } from 'yaml';
-import { run, type RunOptions } from '../src/run.js';
+import { runJson } from './support/ci-fixtures.js';
 import { keepsAllInOrder } from './support/bytes.js';
 import { builtBy, expectedArgs, repoArb, type GenCommand, type GenRepo } from './support/ci-arb.js';
 
@@ -56,23 +56,6 @@ function tree(dir: string): Record<string, string> {
   return out;
 }
 
-async function runOnce(dir: string): Promise<RunResult> {
-  let out = '';
-  let err = '';
-  const opts: RunOptions = {
-    paths: ['.'],
-    write: true,
-    check: false,
-    listDifferent: false,
-    defaults: [],
-    format: 'json',
-    color: false,
-    quiet: false,
-    gitignore: true,
-  };
-  const code = await run(opts, { out: (s) => (out += s), err: (s) => (err += s), cwd: dir });
-  return { code, err, report: JSON.parse(out) as Report };
-}
 
 const memo = new Map<string, Promise<Outcome>>();
 
@@ -88,9 +71,9 @@ function outcome(repo: GenRepo): Promise<Outcome> {
           mkdirSync(dirname(join(dir, path)), { recursive: true });
           writeFileSync(join(dir, path), text);
         }
-        const first = await runOnce(dir);
+        const first = await runJson<Report>(dir, true);
         const after1 = tree(dir);
-        const second = await runOnce(dir);
+        const second = await runJson<Report>(dir, true);
         const after2 = tree(dir);
         return { first, second, after1, after2 };
       } finally {

@@ -25,7 +25,10 @@ function tree(dir: string): Map<string, Buffer> {
 }
 
 
-async function fix(dir: string, write: boolean, ci?: string[]) {
+type FixtureReport = { files: { path: string; changed: boolean; findings: { rule: string }[] }[]; summary: { changed: number } };
+
+/** `run()` in-process on `dir` (JSON report; `write` applies; `ci` the --ci systems). */
+export async function runJson<R = FixtureReport>(dir: string, write: boolean, ci?: string[]): Promise<{ code: number; report: R; err: string }> {
   let out = '';
   let err = '';
   const opts: RunOptions = {
@@ -41,7 +44,7 @@ async function fix(dir: string, write: boolean, ci?: string[]) {
     ...(ci ? { ciSystems: ci as RunOptions['ciSystems'] } : {}),
   };
   const code = await run(opts, { out: (s) => (out += s), err: (s) => (err += s), cwd: dir });
-  return { code, report: JSON.parse(out) as { files: { path: string; changed: boolean; findings: { rule: string }[] }[]; summary: { changed: number } }, err };
+  return { code, report: JSON.parse(out) as R, err };
 }
 
 /**
@@ -65,7 +68,7 @@ export function ciFixtures(set: string, min: number): void {
       try {
         cpSync(join(base, 'input'), dir, { recursive: true });
         const before = tree(dir);
-        const first = await fix(dir, true, meta.ci);
+        const first = await runJson(dir, true, meta.ci);
         const after = tree(dir);
         const expected = tree(join(base, 'expected'));
         expect([...after.keys()].sort()).toEqual([...expected.keys()].sort());
@@ -76,7 +79,7 @@ export function ciFixtures(set: string, min: number): void {
           const rules = [...new Set(first.report.files.flatMap((f) => f.findings.map((x) => x.rule)).filter((r) => r.startsWith('Ci')))].sort();
           expect(rules).toEqual([...(meta.rules ?? [])].sort());
         }
-        const second = await fix(dir, false, meta.ci);
+        const second = await runJson(dir, false, meta.ci);
         expect(second.report.summary.changed).toBe(0);
         expect(tree(dir)).toEqual(after);
       } finally {
