@@ -5,7 +5,7 @@ const controller = new AbortController();
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
     if (controller.signal.aborted) process.exit(sig === 'SIGINT' ? 130 : 143); // a second signal: stop now
-    controller.abort();
+    controller.abort(sig); // run() exits 128 + the signal's number (130 SIGINT, 143 SIGTERM)
   });
 }
 

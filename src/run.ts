@@ -55,6 +55,8 @@ export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_ERROR = 2;
 export const EXIT_INTERRUPTED = 130;
+/** 128 + the signal's number, as a shell reports a process the signal ended: SIGTERM 143, else SIGINT 130. */
+const interruptedCode = (signal: AbortSignal | undefined) => (signal?.reason === 'SIGTERM' ? 143 : EXIT_INTERRUPTED);
 
 function colorDiff(diff: string): string {
   return diff.replace(/^.*$/gm, (l) =>
@@ -174,7 +176,7 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
   const { written, interrupted } = await writeAll(pending, opts.signal);
   if (interrupted) {
     io.err(`dockerfile-argfix: interrupted: ${written} of ${pending.length} files written; the others are unchanged\n`);
-    return EXIT_INTERRUPTED;
+    return interruptedCode(opts.signal);
   }
   if (opts.gitBranch !== undefined && opts.gitCommit) {
     for (const plan of plans) {
