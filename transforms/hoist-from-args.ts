@@ -10,6 +10,7 @@
 import {
   BUILTIN_ARGS,
   builtinEnv,
+  checkFrom,
   checkFroms,
   evalGlobals,
   fromUses,
@@ -271,10 +272,10 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
   // 5. An existing global default that gives an invalid reference is replaced only by a supplied value, and
   // only where that is what fixes it: with every candidate replaced the FROM must become valid, and each
   // replacement kept must be needed (a supplied TAG does not displace `ARG TAG=3.12` when IMAGE is the fault).
-  const checkWith = (r: ReadonlyMap<ArgDecl, string>, k: number) => checkFroms(model, evalGlobals(planEntries(r), builtins, escape).env)[k];
+  const checkWith = (r: ReadonlyMap<ArgDecl, string>, c: FromCheck) => checkFrom(model, c.from, evalGlobals(planEntries(r), builtins, escape).env);
   const valid = (c: FromCheck | undefined) => !!c && c.error === null && c.invalid === null;
-  planned.forEach((c, k) => {
-    if (!c.invalid || invalidSuppressed(c)) return;
+  for (const c of planned) {
+    if (!c.invalid || invalidSuppressed(c)) continue;
     const candidates = new Map<ArgDecl, string>();
     for (const name of dependsOn(c.from.image.text)) {
       const s = supplied.get(name);
@@ -285,16 +286,16 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
       if (decl.raw !== null && (decl.raw === raw || expandWord(decl.raw, new Map(), escape).value === s.value)) continue;
       candidates.set(decl, raw);
     }
-    if (candidates.size === 0) return;
+    if (candidates.size === 0) continue;
     const trial = new Map([...rewrites, ...candidates]);
-    if (!valid(checkWith(trial, k))) return;
+    if (!valid(checkWith(trial, c))) continue;
     for (const decl of candidates.keys()) {
       const without = new Map(trial);
       without.delete(decl);
-      if (valid(checkWith(without, k))) trial.delete(decl);
+      if (valid(checkWith(without, c))) trial.delete(decl);
     }
     for (const [decl, raw] of trial) rewrites.set(decl, raw);
-  });
+  }
   if (rewrites.size) {
     plannedEnv = evalGlobals(planEntries(rewrites), builtins, escape).env;
     planned = checkFroms(model, plannedEnv);

@@ -92,11 +92,14 @@ export interface FromCheck {
  * Unlike BuildKit we keep going after a lexer error, so every FROM gets a verdict.
  */
 export function checkFroms(model: DockerfileModel, env: ReadonlyMap<string, string>): FromCheck[] {
-  return model.froms.map((from) => {
-    const r = expandWord(from.image.text, env, model.escape);
-    if (r.error) return { from, value: null, invalid: null, error: r.error };
-    return { from, value: r.value, invalid: validateReference(r.value), error: null };
-  });
+  return model.froms.map((from) => checkFrom(model, from, env));
+}
+
+/** checkFroms for one FROM. */
+export function checkFrom(model: DockerfileModel, from: FromInstr, env: ReadonlyMap<string, string>): FromCheck {
+  const r = expandWord(from.image.text, env, model.escape);
+  if (r.error) return { from, value: null, invalid: null, error: r.error };
+  return { from, value: r.value, invalid: validateReference(r.value), error: null };
 }
 
 export interface FromUse {
