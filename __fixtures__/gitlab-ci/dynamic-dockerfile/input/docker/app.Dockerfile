@@ -1,0 +1,2 @@
+FROM $CI_REGISTRY_IMAGE/base:latest
+RUN true
