@@ -6,7 +6,7 @@
 import { isScalar, type Scalar } from 'yaml';
 import { recognise, type BuildCommand } from './builders.js';
 import { guaranteed, type Job, type JobModel, type ScriptItem } from './jobs.js';
-import { evalWord, literalPrefix, parseShell, type Env, type ShScript } from './shell.js';
+import { evalWord, literalPrefix, parseShell, type Env, type ShCall, type ShScript } from './shell.js';
 import { position, type CiFile } from './yaml.js';
 
 /** Stands for $CI_PROJECT_DIR (the checkout) while evaluating paths. */
@@ -136,6 +136,15 @@ class ShellEnv {
   }
 }
 
+/** Straight-line shell state: a call's assignments (`A=1` alone, `export`/`local`/`declare A=1`) set variables. */
+function assignFrom(call: ShCall, env: Env & { set(name: string, value: string | null): unknown }): void {
+  if (call.kind !== 'decl' && call.words.length > 0) return; // `A=1 cmd` sets A for cmd only
+  for (const a of call.assigns) env.set(a.name, a.value ? evalWord(a.value, env) : '');
+}
+
+/** `cd` or `pushd`: the call changes the shell's working directory. */
+const isCd = (w0: { text: string; complete: boolean }) => w0.complete && (w0.text === 'cd' || w0.text === 'pushd');
+
 export function findSteps(model: JobModel, repo: RepoView): CiSteps {
   const steps: BuildStep[] = [];
   const scriptFiles: ScriptFileBuild[] = [];
@@ -159,12 +168,10 @@ export function findSteps(model: JobModel, repo: RepoView): CiSteps {
       const map = maps.get(item.node)!;
       const src = item.node.value;
       for (const call of script.calls) {
-        for (const a of call.assigns) {
-          if (call.kind === 'decl' || call.words.length === 0) env.set(a.name, a.value ? evalWord(a.value, env) : '');
-        }
+        assignFrom(call, env);
         if (call.kind !== 'call' || call.words.length === 0) continue;
         const w0 = literalPrefix(call.words[0]);
-        if (w0.complete && (w0.text === 'cd' || w0.text === 'pushd')) {
+        if (isCd(w0)) {
           const target = call.words[1] ? evalWord(call.words[1], env) : null;
           cwd = cwd === null || target === null ? null : joinPath(cwd, target);
           continue;
@@ -292,12 +299,9 @@ export function scanScript(text: string, cwd: string, repo: RepoView, scriptDir?
   let dir: string | null = cwd;
   const out: ScriptBuild[] = [];
   for (const call of script.calls) {
-    for (const a of call.assigns) {
-      if (call.kind === 'decl' || call.words.length === 0) env.set(a.name, a.value ? evalWord(a.value, env) : '');
-    }
+    assignFrom(call, env);
     if (call.kind !== 'call' || call.words.length === 0) continue;
-    const w0 = literalPrefix(call.words[0]);
-    if (w0.complete && (w0.text === 'cd' || w0.text === 'pushd')) {
+    if (isCd(literalPrefix(call.words[0]))) {
       const w = call.words[1];
       // `cd "$(dirname "$0")/.."`: the script's own directory, when the caller knows it.
       const self = w && scriptDir !== undefined ? SELF_DIR.exec(text.slice(w.start, w.end)) : null;
