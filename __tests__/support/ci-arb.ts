@@ -133,7 +133,10 @@ export interface GenRepo {
 // ---------------------------------------------------------------------------------------------------------------
 // Paths
 
-/** The tool's joinPath semantics: '' is the checkout, '..' above it is outside (null). */
+/**
+ * The tool's joinPath semantics: '' is the checkout, '..' above it is outside (null). Written again here on
+ * purpose: the oracle must not share the code it checks.
+ */
 export function joinRepo(base: string, ref: PathRef): string | null {
   const abs = ref.abs ? ref.p : base ? `${base}/${ref.p}` : ref.p;
   const out: string[] = [];
