@@ -4,7 +4,7 @@
  * by mkdir; git is never run), Dockerfiles of realistic shapes and GitLab CI files (`.gitlab-ci.yml` plus the
  * local files it includes). Same seed and sizes ⇒ byte-identical fleet. No Math.random.
  *
- *   node bench/gen.mjs DIR [--quick] [--seed S] [--repos N] [--dockerfiles N] [--ci N]
+ *   node bench/gen.mjs DIR [--quick] [--force] [--seed S] [--repos N] [--dockerfiles N] [--ci N]
  *
  * Shapes, by share of Dockerfiles (about 60% have no variable in any FROM):
  *   plain single/multi-stage images (node, python, go, java, rust, nginx, ruby, php, dotnet) ... ~60%
@@ -19,6 +19,7 @@
 import { mkdirSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 // ---------------------------------------------------------------------------------------------- PRNG
 /** xmur3 string hash → 32-bit seed. */
@@ -631,22 +632,35 @@ export function generateFleet(root, size) {
 
 // ---------------------------------------------------------------------------------------------- CLI
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const args = process.argv.slice(2);
-  const dir = args.find((a) => !a.startsWith('--') && !/^\d+$/.test(a));
-  if (!dir) {
-    process.stderr.write('usage: node bench/gen.mjs DIR [--quick] [--seed S] [--repos N] [--dockerfiles N] [--ci N]\n');
+  const usage = () => {
+    process.stderr.write('usage: node bench/gen.mjs DIR [--quick] [--force] [--seed S] [--repos N] [--dockerfiles N] [--ci N]\n');
     process.exit(2);
-  }
-  const opt = (name) => {
-    const i = args.indexOf(name);
-    return i >= 0 ? args[i + 1] : undefined;
   };
-  const size = { ...(args.includes('--quick') ? SIZES.quick : SIZES.full) };
-  if (opt('--seed')) size.seed = opt('--seed');
-  if (opt('--repos')) size.repos = Number(opt('--repos'));
-  if (opt('--dockerfiles')) size.dockerfiles = Number(opt('--dockerfiles'));
-  if (opt('--ci')) size.ciFiles = Number(opt('--ci'));
-  if (existsSync(dir) && args.includes('--force')) rmSync(dir, { recursive: true, force: true });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        quick: { type: 'boolean', default: false },
+        force: { type: 'boolean', default: false },
+        seed: { type: 'string' },
+        repos: { type: 'string' },
+        dockerfiles: { type: 'string' },
+        ci: { type: 'string' },
+      },
+      allowPositionals: true,
+    });
+  } catch {
+    usage();
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) usage();
+  const dir = positionals[0];
+  const size = { ...(values.quick ? SIZES.quick : SIZES.full) };
+  if (values.seed) size.seed = values.seed;
+  if (values.repos) size.repos = Number(values.repos);
+  if (values.dockerfiles) size.dockerfiles = Number(values.dockerfiles);
+  if (values.ci) size.ciFiles = Number(values.ci);
+  if (existsSync(dir) && values.force) rmSync(dir, { recursive: true, force: true });
   const t0 = performance.now();
   const f = generateFleet(dir, size);
   process.stdout.write(

@@ -8,6 +8,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { dirname, join, resolve } from 'node:path';
 
 /** Profiles from files and directories (every *.cpuprofile in a directory, sorted by name). */
@@ -93,15 +94,19 @@ export function summarise(profiles, { top = 20, root = resolve(dirname(fileURLTo
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const args = process.argv.slice(2);
-  const inputs = args.filter((a, i) => !a.startsWith('--') && !['--top', '--root'].includes(args[i - 1]));
+  let parsed;
+  try {
+    parsed = parseArgs({ options: { top: { type: 'string' }, root: { type: 'string' } }, allowPositionals: true });
+  } catch {
+    parsed = { values: {}, positionals: [] };
+  }
+  const { values, positionals: inputs } = parsed;
   if (!inputs.length) {
     process.stderr.write('usage: node bench/profile-summary.mjs FILE.cpuprofile|DIR ... [--top N] [--root DIR]\n');
     process.exit(2);
   }
-  const opt = (n) => (args.includes(n) ? args[args.indexOf(n) + 1] : undefined);
   const o = {};
-  if (opt('--top')) o.top = Number(opt('--top'));
-  if (opt('--root')) o.root = resolve(opt('--root'));
+  if (values.top) o.top = Number(values.top);
+  if (values.root) o.root = resolve(values.root);
   process.stdout.write(summarise(loadProfiles(inputs), o));
 }

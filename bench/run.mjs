@@ -4,14 +4,14 @@
  * A benchmark, not a test: it prints figures next to targets and exits 0 whether or not the targets are met
  * (exit 2 only when it cannot measure: build failure, CLI internal error…; `--strict` also exits 1 on a miss).
  *
- *   npm run bench [-- --quick] [--keep] [--no-build] [--strict] [--seed S] [--rounds N] [--profile [DIR]] [--cli-args='...']
+ *   npm run bench [-- --quick] [--keep] [--no-build] [--strict] [--seed S] [--rounds N] [--profile] [--profile-dir DIR] [--cli-args='...']
  *
  *   --quick      CI-sized: small fleet, one round, fewer repeats (< 1 minute)
  *   --keep       keep the generated fleet and print its path
  *   --no-build   do not run `npm run build` (dist/ must exist)
  *   --rounds N   rounds of (a)(b)(c) (default: 3, fewer if a round is slow; --quick: 1)
  *   --profile    also write CPU profiles (node --cpu-prof) of one (a) run and of the 500-stage case and print
- *                their top self-time functions; kept in DIR (default: $TMPDIR/argfix-bench-profiles)
+ *                their top self-time functions; kept in --profile-dir DIR (default: $TMPDIR/argfix-bench-profiles)
  *   --cli-args='--jobs 1'   extra arguments for the CLI in (a) (and its profile), e.g. to compare thread counts
  *
  * Measured sequentially (2-core machine), each figure a median over rounds:
@@ -28,6 +28,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { DockerfileParser } from 'dockerfile-ast';
 import { generateFleet, SIZES, stagesDockerfile } from './gen.mjs';
 import { loadEngine, measureStages, median } from './stages.mjs';
@@ -40,27 +41,35 @@ const engine = join(repo, 'dist', 'src', 'engine.js');
 const node = process.execPath;
 
 // ---------------------------------------------------------------------------------------------- options
-const argv = process.argv.slice(2);
-const flag = (n) => argv.includes(n);
-const value = (n) => {
-  const i = argv.indexOf(n);
-  return i >= 0 && argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[i + 1] : undefined;
-};
-const known = ['--quick', '--keep', '--no-build', '--strict', '--seed', '--rounds', '--profile'];
-for (const [i, a] of argv.entries()) {
-  if (a.startsWith('--cli-args=')) continue;
-  if (a.startsWith('--') && !known.includes(a)) fail(`unknown option ${a} (known: ${known.join(' ')} --cli-args=...)`);
-  if (!a.startsWith('--') && !['--seed', '--rounds', '--profile'].includes(argv[i - 1])) fail(`unexpected argument ${a}`);
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+      'no-build': { type: 'boolean', default: false },
+      strict: { type: 'boolean', default: false },
+      seed: { type: 'string' },
+      rounds: { type: 'string' },
+      profile: { type: 'boolean', default: false },
+      'profile-dir': { type: 'string' },
+      'cli-args': { type: 'string', default: '' },
+    },
+    strict: true,
+  }).values;
+} catch (e) {
+  fail(e.message);
 }
-const QUICK = flag('--quick');
+for (const k of ['rounds']) if (parsed[k] !== undefined && !/^\d+$/.test(parsed[k])) fail(`--${k} takes a whole number`);
+const QUICK = parsed.quick;
 /** Extra CLI arguments for (a), e.g. --cli-args='--jobs 1' (the targets are for the default: none). */
-const CLI_ARGS = (argv.find((a) => a.startsWith('--cli-args='))?.slice(11) ?? '').split(/\s+/).filter(Boolean);
-const KEEP = flag('--keep');
-const PROFILE = flag('--profile') ? (value('--profile') ?? join(tmpdir(), 'argfix-bench-profiles')) : null;
-const size = { ...(QUICK ? SIZES.quick : SIZES.full), seed: value('--seed') ?? 'dockerfile-argfix-bench-1' };
+const CLI_ARGS = parsed['cli-args'].split(/\s+/).filter(Boolean);
+const KEEP = parsed.keep;
+const PROFILE = parsed.profile || parsed['profile-dir'] ? (parsed['profile-dir'] ?? join(tmpdir(), 'argfix-bench-profiles')) : null;
+const size = { ...(QUICK ? SIZES.quick : SIZES.full), seed: parsed.seed ?? 'dockerfile-argfix-bench-1' };
 const plan = QUICK
   ? {
-      rounds: Number(value('--rounds') ?? 1),
+      rounds: Number(parsed.rounds ?? 1),
       roundBudgetS: 0,
       stages: [
         { stages: 50, runs: 10, warmup: 5 },
@@ -70,7 +79,7 @@ const plan = QUICK
       cold: 5,
     }
   : {
-      rounds: Number(value('--rounds') ?? 3),
+      rounds: Number(parsed.rounds ?? 3),
       roundBudgetS: 240,
       stages: [
         { stages: 50, runs: 30, warmup: 20 },
@@ -87,7 +96,7 @@ function fail(msg) {
 const log = (s) => process.stderr.write(`bench: ${s}\n`);
 
 // ---------------------------------------------------------------------------------------------- build
-if (!flag('--no-build')) {
+if (!parsed['no-build']) {
   log('npm run build');
   const npm = process.env.npm_execpath ? [node, [process.env.npm_execpath, 'run', 'build']] : ['npm', ['run', 'build']];
   const r = spawnSync(npm[0], npm[1], { cwd: repo, stdio: ['ignore', 2, 2] });
@@ -192,7 +201,7 @@ for (let round = 0; round < rounds; round++) {
   c.inner = JSON.parse(c.stdout);
   runs.c.push(c);
   log(`  ${(c.ms / 1000).toFixed(2)} s`);
-  if (round === 0 && plan.roundBudgetS && !value('--rounds')) {
+  if (round === 0 && plan.roundBudgetS && parsed.rounds === undefined) {
     const roundS = (performance.now() - rs) / 1000;
     const fit = Math.max(1, Math.floor(plan.roundBudgetS / roundS));
     if (fit < rounds) {
@@ -348,4 +357,4 @@ const json = {
 if (KEEP) json.fleet = fleetDir;
 process.stdout.write(out + JSON.stringify(json) + '\n');
 cleanup();
-if (flag('--strict') && missed.length) process.exitCode = 1;
+if (parsed.strict && missed.length) process.exitCode = 1;

@@ -6,6 +6,7 @@
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join, dirname } from 'node:path';
+import { parseArgs } from 'node:util';
 import { stagesDockerfile } from './gen.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -46,11 +47,17 @@ export function measureStages(fixDockerfile, plan, budgetMs = 20_000) {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const args = process.argv.slice(2);
-  const opt = (n, d) => (args.includes(n) ? Number(args[args.indexOf(n) + 1]) : d);
-  const runs = opt('--runs', 10);
-  const warmup = opt('--warmup', 3);
-  const sizes = args.filter((a, i) => /^\d+$/.test(a) && !['--runs', '--warmup'].includes(args[i - 1])).map(Number);
+  const { values, positionals } = parseArgs({
+    options: { runs: { type: 'string', default: '10' }, warmup: { type: 'string', default: '3' } },
+    allowPositionals: true,
+  });
+  const runs = Number(values.runs);
+  const warmup = Number(values.warmup);
+  const sizes = positionals.map(Number);
+  if (![runs, warmup, ...sizes].every((x) => Number.isInteger(x) && x >= 0)) {
+    process.stderr.write('usage: node bench/stages.mjs [N ...] [--runs R] [--warmup W]  (whole numbers)\n');
+    process.exit(2);
+  }
   const fix = await loadEngine();
   const res = measureStages(fix, (sizes.length ? sizes : [50, 500, 5000]).map((stages) => ({ stages, runs, warmup })), 120_000);
   for (const r of res) process.stdout.write(`${String(r.stages).padStart(5)} stages (${r.lines} lines): median ${r.median_ms.toFixed(2)} ms, min ${r.min_ms.toFixed(2)} ms over ${r.runs} runs, ${r.edits} edits\n`);
