@@ -52,6 +52,9 @@ const CI_DIFF = `--- a/.gitlab-ci.yml
 const BEFORE_SHA_WARNING =
   '.gitlab-ci.yml:14:5: warning CiBeforeShaZeros: Dockerfile uses CI_COMMIT_BEFORE_SHA in FROM: it is forty zeros in merge request, first-push, manual and scheduled pipelines, so that tag almost never exists\n' +
   '  hint: use a stable tag (latest, or one derived from CI_DEFAULT_BRANCH) for the base image\n';
+/** The audit finding of the seed's CI edit. */
+const ADDED =
+  '.gitlab-ci.yml:14:5: info CiBuildArgAdded: docker build in job \'build\': added --build-arg CI_REGISTRY_IMAGE=$CI_REGISTRY_IMAGE --build-arg CI_COMMIT_BEFORE_SHA=$CI_COMMIT_BEFORE_SHA: Dockerfile needs CI_REGISTRY_IMAGE, CI_COMMIT_BEFORE_SHA (as written, its FROM is not a valid reference without them) (fixed)\n';
 
 beforeAll(() => {
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run npm run build (npm test does it first)`);
@@ -74,7 +77,7 @@ describe('seed scenario through the CLI', () => {
         '  fix: with the new defaults it is "registry.gitlab.com/example/mytorch:latest"',
         "Dockerfile:1:25: warning UndefinedArgInFrom: FROM argument 'CI_COMMIT_BEFORE_SHA' is not declared (fixed)",
         '  fix: hoisted ARG CI_COMMIT_BEFORE_SHA=latest (default: .dockerfile-argfix.yaml)',
-        BEFORE_SHA_WARNING + '2 to change, 0 unchanged, 0 skipped, 0 errors (dry run: --write applies the diff)',
+        BEFORE_SHA_WARNING + ADDED + '2 to change, 0 unchanged, 0 skipped, 0 errors (dry run: --write applies the diff); 1 finding needs a human (exit 1): CiBeforeShaZeros',
         '',
       ].join('\n'),
     );
@@ -116,7 +119,7 @@ describe('seed scenario through the CLI', () => {
     const w = cli(dir, '--write');
     expect(w.code).toBe(1); // the CiBeforeShaZeros warning remains
     expect(w.stdout).toBe('');
-    expect(w.stderr.endsWith(BEFORE_SHA_WARNING + '2 changed, 0 unchanged, 0 skipped, 0 errors\n')).toBe(true);
+    expect(w.stderr.endsWith(BEFORE_SHA_WARNING + ADDED + '2 changed, 0 unchanged, 0 skipped, 0 errors; 1 finding needs a human (exit 1): CiBeforeShaZeros\n')).toBe(true);
     const after = readFileSync(join(dir, 'Dockerfile'), 'utf8');
     expect(after.startsWith('ARG CI_REGISTRY_IMAGE=registry.gitlab.com/example/mytorch\nARG CI_COMMIT_BEFORE_SHA=latest\nFROM ')).toBe(true);
     const ci = readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8');
@@ -124,7 +127,8 @@ describe('seed scenario through the CLI', () => {
     expect(check2.code).toBe(0);
     expect(check2.stderr).toBe('0 to change, 1 unchanged, 0 skipped, 0 errors\n');
     const check3 = cli(dir, '--check');
-    expect(check3.stderr).toBe(BEFORE_SHA_WARNING + '0 to change, 2 unchanged, 0 skipped, 0 errors\n');
+    // The defaults written from the config are fallbacks: the need (and so the hazard) stays on the next run.
+    expect(check3.stderr).toBe(BEFORE_SHA_WARNING + '0 to change, 2 unchanged, 0 skipped, 0 errors; 1 finding needs a human (exit 1): CiBeforeShaZeros\n');
     expect(cli(dir, '--write').stdout).toBe('');
     expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe(after);
     expect(readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8')).toBe(ci);
@@ -150,7 +154,7 @@ describe('seed scenario through the CLI', () => {
     const r = cli(join(dir, '..'), '--format', 'json', '--no-ci', join(dir));
     const doc = JSON.parse(r.stdout);
     const rel = `${dir.split('/').pop()}/Dockerfile`;
-    expect(doc.summary).toEqual({ changed: 1, unchanged: 0, skipped: 0, errors: 0 });
+    expect(doc.summary).toEqual({ changed: 1, unchanged: 0, skipped: 0, errors: 0, needHuman: 0, needHumanRules: {} });
     expect(doc.files).toHaveLength(1);
     expect(doc.files[0].path).toBe(rel);
     expect(doc.files[0].changed).toBe(true);
@@ -168,9 +172,9 @@ describe('seed scenario through the CLI', () => {
     expect(doc.files[0].diff).toBe(SEED_DIFF.replace(/ ([ab])\/Dockerfile/g, ` $1/${rel}`));
     expect(r.code).toBe(0);
     const withCi = JSON.parse(cli(join(dir, '..'), '--format', 'json', join(dir)).stdout);
-    expect(withCi.summary).toEqual({ changed: 2, unchanged: 0, skipped: 0, errors: 0 });
+    expect(withCi.summary).toEqual({ changed: 2, unchanged: 0, skipped: 0, errors: 0, needHuman: 1, needHumanRules: { CiBeforeShaZeros: 1 } });
     expect(withCi.files.map((f: { path: string }) => f.path)).toEqual([rel, rel.replace('Dockerfile', '.gitlab-ci.yml')]);
-    expect(withCi.files[1].findings.map((f: { rule: string }) => f.rule)).toEqual(['CiBeforeShaZeros']);
+    expect(withCi.files[1].findings.map((f: { rule: string }) => f.rule)).toEqual(['CiBeforeShaZeros', 'CiBuildArgAdded']);
   });
 
   test('-o writes the JSON report to a file; stdout stays empty', () => {

@@ -63,10 +63,10 @@ describe('fleet runs', () => {
     expect(r.stderr).toContain(
       [
         'repository  changed  errors  warnings  info  needs a human  failed',
-        'alpha             2       0         5     0              3       0',
+        'alpha             2       0         5     1              3       0',
         'beta              1       0         3     0              2       0',
         'gamma             1       0         3     0              2       1',
-        '4 to change, 1 unchanged, 0 skipped, 1 error (dry run: --write applies the diff)',
+        '4 to change, 1 unchanged, 0 skipped, 1 error (dry run: --write applies the diff); 7 findings need a human (exit 1): NeedsDefault ×4, InvalidDefaultArgInFrom ×3',
         '',
       ].join('\n'),
     );

@@ -7,6 +7,7 @@
  *     CI_COMMIT_BEFORE_SHA: latest
  *   ignore: [CiBeforeShaZeros]        # rules reported as suppressed, never edited for
  *   registry: registry.example.com    # self-hosted GitLab registry host (CI_REGISTRY_IMAGE from git remote)
+ *   pass-defined: true                # also pass CI-defined FROM variables whose default is already valid
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -24,9 +25,11 @@ export interface Config {
   registry?: string;
   /** Rules reported as suppressed everywhere (and given no edit), like hadolint's `ignored:`. */
   ignore: Set<string>;
+  /** `pass-defined: true`: also pass CI-defined FROM variables whose Dockerfile default is already valid. */
+  passDefined?: boolean;
 }
 
-const KNOWN_KEYS = new Set(['defaults', 'registry', 'ignore']);
+const KNOWN_KEYS = new Set(['defaults', 'registry', 'ignore', 'pass-defined']);
 
 /** Parses a config file's text; errors name the line. */
 export function parseConfig(text: string): Map<string, string> {
@@ -43,6 +46,7 @@ export function parseConfigFile(text: string): Omit<Config, 'path'> {
   }
   const defaults = new Map<string, string>();
   let registry: string | undefined;
+  let passDefined: boolean | undefined;
   const ignore = new Set<string>();
   const root = doc.contents;
   if (root === null || (isScalar(root) && root.value === '')) return { defaults, ignore };
@@ -66,6 +70,15 @@ export function parseConfigFile(text: string): Omit<Config, 'path'> {
         throw new InputError('registry must be a host name (host[:port])', at.line, at.col);
       }
       registry = v;
+      continue;
+    }
+    if (key === 'pass-defined') {
+      const v = isScalar(pair.value) ? String(pair.value.value) : '';
+      if (v !== 'true' && v !== 'false') {
+        const at = where(pair.value as never);
+        throw new InputError('pass-defined must be true or false', at.line, at.col);
+      }
+      passDefined = v === 'true';
       continue;
     }
     if (key === 'ignore') {
@@ -95,7 +108,7 @@ export function parseConfigFile(text: string): Omit<Config, 'path'> {
       defaults.set(name, value);
     }
   }
-  return { defaults, ignore, ...(registry ? { registry } : {}) };
+  return { defaults, ignore, ...(registry ? { registry } : {}), ...(passDefined !== undefined ? { passDefined } : {}) };
 }
 
 /**

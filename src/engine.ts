@@ -4,7 +4,8 @@
  * it: it must ask for nothing more. A file
  * whose edits do not verify is an internal error and is never written.
  */
-import { hoistFromArgs, type Hoisted, type HoistOptions } from '../transforms/hoist-from-args.js';
+import { formatArgValue, hoistFromArgs, type Hoisted, type HoistOptions } from '../transforms/hoist-from-args.js';
+import { fromVars, type FromVars } from './dockerfile/analyze.js';
 import { parseDockerfile, type DockerfileModel } from './dockerfile/parse.js';
 import { trivialFromCount } from './dockerfile/prefilter.js';
 import { applyEdits, type TextEdit } from './edits.js';
@@ -20,13 +21,24 @@ export interface DockerfileOutcome {
   /** The parsed output (the verification parse; the input's model when nothing changed); null when the
    * pre-check proved there was nothing to parse for (no variable, no ARG: no facts for the CI side either). */
   model: DockerfileModel | null;
+  /** The FROM variables of the file as read, and which of them it needs from the build (the need rule). */
+  vars: FromVars;
 }
+
+const NO_VARS: FromVars = { uses: [], needs: [] };
 
 export class VerificationError extends Error {}
 
+/** The supplied defaults as the ARG values the transform would write (see fromVars). */
+function fallbacks(options: HoistOptions, model: DockerfileModel): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [name, d] of options.defaults ?? []) out.set(name, formatArgValue(d.value, model.escape));
+  return out;
+}
+
 export function fixDockerfile(text: string, options: HoistOptions = {}): DockerfileOutcome {
   const trivial = trivialFromCount(text);
-  if (trivial !== null) return { output: text, edits: [], findings: [], hoisted: [], noFrom: trivial === 0, model: null };
+  if (trivial !== null) return { output: text, edits: [], findings: [], hoisted: [], noFrom: trivial === 0, model: null, vars: NO_VARS };
   const model = parseDockerfile(text);
   const result = hoistFromArgs(model, options);
   const output = applyEdits(text, result.edits);
@@ -47,5 +59,6 @@ export function fixDockerfile(text: string, options: HoistOptions = {}): Dockerf
     hoisted: result.hoisted,
     noFrom: model.froms.length === 0,
     model: outModel,
+    vars: model.froms.length ? fromVars(model, fallbacks(options, model)) : NO_VARS,
   };
 }

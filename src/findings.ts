@@ -148,6 +148,15 @@ export const RULES = {
     severity: 'warning',
     description: 'A shell script builds a Dockerfile without passing all of its FROM variables; scripts are reported, not edited (the flags to add are given)',
   },
+  // The need rule (issue 14): an audit trail for every CI edit, and what the CI defines but the build does not need.
+  CiBuildArgAdded: {
+    severity: 'info',
+    description: 'A build arg was added to a CI build: the finding names the flags, and the Dockerfile and variables that need them',
+  },
+  CiDefinedNotPassed: {
+    severity: 'info',
+    description: 'The CI defines a FROM variable that the Dockerfile does not need (its default is valid): not passed unless --pass-defined',
+  },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleName = keyof typeof RULES;

@@ -10,7 +10,7 @@ import type { RootCi } from './ci/integrate.js';
 import { CI_SYSTEMS, type CiSystem } from './ci/systems.js';
 import { findConfig, loadConfig, readConfig, type Config } from './config.js';
 import { unifiedDiff } from './diff.js';
-import { fixDockerfile } from './engine.js';
+import { fixDockerfile, type DockerfileOutcome } from './engine.js';
 import { InputError } from './errors.js';
 import { readText, type PendingWrite } from './fsio.js';
 import type { FileReport } from './report.js';
@@ -27,6 +27,8 @@ export interface PlanOptions {
   ci: boolean;
   /** The CI systems to patch (default: all). */
   ciSystems?: CiSystem[];
+  /** --pass-defined: also pass CI-defined variables whose Dockerfile default is already valid. */
+  passDefined?: boolean;
 }
 
 /** A file to write, as data (the expected bytes travel from a worker as a Uint8Array). */
@@ -92,6 +94,7 @@ function mergeConfigs(fleet: Config | null, own: Config): Config {
     defaults: own.defaults,
     ignore: new Set([...fleet.ignore, ...own.ignore]),
     ...(own.registry ?? fleet.registry ? { registry: own.registry ?? fleet.registry } : {}),
+    ...((own.passDefined ?? fleet.passDefined) !== undefined ? { passDefined: own.passDefined ?? fleet.passDefined } : {}),
   };
 }
 
@@ -133,10 +136,6 @@ export async function planRepo(root: string, files: readonly string[], opts: Pla
     return c;
   };
 
-  // The CI side (YAML, shell parser) loads only when it is on (not with --no-ci).
-  const ciMod = opts.ci ? await import('./ci/integrate.js') : null;
-  const ci: RootCi | null = ciMod ? ciMod.prepareCi(root, configFor(root), new Set(opts.ciSystems ?? CI_SYSTEMS)) : null;
-
   const queue = (report: FileReport, abs: string, before: string, text: string, expected: Uint8Array, mode: number) => {
     report.status = 'changed';
     report.diff = unifiedDiff(report.path, before, text);
@@ -144,6 +143,25 @@ export async function planRepo(root: string, files: readonly string[], opts: Pla
     if (opts.write) writes.push({ abs, text, expected, mode, report: reports.indexOf(report) });
   };
 
+  /** Lowest priority first: fleet config, CI-derived (`ci`), the repository's config, --default. */
+  const defaultsOf = (config: Config, ci: ReadonlyMap<string, SuppliedDefault>): Map<string, SuppliedDefault> => {
+    const defaults = new Map<string, SuppliedDefault>();
+    if (fleet && !(fleet instanceof InputError)) {
+      for (const [name, value] of fleet.defaults) defaults.set(name, { value, source: display(cwd, fleet.path!) });
+    }
+    for (const [name, d] of ci) defaults.set(name, d);
+    const configName = config.path ? display(cwd, config.path) : '';
+    for (const [name, value] of config.defaults) defaults.set(name, { value, source: configName });
+    for (const [name, d] of cliDefaults) defaults.set(name, d);
+    return defaults;
+  };
+  const failed = (report: FileReport, e: unknown) => {
+    report.status = 'error';
+    report.error = e instanceof InputError ? e.format(report.path) : `${report.path}: ${e instanceof Error ? e.message : String(e)}`;
+  };
+
+  // 1. The Dockerfiles, without the CI: what each needs (the need rule is about the file as written).
+  const planned: { abs: string; rel: string; report: FileReport; config: Config; read: ReturnType<typeof readText>; outcome: DockerfileOutcome }[] = [];
   for (const abs of files) {
     const path = display(cwd, abs);
     const report: FileReport = { path, status: 'unchanged', findings: [], hoisted: [], diff: '' };
@@ -154,36 +172,44 @@ export async function planRepo(root: string, files: readonly string[], opts: Pla
       report.error = config.format(path);
       continue;
     }
-    const rel = display(root, abs);
-    // Lowest priority first: fleet config, CI-derived, the repository's config, --default.
-    const defaults = new Map<string, SuppliedDefault>();
-    if (fleet && !(fleet instanceof InputError)) {
-      for (const [name, value] of fleet.defaults) defaults.set(name, { value, source: display(cwd, fleet.path!) });
-    }
-    if (ci) for (const [name, d] of ci.defaultsFor(rel)) defaults.set(name, d);
-    const configName = config.path ? display(cwd, config.path) : '';
-    for (const [name, value] of config.defaults) defaults.set(name, { value, source: configName });
-    for (const [name, d] of cliDefaults) defaults.set(name, d);
     try {
       const read = readText(abs, opts.maxBytes);
-      const outcome = fixDockerfile(read.text, { defaults, ignore: config.ignore });
+      const outcome = fixDockerfile(read.text, { defaults: defaultsOf(config, new Map()), ignore: config.ignore });
       if (outcome.noFrom) {
         report.status = 'skipped';
         continue;
       }
-      report.findings = outcome.findings.map((f) => ({ ...f, file: path }));
-      report.hoisted = outcome.hoisted;
-      if (ci && ciMod) {
-        // A file the pre-check passed declares no ARG and uses no variable.
-        const facts = outcome.model
-          ? ciMod.ciFacts(rel, outcome.model, outcome.hoisted)
-          : { path: rel, needs: [], declared: new Set<string>(), tagVars: new Set<string>(), repoVars: new Set<string>(), undefaulted: new Set<string>(), line: 1, column: 1 };
-        ci.facts.set(rel, { ...facts, report });
-      }
-      if (outcome.output !== read.text) queue(report, abs, read.text, outcome.output, read.bytes, read.mode);
+      planned.push({ abs, rel: display(root, abs), report, config, read, outcome });
     } catch (e) {
-      report.status = 'error';
-      report.error = e instanceof InputError ? e.format(path) : `${path}: ${e instanceof Error ? e.message : String(e)}`;
+      failed(report, e);
+    }
+  }
+
+  // 2. The CI side (YAML, shell parser) loads only when it is on and some Dockerfile needs a variable (or the
+  // repository opted in to pass CI-defined ones): a repository that needs nothing never has its CI files read.
+  const rootConfig = configFor(root);
+  const passDefined = opts.passDefined === true || (!(rootConfig instanceof InputError) && rootConfig.passDefined === true);
+  const wanted = planned.some((p) => p.outcome.vars.needs.length > 0 || (passDefined && p.outcome.vars.uses.length > 0));
+  const ciMod = opts.ci && wanted ? await import('./ci/integrate.js') : null;
+  const ci: RootCi | null = ciMod ? ciMod.prepareCi(root, rootConfig, new Set(opts.ciSystems ?? CI_SYSTEMS)) : null;
+
+  for (const p of planned) {
+    const { report, read } = p;
+    let outcome = p.outcome;
+    try {
+      if (ci && ciMod) {
+        // A value the CI gives a needed variable becomes its fallback default (below the config and --default).
+        const needed = new Set(outcome.vars.needs.map((n) => n.name));
+        const fromCi = new Map([...ci.defaultsFor(p.rel)].filter(([name]) => needed.has(name)));
+        // The need stays what the file as written has (phase 1), whatever value the CI now supplies.
+        if (fromCi.size) outcome = { ...fixDockerfile(read.text, { defaults: defaultsOf(p.config, fromCi), ignore: p.config.ignore }), vars: outcome.vars };
+        ci.facts.set(p.rel, { ...ciMod.ciFacts(p.rel, outcome.model, outcome.vars, passDefined), report });
+      }
+      report.findings = outcome.findings.map((f) => ({ ...f, file: report.path }));
+      report.hoisted = outcome.hoisted;
+      if (outcome.output !== read.text) queue(report, p.abs, read.text, outcome.output, read.bytes, read.mode);
+    } catch (e) {
+      failed(report, e);
     }
   }
 
@@ -195,7 +221,7 @@ export async function planRepo(root: string, files: readonly string[], opts: Pla
       display: (abs) => display(cwd, abs),
       diff: unifiedDiff,
     });
-    const config = configFor(root);
+    const config = rootConfig;
     for (const r of ciReports) {
       if (!(config instanceof InputError)) for (const f of r.findings) if (config.ignore.has(f.rule)) f.suppressed = true;
       reports.push(r);

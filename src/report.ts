@@ -20,14 +20,25 @@ export interface Summary {
   unchanged: number;
   skipped: number;
   errors: number;
+  /** Findings left for a human (not fixed, not suppressed, not info): they make the exit code 1. */
+  needHuman: number;
+  /** Those findings' rules, with how often each occurs, most frequent first. */
+  needHumanRules: Record<string, number>;
 }
 
 export function summarize(files: readonly FileReport[], extraErrors = 0): Summary {
-  const s: Summary = { changed: 0, unchanged: 0, skipped: 0, errors: extraErrors };
+  const s: Summary = { changed: 0, unchanged: 0, skipped: 0, errors: extraErrors, needHuman: 0, needHumanRules: {} };
+  const rules = new Map<string, number>();
   for (const f of files) {
     if (f.status === 'error') s.errors++;
     else s[f.status]++;
+    for (const x of f.findings) {
+      if (!isOutstanding(x)) continue;
+      s.needHuman++;
+      rules.set(x.rule, (rules.get(x.rule) ?? 0) + 1);
+    }
   }
+  s.needHumanRules = Object.fromEntries([...rules].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)));
   return s;
 }
 
@@ -42,6 +53,10 @@ export function formatSummary(s: Summary, mode: 'dry-run' | 'write' | 'check'): 
   const verb = mode === 'write' ? 'changed' : 'to change';
   let line = `${s.changed} ${verb}, ${s.unchanged} unchanged, ${s.skipped} skipped, ${s.errors} error${s.errors === 1 ? '' : 's'}`;
   if (mode === 'dry-run' && s.changed > 0) line += ' (dry run: --write applies the diff)';
+  if (s.needHuman > 0) {
+    const rules = Object.entries(s.needHumanRules).map(([rule, n]) => (n > 1 ? `${rule} ×${n}` : rule));
+    line += `; ${s.needHuman} finding${s.needHuman === 1 ? ' needs' : 's need'} a human (exit 1): ${rules.join(', ')}`;
+  }
   return `${line}\n`;
 }
 

@@ -29,6 +29,10 @@ export interface RunOptions {
   ci?: boolean;
   /** The CI systems to patch (--ci gitlab,github,…; default: all). */
   ciSystems?: readonly CiSystem[];
+  /** --pass-defined: also pass CI-defined variables whose Dockerfile default is already valid. */
+  passDefined?: boolean;
+  /** -v: also print the info findings of unchanged files. */
+  verbose?: boolean;
   /** Worker threads for planning repositories (1 = in this thread). */
   jobs?: number;
   /** Write `<repo>.patch` per repository into this directory. */
@@ -130,7 +134,7 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
   try {
     plans = await planAll(
       jobs,
-      { cwd, defaults: opts.defaults, ...(opts.config ? { config: resolve(cwd, opts.config) } : {}), maxBytes: opts.maxBytes, write, ci: opts.ci !== false, ...(opts.ciSystems ? { ciSystems: [...opts.ciSystems] } : {}) },
+      { cwd, defaults: opts.defaults, ...(opts.config ? { config: resolve(cwd, opts.config) } : {}), maxBytes: opts.maxBytes, write, ci: opts.ci !== false, ...(opts.ciSystems ? { ciSystems: [...opts.ciSystems] } : {}), ...(opts.passDefined ? { passDefined: true } : {}) },
       opts.jobs ?? 1,
       progress,
     );
@@ -205,6 +209,7 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
   }
 
   const reports = [...passed, ...plans.flatMap((p) => p.reports)];
+  for (const r of reports) r.findings.sort((a, b) => a.line - b.line || a.column - b.column);
   const summary = summarize(reports, generalErrors.length + repoErrors.size);
   const errorLines = [...generalErrors, ...reports.filter((r) => r.error).map((r) => r.error!), ...repoErrors.values()];
   const repos = plans.map((p) => ({ root: display(cwd, p.root) || '.', reports: p.reports, error: repoErrors.get(p) }));
@@ -218,7 +223,8 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
     if (opts.listDifferent) for (const r of changed) io.out(`${r.path}\n`);
     else if (mode === 'dry-run') for (const r of changed) io.out(opts.color ? colorDiff(r.diff) : r.diff);
     let text = '';
-    if (!opts.quiet) for (const r of reports) for (const f of r.findings) text += formatFinding(f);
+    // Info findings explain the edits of a changed file; elsewhere (a build left as it is) they print with -v.
+    if (!opts.quiet) for (const r of reports) for (const f of r.findings) if (f.severity !== 'info' || r.status === 'changed' || opts.verbose) text += formatFinding(f);
     if (!opts.quiet) for (const r of reports) if (r.note) text += `dockerfile-argfix: ${r.path}: ${r.note}\n`;
     for (const e of errorLines) text += `dockerfile-argfix: ${e}\n`;
     if (mode === 'check' && !opts.listDifferent) for (const r of changed) text += `would change: ${r.path}\n`;

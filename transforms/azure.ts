@@ -13,7 +13,7 @@ import { AZURE, azureMacro } from '../src/ci/platform.js';
 import { parseShell } from '../src/ci/shell.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { planArgs, type DockerfileFacts } from './ci-args.js';
+import { addedFinding, dynamicHint, missingAnywhere, planArgs, type DockerfileFacts } from './ci-args.js';
 import type { CiTransformResult } from './ci-steps.js';
 import { eolOf, indentAt, mapContentEnd } from './github-actions.js';
 
@@ -38,8 +38,9 @@ export function azureTransform(tasks: readonly AzureDockerTask[], dockerfiles: R
     const push = (f: Finding) => findings.push({ ...f, file: t.file.path });
     const pos = { line: t.line, column: t.column };
     if (t.dockerfile === null) {
-      push(finding('CiDynamicDockerfile', pos, `${label} in ${t.job.name}: ${t.unresolved}; not edited`, { fix: 'pass the FROM variables in arguments yourself (command: build)' }));
       for (const d of dockerfiles.keys()) built.add(d);
+      const missing = missingAnywhere(command === 'build' && t.args && typeof t.args.value === 'string' ? argumentsPassed(t.args.value).passed : [], dockerfiles);
+      if (missing.length) push(finding('CiDynamicDockerfile', pos, `${label} in ${t.job.name}: ${t.unresolved}; not edited`, { fix: dynamicHint(missing, 'in arguments yourself (command: build)') }));
       continue;
     }
     const facts = dockerfiles.get(t.dockerfile);
@@ -69,6 +70,7 @@ export function azureTransform(tasks: readonly AzureDockerTask[], dockerfiles: R
       continue;
     }
     edits.set(t.file.path, [...(edits.get(t.file.path) ?? []), ...planned]);
+    push(addedFinding({ label, pos }, t.job.name, [flags], facts, toAdd));
   }
   return { edits, findings, built };
 }

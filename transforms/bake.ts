@@ -10,7 +10,7 @@ import type { BakeTarget } from '../src/ci/bake.js';
 import type { CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import type { DockerfileFacts } from './ci-args.js';
+import { addedFinding, dynamicHint, missingAnywhere, type DockerfileFacts } from './ci-args.js';
 import type { CiTransformResult } from './ci-steps.js';
 
 const leading = (text: string, off: number) => /^[ \t]*/.exec(text.slice(text.lastIndexOf('\n', off - 1) + 1))![0];
@@ -52,8 +52,9 @@ export function bakeTransform(targets: readonly BakeTarget[], dockerfiles: Reado
     const push = (f: Finding) => findings.push({ ...f, file: t.file.path });
     const pos = { line: t.line, column: t.column };
     if (t.dockerfile === null) {
-      push(finding('CiDynamicDockerfile', pos, `bake target '${t.name}': ${t.unresolved}; not edited`, { fix: 'add the FROM variables to its args yourself' }));
       for (const d of dockerfiles.keys()) built.add(d);
+      const missing = missingAnywhere(t.passed.map((name) => ({ name })), dockerfiles);
+      if (missing.length) push(finding('CiDynamicDockerfile', pos, `bake target '${t.name}': ${t.unresolved}; not edited`, { fix: dynamicHint(missing, 'in its args yourself') }));
       continue;
     }
     const facts = dockerfiles.get(t.dockerfile);
@@ -85,6 +86,7 @@ export function bakeTransform(targets: readonly BakeTarget[], dockerfiles: Reado
       push(finding('CiBuildArgsShape', pos, `bake target '${t.name}': args is not an object; not edited`, { fix: `add ${pairs.join(', ')} to its args` }));
       continue;
     }
+    push(addedFinding({ label: 'bake target', pos }, `'${t.name}'`, pairs.map((p) => `args ${p}`), facts, names.map((name) => ({ name, bare: false, needed: true }))));
     if (undeclared.length) {
       const nv = newVars.get(file.path) ?? { file, root: t.root, names: [] };
       nv.names.push(...undeclared);

@@ -6,11 +6,11 @@
  * tool and the command's spelling (R3, R4); flags go before a last-word context, else after the command,
  * one line per flag in multi-line block and plain scalars (R6); shared nodes are edited once (R8).
  */
-import { stepPosition, type BuildStep, type CiSteps } from '../src/ci/steps.js';
+import { stepPosition, type BuildStep, type CiSteps, type ScriptFileBuild } from '../src/ci/steps.js';
 import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { jobsText, planArgs, type DockerfileFacts, type PlannedArg } from './ci-args.js';
+import { addedFinding, flagFor, jobsText, missingAnywhere, planArgs, type DockerfileFacts, type PlannedArg } from './ci-args.js';
 
 export type { DockerfileFacts } from './ci-args.js';
 
@@ -57,9 +57,12 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
     const pos = stepPosition(step);
     const file = step.item.file.path;
     if (step.dockerfile === null) {
+      // Silent unless a Dockerfile it may build needs a variable the command does not pass.
+      const missing = missingAnywhere(step.command.passed, dockerfiles);
+      if (missing.length === 0) continue;
       push(
         finding('CiDynamicDockerfile', pos, `${step.command.label} in job '${step.job.name}': ${step.unresolved}; not edited`, {
-          fix: 'pass the FROM variables yourself, or use a literal -f/context path',
+          fix: `if it builds ${missing.map((m) => m.path).join(' or ')}, pass ${[...new Set(missing.flatMap((m) => m.names))].join(', ')} yourself, or use a literal -f/context path`,
         }),
         file,
       );
@@ -88,7 +91,7 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
       }
     }
     const first = byDockerfile.values().next().value!;
-    place(first.steps[0], merged, [...byDockerfile.values()].flatMap((g) => g.steps));
+    place(first.steps[0], merged, [...byDockerfile.values()].flatMap((g) => g.steps), first.facts);
   }
 
   /** Findings for one command and one Dockerfile, and the build args it should get. */
@@ -107,7 +110,7 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
   }
 
   /** The insertion for one command (R6), unless its arguments or position cannot be known. */
-  function place(step: BuildStep, toAdd: PlannedArg[], group: BuildStep[]): void {
+  function place(step: BuildStep, toAdd: PlannedArg[], group: BuildStep[], facts: DockerfileFacts): void {
     if (toAdd.length === 0) return;
     const cmd = step.command;
     const file = step.item.file;
@@ -140,13 +143,30 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
     const list = edits.get(file.path) ?? [];
     list.push(...e.edits);
     edits.set(file.path, list);
+    push(addedFinding({ label: cmd.label, pos }, text, e.flags, facts, toAdd), file.path);
   }
 
+  // One finding per build command in a script, however many steps call it, and only where a Dockerfile it may
+  // build needs a variable the command does not pass; the finding names the flags.
+  const scriptSites = new Map<string, ScriptFileBuild[]>();
   for (const s of steps.scriptFiles) {
     if (s.dockerfile) built.add(s.dockerfile);
+    else for (const d of dockerfiles.keys()) built.add(d);
+    const key = `${s.script}:${s.line}:${s.label}`;
+    scriptSites.set(key, [...(scriptSites.get(key) ?? []), s]);
+  }
+  for (const callers of scriptSites.values()) {
+    const s = callers[0];
+    const jobs = jobsText(callers.map((c) => c.job));
+    const facts = s.dockerfile === null ? null : dockerfiles.get(s.dockerfile);
+    if (s.dockerfile !== null && !facts) continue;
+    const missing = facts ? [{ path: facts.path, names: facts.needs.filter((n) => !s.command.passed.some((p) => p.name === n)) }].filter((m) => m.names.length) : missingAnywhere(s.command.passed, dockerfiles);
+    if (missing.length === 0) continue;
+    const flags = [...new Set(missing.flatMap((m) => m.names))].map((n) => flagFor(s.command, n)).join(' ');
+    const what = facts ? `${facts.path} without passing ${missing[0].names.join(', ')}` : `an image whose Dockerfile cannot be resolved (it may be ${missing.map((m) => m.path).join(' or ')})`;
     push(
-      finding('CiBuildInScriptFile', at(s.item.file, s.offset), `job '${s.job.name}' builds an image in ${s.script}:${s.line} (${s.label}); script files are not edited`, {
-        fix: 'pass the FROM variables there yourself',
+      finding('CiBuildInScriptFile', at(s.item.file, s.offset), `${s.script}:${s.line} (${s.label}), run by ${jobs}, builds ${what}; script files are not edited: add ${flags}`, {
+        fix: `add ${flags} to the command in ${s.script}:${s.line}`,
       }),
       s.item.file.path,
     );
@@ -156,7 +176,24 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
 }
 
 /** Insertion(s) for the new flags (R6). */
-function placeFlags(step: BuildStep, toAdd: PlannedArg[]): { edits: TextEdit[]; comment: number | null } {
+function placeFlags(step: BuildStep, toAdd: PlannedArg[]): { edits: TextEdit[]; comment: number | null; flags: string[] } {
+  const flags = flagTexts(step, toAdd);
+  return { ...placeFlagsAt(step, flags), flags };
+}
+
+/** The flags as the command writes them: its `--build-arg=` style, its `${}` braces, the job shell's values. */
+function flagTexts(step: BuildStep, toAdd: PlannedArg[]): string[] {
+  const cmd = step.command;
+  const vars = cmd.call.words.flatMap((w) => w.parts.filter((p) => p.t === 'var'));
+  const braced = vars.length > 0 && vars.every((p) => p.t === 'var' && p.braced);
+  return toAdd.map(({ name, bare }) => {
+    const val = bare ? '' : `=${step.job.platform.shellValue(step.job, name, braced)}`;
+    if (cmd.tool === 'buildctl') return `--opt build-arg:${name}${val}`;
+    return cmd.eqStyle ? `--build-arg=${name}${val}` : `--build-arg ${name}${val}`;
+  });
+}
+
+function placeFlagsAt(step: BuildStep, flags: string[]): { edits: TextEdit[]; comment: number | null } {
   const cmd = step.command;
   const map = step.map!;
   const file = step.item.file;
@@ -164,13 +201,6 @@ function placeFlags(step: BuildStep, toAdd: PlannedArg[]): { edits: TextEdit[]; 
   const node = step.item.node;
   const words = cmd.call.words;
   const value = node.value as string;
-  const vars = words.flatMap((w) => w.parts.filter((p) => p.t === 'var'));
-  const braced = vars.length > 0 && vars.every((p) => p.t === 'var' && p.braced);
-  const flags = toAdd.map(({ name, bare }) => {
-    const val = bare ? '' : `=${step.job.platform.shellValue(step.job, name, braced)}`;
-    if (cmd.tool === 'buildctl') return `--opt build-arg:${name}${val}`;
-    return cmd.eqStyle ? `--build-arg=${name}${val}` : `--build-arg ${name}${val}`;
-  });
   const last = words[words.length - 1];
   const srcStart = (i: number) => map[words[i].start];
   const srcEnd = (i: number) => map[words[i].end - 1] + 1;

@@ -35,26 +35,39 @@ export function ciTransform(input: CiTransformInput): { edits: Map<string, TextE
     findings.push(...p.findings);
     for (const d of p.built) built.add(d);
   }
+  // A build in a script a CI step runs is reported there, with the job's context (CiBuildInScriptFile): the
+  // same command read as a stand-alone script is not reported again.
+  const called = new Set(input.steps.scriptFiles.map((s) => `${s.script}:${s.line}`));
+  for (let i = findings.length - 1; i >= 0; i--) {
+    const f = findings[i];
+    if (f.rule === 'CiBuildInShellScript' && called.has(`${f.file}:${f.line}`)) findings.splice(i, 1);
+  }
+  const unbuilt = [...dockerfiles.values()].filter((f) => !built.has(f.path) && f.needs.length > 0);
   const externals = input.external;
-  for (const f of dockerfiles.values()) {
-    if (built.has(f.path) || f.needs.length === 0) continue;
+  for (const f of unbuilt) {
     const ext = externals.length ? ` (the build may live in ${externals.map((x) => `${x.kind} include ${x.what}`).join(', ')})` : '';
     findings.push({
-      ...finding('CiNoBuildCommand', { line: f.line, column: f.column }, `${f.path} has FROM variables (${f.needs.join(', ')}), but no CI step builds it${ext}`, {
-        fix: 'pass them where it is built',
+      ...finding('CiNoBuildCommand', { line: f.line, column: f.column }, `${f.path} needs ${f.needs.join(', ')} from the build, but no CI step builds it${ext}`, {
+        fix: `pass ${f.needs.map((n) => `--build-arg ${n}`).join(' ')} where it is built`,
       }),
       file: f.path,
     });
   }
-  for (const x of externals) {
-    findings.push({
-      ...finding(
-        'CiExternalInclude',
-        { line: x.line, column: x.column },
-        x.kind === 'missing' || x.kind === 'wildcard' ? `local include ${x.what} cannot be read; its jobs are not checked` : `${x.kind} include ${x.what} is not in the repository; its jobs are not checked or edited`,
-      ),
-      file: x.file,
-    });
+  // An include the tool cannot read matters only when a Dockerfile that needs something has no visible build.
+  if (unbuilt.length) {
+    for (const x of externals) {
+      findings.push({
+        ...finding(
+          'CiExternalInclude',
+          { line: x.line, column: x.column },
+          x.kind === 'missing' || x.kind === 'wildcard'
+            ? `local include ${x.what} cannot be read; its jobs may build ${unbuilt.map((f) => f.path).join(', ')}, which need${unbuilt.length === 1 ? 's' : ''} ${[...new Set(unbuilt.flatMap((f) => f.needs))].join(', ')}`
+            : `${x.kind} include ${x.what} is not in the repository; its jobs may build ${unbuilt.map((f) => f.path).join(', ')}, which need${unbuilt.length === 1 ? 's' : ''} ${[...new Set(unbuilt.flatMap((f) => f.needs))].join(', ')}`,
+          { fix: `pass ${[...new Set(unbuilt.flatMap((f) => f.needs))].map((n) => `--build-arg ${n}`).join(' ')} in the job that builds it` },
+        ),
+        file: x.file,
+      });
+    }
   }
   return { edits, findings };
 }

@@ -10,7 +10,7 @@ import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
 import { suggest } from '../src/dockerfile/suggest.js';
-import type { DockerfileFacts } from './ci-args.js';
+import { addedFinding, dynamicHint, missingAnywhere, type DockerfileFacts } from './ci-args.js';
 import type { CiTransformResult } from './ci-steps.js';
 
 function lineEnd(text: string, off: number): number {
@@ -36,13 +36,16 @@ export function composeTransform(builds: readonly ComposeBuild[], dockerfiles: R
     const push = (f: Finding) => findings.push({ ...f, file: b.file.path });
     const pos = { line: b.line, column: b.column };
     if (b.dockerfile === null) {
-      push(finding('CiDynamicDockerfile', pos, `compose service '${b.service}': ${b.unresolved}; not edited`, { fix: 'add the FROM variables to build.args yourself' }));
       for (const d of dockerfiles.keys()) built.add(d);
+      const missing = missingAnywhere(b.passed, dockerfiles);
+      if (missing.length) push(finding('CiDynamicDockerfile', pos, `compose service '${b.service}': ${b.unresolved}; not edited`, { fix: dynamicHint(missing, 'in build.args yourself') }));
       continue;
     }
     const facts = dockerfiles.get(b.dockerfile);
     if (!facts) continue;
     built.add(b.dockerfile);
+    // Only what the Dockerfile needs (a FROM valid with its defaults builds as it is); silent otherwise.
+    if (facts.needs.length === 0) continue;
     for (const p of b.passed) {
       if (facts.declared.has(p.name)) continue;
       const sug = suggest(p.name, facts.declared);
@@ -74,6 +77,7 @@ export function composeTransform(builds: readonly ComposeBuild[], dockerfiles: R
       const list = edits.get(file.path) ?? [];
       list.push(edit);
       edits.set(file.path, list);
+      push(addedFinding({ label: 'compose build', pos }, `service '${b.service}'`, names.map((n) => `build.args ${n}`), facts, names.map((name) => ({ name, bare: true, needed: true }))));
     } else {
       push(
         finding('CiBuildArgsShape', pos, `compose service '${b.service}': ${why}; not edited`, {

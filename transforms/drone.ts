@@ -10,7 +10,7 @@ import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { PluginBuild } from '../src/ci/drone.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { planArgs, type DockerfileFacts } from './ci-args.js';
+import { addedFinding, dynamicHint, missingAnywhere, planArgs, type DockerfileFacts } from './ci-args.js';
 import type { CiTransformResult } from './ci-steps.js';
 import { eolOf, indentAt, mapContentEnd } from './github-actions.js';
 
@@ -69,8 +69,9 @@ export function droneTransform(plugins: readonly PluginBuild[], dockerfiles: Rea
     const push = (f: Finding) => findings.push({ ...f, file: b.file.path });
     const pos = { line: b.line, column: b.column };
     if (b.dockerfile === null) {
-      push(finding('CiDynamicDockerfile', pos, `${label} in ${b.job.name}: ${b.unresolved}; not edited`, { fix: 'pass the FROM variables in settings.build_args_from_env yourself' }));
       for (const d of dockerfiles.keys()) built.add(d);
+      const missing = missingAnywhere(b.passed, dockerfiles);
+      if (missing.length) push(finding('CiDynamicDockerfile', pos, `${label} in ${b.job.name}: ${b.unresolved}; not edited`, { fix: dynamicHint(missing, 'in settings.build_args_from_env yourself') }));
       continue;
     }
     const facts = dockerfiles.get(b.dockerfile);
@@ -86,6 +87,7 @@ export function droneTransform(plugins: readonly PluginBuild[], dockerfiles: Rea
     const p = pending.get(t.key) ?? { file: b.file.path, names: [], build: t.build };
     for (const a of toAdd) if (!p.names.includes(a.name)) p.names.push(a.name);
     pending.set(t.key, p);
+    push(addedFinding({ label, pos }, b.job.name, toAdd.map((a) => `build_args_from_env ${a.name}`), facts, toAdd));
   }
   for (const p of pending.values()) edits.set(p.file, [...(edits.get(p.file) ?? []), ...p.build(p.names)]);
   return { edits, findings, built };

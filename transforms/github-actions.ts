@@ -10,7 +10,7 @@ import { githubExpression } from '../src/ci/platform.js';
 import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { planArgs, type DockerfileFacts } from './ci-args.js';
+import { addedFinding, dynamicHint, missingAnywhere, planArgs, type DockerfileFacts } from './ci-args.js';
 import type { CiTransformResult } from './ci-steps.js';
 
 const LABEL = 'docker/build-push-action';
@@ -43,8 +43,9 @@ export function githubActionsTransform(actions: readonly ActionBuild[], dockerfi
     const push = (f: Finding) => findings.push({ ...f, file: a.file.path });
     const pos = { line: a.line, column: a.column };
     if (a.dockerfile === null) {
-      push(finding('CiDynamicDockerfile', pos, `${LABEL} in job '${a.job.name}': ${a.unresolved}; not edited`, { fix: 'pass the FROM variables in build-args yourself' }));
       for (const d of dockerfiles.keys()) built.add(d);
+      const missing = missingAnywhere(a.passed, dockerfiles);
+      if (missing.length) push(finding('CiDynamicDockerfile', pos, `${LABEL} in job '${a.job.name}': ${a.unresolved}; not edited`, { fix: dynamicHint(missing, 'in build-args yourself') }));
       continue;
     }
     const facts = dockerfiles.get(a.dockerfile);
@@ -68,6 +69,7 @@ export function githubActionsTransform(actions: readonly ActionBuild[], dockerfi
     const list = edits.get(a.file.path) ?? [];
     list.push(...planned);
     edits.set(a.file.path, list);
+    push(addedFinding({ label: LABEL, pos }, `job '${a.job.name}'`, lines.map((l) => `build-args ${l}`), facts, toAdd.filter(({ name }) => githubExpression(a.job, name))));
   }
   return { edits, findings, built };
 }

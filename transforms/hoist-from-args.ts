@@ -16,6 +16,8 @@ import {
   fromUses,
   isBuiltin,
   isDeclarableName,
+  isPlatform,
+  namesUnder,
   type FromCheck,
   type GlobalEntry,
 } from '../src/dockerfile/analyze.js';
@@ -53,6 +55,10 @@ export interface HoistResult {
   hoisted: Hoisted[];
 }
 
+/** How to supply defaults for `names`. */
+const supplyHint = (names: readonly string[]) =>
+  `supply ${names.length === 1 ? 'one' : 'them'}: ${names.map((n) => `--default ${n}=VALUE`).join(' ')}, or "defaults: {${names.map((n) => `${n}: VALUE`).join(', ')}}" in .dockerfile-argfix.yaml`;
+
 /** An ARG default as BuildKit reads it back to exactly `value`. */
 export function formatArgValue(value: string, escape: Escape): string {
   if (/^[A-Za-z0-9_.\/:@+,%=-]*$/.test(value)) return value;
@@ -60,12 +66,6 @@ export function formatArgValue(value: string, escape: Escape): string {
   // Inside double quotes the escape character escapes only '"', '$' and itself (lex.go processDoubleQuote).
   const special = escape === '\\' ? /[\\"$]/g : /[`"$]/g;
   return `"${value.replace(special, (c) => escape + c)}"`;
-}
-
-/** containerd platforms.Parse: os[/arch[/variant]], each part non-empty ([A-Za-z0-9_.-], os may carry a version). */
-function isPlatform(value: string): boolean {
-  const parts = value.split('/');
-  return parts.length <= 3 && parts.every((p, i) => (i === 0 ? /^[A-Za-z0-9_.-]+(\([^()]*\))?$/ : /^[A-Za-z0-9_.-]+$/).test(p));
 }
 
 interface Need {
@@ -255,18 +255,7 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
   let planned = checkFroms(model, plannedEnv);
 
   // Names a FROM depends on, through global defaults too.
-  const dependsOn = (word: string): Set<string> => {
-    const names = new Set<string>();
-    const visit = (text: string) => {
-      for (const u of expandWord(text, new Map(), escape).uses) {
-        if (names.has(u.name)) continue;
-        names.add(u.name);
-        for (const a of globalArgs) if (a.name === u.name && a.raw !== null) visit(a.raw);
-      }
-    };
-    visit(word);
-    return names;
-  };
+  const dependsOn = (word: string): Set<string> => namesUnder(model, word);
   const invalidSuppressed = (c: FromCheck) => isSuppressed('InvalidDefaultArgInFrom', c.from.instr);
 
   // 5. An existing global default that gives an invalid reference is replaced only by a supplied value, and
@@ -314,9 +303,10 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
           suppressed: isSuppressed('InvalidFromExpansion', c.from.instr) || undefined,
         }),
       );
-      if (after.error) needsDefault(dependsOn(c.from.image.text), at, `FROM ${c.from.image.text} cannot be expanded`);
+      if (after.error) needsDefault(dependsOn(c.from.image.text), at, `FROM ${c.from.image.text} cannot be expanded`, c.from.instr, null);
       return;
     }
+    let invalid: Finding | null = null;
     if (c.invalid) {
       const got = c.value === '' ? 'an empty name' : `"${c.value}"`;
       const f = finding(
@@ -331,9 +321,10 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
         f.fix = `"${c.value}" names an earlier stage, which builds; BuildKit still reports it (it parses every base name as a reference): rename the stage`;
       }
       findings.push(f);
+      invalid = f;
     }
     if (!after.invalid || invalidSuppressed(after)) return;
-    needsDefault(dependsOn(c.from.image.text), at, `FROM ${c.from.image.text} is still invalid`);
+    needsDefault(dependsOn(c.from.image.text), at, `FROM ${c.from.image.text} is still invalid`, c.from.instr, invalid);
   });
   // convert.go:428-452: an empty --platform fails the build ("empty platform value from expression"), and so
   // does one containerd cannot parse ("failed to parse platform", e.g. `linux/` from an empty variable).
@@ -342,23 +333,26 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
     const value = expandWord(from.platform.text, plannedEnv, escape).value;
     if (isPlatform(value)) continue;
     const at = table.position(from.platform.map[0]);
-    needsDefault(dependsOn(from.platform.text), at, `--platform=${from.platform.text} is ${value === '' ? 'empty' : `"${value}", not a platform`}`);
+    needsDefault(dependsOn(from.platform.text), at, `--platform=${from.platform.text} is ${value === '' ? 'empty' : `"${value}", not a platform`}`, from.instr, null);
   }
-  function needsDefault(names: Set<string>, at: { line: number; column: number }, what: string) {
+  /**
+   * NeedsDefault for each ARG this run hoists without a default that the FROM still needs. An ARG the file
+   * already declares without a default is not repeated: its FROM's InvalidDefaultArgInFrom carries the hint.
+   */
+  function needsDefault(names: Set<string>, at: { line: number; column: number }, what: string, instr: Instruction, invalid: Finding | null) {
+    const bare: string[] = [];
     for (const name of names) {
       if (needsDefaultSeen.has(name) || supplied.has(name) || isBuiltin(name)) continue;
       const hoisted = hoistedNames.get(name);
-      const bareGlobal = !hoisted && globalArgs.some((a) => a.name === name) && !globalArgs.some((a) => a.name === name && a.raw !== null);
-      if (!(hoisted && hoisted.raw === null && !hoisted.n.inline) && !bareGlobal) continue;
-      needsDefaultSeen.add(name);
-      findings.push(
-        finding(
-          'NeedsDefault',
-          at,
-          `ARG ${name} has no default, so ${what} without --build-arg ${name}=…`,
-          { name, fix: `supply one: --default ${name}=VALUE, or "defaults: {${name}: VALUE}" in .dockerfile-argfix.yaml` },
-        ),
-      );
+      if (hoisted && hoisted.raw === null && !hoisted.n.inline) {
+        needsDefaultSeen.add(name);
+        const f = finding('NeedsDefault', at, `ARG ${name} has no default, so ${what} without --build-arg ${name}=…`, { name, fix: supplyHint([name]) });
+        if (isSuppressed('NeedsDefault', instr)) f.suppressed = true;
+        findings.push(f);
+      } else if (!hoisted && globalArgs.some((a) => a.name === name) && !globalArgs.some((a) => a.name === name && a.raw !== null)) bare.push(name);
+    }
+    if (bare.length && invalid && !invalid.fixed && !invalid.suppressed && invalid.fix === undefined) {
+      invalid.fix = `ARG ${bare.join(', ')} ${bare.length === 1 ? 'has' : 'have'} no default: ${supplyHint(bare)}`;
     }
   }
 

@@ -80,7 +80,7 @@ const TAG_PARTS: { t: string; n: string[] }[] = [
 export interface GenDockerfile {
   path: string;
   text: string;
-  /** Global ARG names the FROMs need (the tool's DockerfileFacts.needs, as a set). */
+  /** Global ARG names the Dockerfile needs by the need rule (the tool's DockerfileFacts.needs, as a set). */
   needs: string[];
 }
 
@@ -229,11 +229,22 @@ function buildDockerfile(path: string, r: DockerfileSpec): GenDockerfile {
   const args = new Set<string>();
   for (const s of r.stages) if (REPO_PARTS[s.repo].arg) args.add(REPO_PARTS[s.repo].arg!);
   lines.push(...args);
+  // The need rule, worked out by hand for these shapes (an oracle independent of src/dockerfile/analyze.ts):
+  // every repository part but `python` expands to an invalid name with the file's defaults; a tag is valid when
+  // empty, literal, `${NODE_TAG:-lts}`, or `${PY_VERSION}` with `ARG PY_VERSION=3.12`. A variable with a global
+  // default (PY_VERSION, BASE) is not needed where the FROM is valid, and in these shapes an invalid FROM always
+  // has an undefaulted variable to blame; an undefaulted one is needed unless an inline default makes it valid.
+  const defaulted = new Set<string>(['BASE', ...(r.pyArg ? ['PY_VERSION'] : [])]);
   r.stages.forEach((s, i) => {
     const repo = REPO_PARTS[s.repo];
     const tag = TAG_PARTS[s.tag];
-    repo.n.forEach(add);
-    tag.n.forEach(add);
+    const tagValid = tag.n.length === 0 || tag.n[0] === 'NODE_TAG' || (tag.n[0] === 'PY_VERSION' && r.pyArg);
+    const valid = repo.t === 'python' && tagValid;
+    for (const n of [...repo.n, ...tag.n]) {
+      if (defaulted.has(n)) continue;
+      if (valid && n === 'NODE_TAG') continue;
+      add(n);
+    }
     lines.push(`FROM ${repo.t}${tag.t}${s.as ? ` AS stage${i}` : ''}`, `RUN echo stage ${i}`);
   });
   const eol = r.crlf ? '\r\n' : '\n';

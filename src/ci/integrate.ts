@@ -12,11 +12,10 @@ import { composeTransform } from '../../transforms/compose.js';
 import { reportedTransform } from '../../transforms/ci-reported.js';
 import { azureTransform } from '../../transforms/azure.js';
 import { droneTransform } from '../../transforms/drone.js';
-import type { Hoisted, SuppliedDefault } from '../../transforms/hoist-from-args.js';
+import type { SuppliedDefault } from '../../transforms/hoist-from-args.js';
 import type { Config } from '../config.js';
-import { builtinEnv, evalGlobals, fromUses, isBuiltin } from '../dockerfile/analyze.js';
+import { builtinEnv, evalGlobals, fromUses, isBuiltin, type FromVars } from '../dockerfile/analyze.js';
 import type { DockerfileModel } from '../dockerfile/parse.js';
-import { expandWord } from '../dockerfile/shell.js';
 import { applyEdits } from '../edits.js';
 import { ignored, loadGitignore, type Rules } from '../discover.js';
 import { InputError } from '../errors.js';
@@ -306,31 +305,22 @@ export function prepareCi(root: string, config: Config | InputError, systems: Re
   return ci;
 }
 
-/** What the CI side needs to know about a fixed Dockerfile. */
-/** The CI side's facts about a fixed Dockerfile, from its parsed output (no second parse). */
-export function ciFacts(path: string, model: DockerfileModel, hoisted: readonly Hoisted[]): DockerfileFacts {
-  const env = evalGlobals(
-    model.globalArgs.map((a) => ({ name: a.name, raw: a.raw })),
-    builtinEnv(model),
-    model.escape,
-  ).env;
-  const needs: string[] = [];
+/**
+ * The CI side's facts about a Dockerfile: its FROM variables and the ones it needs (computed on the file as
+ * read, src/dockerfile/analyze.ts fromVars), and, from the parsed output (no second parse), what it declares
+ * and where its variables sit in an image reference.
+ */
+export function ciFacts(path: string, model: DockerfileModel | null, vars: FromVars, passDefined = false): DockerfileFacts {
   const tagVars = new Set<string>();
   const repoVars = new Set<string>();
-  let first: { line: number; column: number } | null = null;
-  const add = (name: string, depth = 0) => {
-    if (isBuiltin(name) || needs.includes(name) || depth > 20) return;
-    needs.push(name);
-    for (const a of model.globalArgs) {
-      if (a.name !== name || a.raw === null) continue;
-      for (const u of expandWord(a.raw, new Map(), model.escape).uses) add(u.name, depth + 1);
-    }
-  };
-  for (const u of fromUses(model, env)) {
-    if (isBuiltin(u.use.name)) continue;
-    first ??= model.table.position(u.offset);
-    add(u.use.name);
-    if (u.part === 'image') {
+  if (model) {
+    const env = evalGlobals(
+      model.globalArgs.map((a) => ({ name: a.name, raw: a.raw })),
+      builtinEnv(model),
+      model.escape,
+    ).env;
+    for (const u of fromUses(model, env)) {
+      if (isBuiltin(u.use.name) || u.part !== 'image') continue;
       const t = u.word.text;
       const slash = t.lastIndexOf('/', u.use.start);
       const colon = t.indexOf(':', slash + 1);
@@ -338,15 +328,18 @@ export function ciFacts(path: string, model: DockerfileModel, hoisted: readonly 
       else if (!t.slice(0, u.use.start).includes('@')) repoVars.add(u.use.name);
     }
   }
-  const undefaulted = new Set<string>(hoisted.map((h) => h.name));
-  for (const a of model.globalArgs) if (a.raw === null) undefaulted.add(a.name);
+  const first = vars.needs[0] ?? vars.uses[0];
+  const defaults = new Map<string, string>();
+  for (const u of vars.uses) if (u.default !== null) defaults.set(u.name, u.default);
   return {
     path,
-    needs,
-    declared: new Set([...model.globalArgs.map((a) => a.name), ...model.stageArgs.map((a) => a.decl.name)]),
+    uses: vars.uses.map((u) => u.name),
+    needs: vars.needs.map((u) => u.name),
+    declared: new Set(model ? [...model.globalArgs.map((a) => a.name), ...model.stageArgs.map((a) => a.decl.name)] : []),
     tagVars,
     repoVars,
-    undefaulted,
+    defaults,
+    passDefined,
     line: first?.line ?? 1,
     column: first?.column ?? 1,
   };

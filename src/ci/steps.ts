@@ -32,6 +32,8 @@ export interface ScriptFileBuild {
   script: string;
   line: number;
   label: string;
+  /** The build command in the script (what it passes, which builder). */
+  command: BuildCommand;
   dockerfile: string | null;
 }
 
@@ -206,6 +208,7 @@ export function findSteps(model: JobModel, repo: RepoView): CiSteps {
             script: rel,
             line: text.slice(0, c.start).split('\n').length,
             label: b.label,
+            command: b,
             dockerfile: pseudo.dockerfile,
           });
         }

@@ -128,3 +128,101 @@ export function fromUses(model: DockerfileModel, env: ReadonlyMap<string, string
   }
   return out;
 }
+
+/** containerd platforms.Parse: os[/arch[/variant]], each part non-empty ([A-Za-z0-9_.-], os may carry a version). */
+export function isPlatform(value: string): boolean {
+  const parts = value.split('/');
+  return parts.length <= 3 && parts.every((p, i) => (i === 0 ? /^[A-Za-z0-9_.-]+(\([^()]*\))?$/ : /^[A-Za-z0-9_.-]+$/).test(p));
+}
+
+/** Every name a word looks up, directly or through the defaults of the global ARGs it names (transitively). */
+export function namesUnder(model: DockerfileModel, word: string): Set<string> {
+  const names = new Set<string>();
+  const visit = (text: string) => {
+    for (const u of expandWord(text, new Map(), model.escape).uses) {
+      if (names.has(u.name)) continue;
+      names.add(u.name);
+      for (const a of model.globalArgs) if (a.name === u.name && a.raw !== null) visit(a.raw);
+    }
+  };
+  visit(word);
+  return names;
+}
+
+/** A FROM variable and where a FROM first uses it (1-based, in the file as read). */
+export interface FromVar {
+  name: string;
+  line: number;
+  column: number;
+  /** The global ARG's default as written (the last declaration of the name), null when it has none. */
+  default: string | null;
+}
+
+export interface FromVars {
+  /** Every variable the FROMs look up (directly or through global defaults), built-ins excluded, first use first. */
+  uses: FromVar[];
+  /** The ones the Dockerfile NEEDS from the build: see {@link fromVars}. */
+  needs: FromVar[];
+}
+
+/**
+ * The need rule, on the Dockerfile as the repository wrote it (before any edit of ours, so a default we write
+ * is only a fallback and never removes a need). A FROM variable is needed when it has no default that makes
+ * its FROM a valid reference (image) or platform (`--platform`):
+ * - it has no global default (undeclared, or `ARG NAME` without a value), unless every use of it in that FROM
+ *   carries an inline default (`${NAME:-x}`, `${NAME-x}`) and the FROM is valid as written;
+ * - or it has a global default, the FROM is invalid as written (convert.go buildMetaArgs: the global scope and
+ *   no build args), and no variable of that FROM without a default explains it: the defaults are at fault.
+ * A FROM that is valid with the defaults as written needs none of its defaulted variables, whatever the CI
+ * defines: passing one would change a working build. `fallbacks` (name → ARG value text) are the defaults the
+ * user supplies for the tool to write: an ARG whose default is exactly that counts as having none.
+ */
+export function fromVars(model: DockerfileModel, fallbacks: ReadonlyMap<string, string> = new Map()): FromVars {
+  // A global default that is exactly the fallback the user supplies for the tool to write (config, --default)
+  // counts as ours, not the repository's: the need it answers stays, so a second run reports what the first did.
+  const written = (a: { name: string; raw: string | null }) => (a.raw !== null && fallbacks.get(a.name) === a.raw ? null : a.raw);
+  const env = evalGlobals(
+    model.globalArgs.map((a) => ({ name: a.name, raw: written(a) })),
+    builtinEnv(model),
+    model.escape,
+  ).env;
+  const defaults = new Map<string, string>();
+  for (const a of model.globalArgs) {
+    const raw = written(a);
+    if (raw !== null) defaults.set(a.name, raw);
+  }
+  const uses = new Map<string, FromVar>();
+  const needs = new Map<string, FromVar>();
+  for (const from of model.froms) {
+    for (const word of [from.image, from.platform]) {
+      if (!word || !word.text.includes('$')) continue;
+      // Each name the word reaches (directly or through global defaults), and whether every use has an inline default.
+      const inlineOnly = new Map<string, boolean>();
+      const visit = (text: string) => {
+        for (const u of expandWord(text, new Map(), model.escape).uses) {
+          const inline = u.modifier === ':-' || u.modifier === '-';
+          const seen = inlineOnly.has(u.name);
+          inlineOnly.set(u.name, (inlineOnly.get(u.name) ?? true) && inline);
+          if (seen) continue;
+          for (const a of model.globalArgs) if (a.name === u.name && a.raw !== null) visit(a.raw);
+        }
+      };
+      visit(word.text);
+      const names = [...inlineOnly.keys()].filter((n) => !isBuiltin(n) && isDeclarableName(n));
+      if (names.length === 0) continue;
+      const first = expandWord(word.text, env, model.escape);
+      const pos = model.table.position(word.map[first.uses[0]?.start ?? 0]);
+      const at = (name: string): FromVar => ({ name, ...pos, default: defaults.get(name) ?? null });
+      for (const n of names) if (!uses.has(n)) uses.set(n, at(n));
+      const valid =
+        word === from.image
+          ? ((c) => c.error === null && c.invalid === null)(checkFrom(model, from, env))
+          : first.error === null && isPlatform(first.value);
+      const undefaulted = names.filter((n) => !defaults.has(n));
+      for (const n of undefaulted) if (!(valid && inlineOnly.get(n)) && !needs.has(n)) needs.set(n, at(n));
+      if (!valid && undefaulted.length === 0) for (const n of names) if (!needs.has(n)) needs.set(n, at(n));
+    }
+  }
+  const order = [...uses.keys()];
+  return { uses: [...uses.values()], needs: [...needs.values()].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name)) };
+}
