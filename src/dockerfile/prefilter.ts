@@ -34,6 +34,8 @@ export function trivialFromCount(text: string): number | null {
     }
     continuing = cont.test(line);
     const words = trimmed.split(/[\t\v\f\r ]+/).filter(Boolean);
+    // `\` alone or `FR\` + `OM x`: the keyword itself continues on the next line (BuildKit joins first).
+    if (continuing && words.length === 1) return null;
     const keyword = words[0].toUpperCase();
     if (keyword === 'ARG') return null;
     if (keyword !== 'FROM') continue;
