@@ -34,7 +34,7 @@ const GO_TEST = 'package tools\n\nimport "testing"\n\n// A Dockerfile held in a 
 
 /** A repository whose Dockerfiles are correct, with every kind of look-alike next to them. */
 const LOOK_ALIKES: Record<string, string> = {
-  'images/app/Dockerfile': 'ARG BASE=alpine:3.20\nFROM ${BASE}\n',
+  'images/app/Dockerfile': 'FROM alpine:3.20\n',
   'tools/dockerfile_args_test.go': GO_TEST,
   'tools/dockerfile_test.py': 'import unittest\nDOCKERFILE = "FROM $BASE"\n',
   'docs/Dockerfile.md': '# How we build\n\nFROM $BASE\n',
@@ -107,7 +107,7 @@ describe('discovery: only Dockerfiles', () => {
 
   test('an already-correct repository with a Dockerfile-named Go test and a cookiecutter directory prints only its summary', () => {
     const dir = repo({
-      'images/base/Dockerfile': 'ARG PYTHON_VERSION=3.12\nFROM python:${PYTHON_VERSION}-slim\n',
+      'images/base/Dockerfile': 'FROM python:3.12-slim\n',
       'tools/dockerfile_args_test.go': GO_TEST,
       'templates/{{ cookiecutter.service }}/Dockerfile': 'FROM {{ cookiecutter.base }}\n',
       'templates/{{ cookiecutter.service }}/build.sh': '#!/bin/sh\ndocker build -f Dockerfile .\n',

@@ -7,6 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { SuppliedDefault } from '../transforms/hoist-from-args.js';
 import type { RootCi } from './ci/integrate.js';
+import type { Discovered } from './discover.js';
 import { CI_SYSTEMS, type CiSystem } from './ci/systems.js';
 import { findConfig, loadConfig, readConfig, type Config } from './config.js';
 import { unifiedDiff } from './diff.js';
@@ -95,7 +96,7 @@ function mergeConfigs(fleet: Config | null, own: Config): Config {
   };
 }
 
-export async function planRepo(root: string, files: readonly string[], opts: PlanOptions): Promise<RepoPlan> {
+export async function planRepo(root: string, files: readonly Discovered[], opts: PlanOptions): Promise<RepoPlan> {
   const { cwd } = opts;
   const reports: FileReport[] = [];
   const writes: PlannedWrite[] = [];
@@ -144,7 +145,8 @@ export async function planRepo(root: string, files: readonly string[], opts: Pla
     if (opts.write) writes.push({ abs, text, expected, mode, report: reports.indexOf(report) });
   };
 
-  for (const abs of files) {
+  for (const file of files) {
+    const abs = file.path;
     const path = display(cwd, abs);
     const report: FileReport = { path, status: 'unchanged', findings: [], hoisted: [], diff: '' };
     reports.push(report);
@@ -166,9 +168,12 @@ export async function planRepo(root: string, files: readonly string[], opts: Pla
     for (const [name, d] of cliDefaults) defaults.set(name, d);
     try {
       const read = readText(abs, opts.maxBytes);
-      const outcome = fixDockerfile(read.text, { defaults, ignore: config.ignore });
-      if (outcome.noFrom) {
+      // A discovered file must read as a Dockerfile; one named on the command line is taken as it is.
+      const outcome = fixDockerfile(read.text, { defaults, ignore: config.ignore, requireDockerfile: !file.explicit });
+      if (outcome.skip !== null) {
         report.status = 'skipped';
+        report.note = outcome.skip;
+        if (file.sourceExt !== undefined) report.verboseOnly = true;
         continue;
       }
       report.findings = outcome.findings.map((f) => ({ ...f, file: path }));
