@@ -117,6 +117,16 @@ describe('discovery: only Dockerfiles', () => {
     expect(readFileSync(join(dir, 'tools/dockerfile_args_test.go'), 'utf8')).toBe(GO_TEST);
   });
 
+  test('the CI side passes template paths over too: a build script in a cookiecutter directory is not reported', () => {
+    const script = '#!/bin/sh\ndocker build -t app .\n';
+    const dir = repo({ Dockerfile: 'FROM $BASE\n', 'scripts/build.sh': script, 'templates/{{ cookiecutter.service }}/build.sh': script });
+    const doc = JSON.parse(cli(dir, '-f', 'json', '--default', 'BASE=alpine', '.').stdout) as { files: { path: string; findings: { rule: string }[] }[] };
+    expect(doc.files.map((f) => [f.path, f.findings.map((x) => x.rule)])).toEqual([
+      ['Dockerfile', ['UndefinedArgInFrom', 'InvalidDefaultArgInFrom']],
+      ['scripts/build.sh', ['CiBuildInShellScript']],
+    ]);
+  });
+
   test('real Dockerfiles in every shape BuildKit reads are still fixed (BOM, CRLF, escape directive, comments first, continuations, Dockerfile.<lang>)', () => {
     const shapes: Record<string, [string, string]> = {
       'bom/Dockerfile': ['\ufeff# syntax=docker/dockerfile:1\nFROM $BASE\n', '\ufeff# syntax=docker/dockerfile:1\nARG BASE=alpine:3.20\nFROM $BASE\n'],
