@@ -34,7 +34,7 @@ const SOURCE_EXT = new Set(
 );
 const RE_BARE = /^(docker|container)file\.[^.]+$/i;
 /** `{{ cookiecutter.x }}`, `${{ values.x }}`, `{% if x %}…{% endif %}` in a path segment. */
-const RE_TEMPLATE_SEGMENT = /\{\{|\{%/;
+const RE_TEMPLATE_MARK = /\{\{|\{%/;
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
 
 const extension = (name: string) => {
@@ -42,24 +42,30 @@ const extension = (name: string) => {
   return dot > 0 ? name.slice(dot + 1) : '';
 };
 
+const matchesPatterns = (name: string) => RE_DOCKERFILE.some((re) => re.test(name));
+
 /**
  * Why a file name that matches the Dockerfile patterns is still not a Dockerfile (source or data extension,
  * template, backup); null when it may be one, or does not match at all.
  */
 export function nameSkip(name: string): string | null {
-  if (!RE_DOCKERFILE.some((re) => re.test(name))) return null;
+  return matchesPatterns(name) ? whyNot(name) : null;
+}
+
+/** The name is a Dockerfile candidate (its content still has to read as one). */
+export function isDockerfileName(name: string): boolean {
+  return matchesPatterns(name) && whyNot(name) === null;
+}
+
+/** nameSkip for a name that matches the patterns. */
+function whyNot(name: string): string | null {
   if (name.endsWith('~')) return 'not a Dockerfile: a backup copy';
-  if (RE_TEMPLATE_SEGMENT.test(name)) return 'not a Dockerfile: a template (a templated name)';
+  if (RE_TEMPLATE_MARK.test(name)) return 'not a Dockerfile: a template (a templated name)';
   const ext = extension(name);
   const lower = ext.toLowerCase();
   if (TEMPLATE_EXT.has(lower)) return `not a Dockerfile: a template (.${ext})`;
   if (DATA_EXT.has(lower) || (SOURCE_EXT.has(lower) && !RE_BARE.test(name))) return `not a Dockerfile: a .${ext} file`;
   return null;
-}
-
-/** The name makes the file a Dockerfile candidate (its content still has to read as one). */
-export function isDockerfileName(name: string): boolean {
-  return nameSkip(name) === null && RE_DOCKERFILE.some((re) => re.test(name));
 }
 
 /**
@@ -68,8 +74,7 @@ export function isDockerfileName(name: string): boolean {
  * Such files are rendered into something else; a tool reading Dockerfiles, CI or compose files passes them over.
  */
 export function isTemplatePath(relPath: string): boolean {
-  const segments = relPath.split('/');
-  return segments.some((s) => RE_TEMPLATE_SEGMENT.test(s)) || TEMPLATE_EXT.has(extension(segments[segments.length - 1]).toLowerCase());
+  return RE_TEMPLATE_MARK.test(relPath) || TEMPLATE_EXT.has(extension(relPath.slice(relPath.lastIndexOf('/') + 1)).toLowerCase());
 }
 
 export interface Discovered {
@@ -140,7 +145,7 @@ export function discover(paths: readonly string[], options: { gitignore?: boolea
   /** A file of the walk whose name matches the patterns: a candidate, or skipped with the reason. */
   const consider = (path: string, key: string, name: string, template: string | null) => {
     if (!once(key)) return;
-    const why = template !== null ? `not a Dockerfile: a template (in ${template}/)` : nameSkip(name);
+    const why = template !== null ? `not a Dockerfile: a template (in ${template}/)` : whyNot(name);
     if (why !== null) {
       skipped.push({ path, note: why, verboseOnly: true });
       return;
@@ -192,9 +197,9 @@ export function discover(paths: readonly string[], options: { gitignore?: boolea
           continue;
         }
         visited.add(real);
-        walk(abs, real, here, root, visited, template ?? (RE_TEMPLATE_SEGMENT.test(ent.name) ? ent.name : null));
+        walk(abs, real, here, root, visited, template ?? (RE_TEMPLATE_MARK.test(ent.name) ? ent.name : null));
         visited.delete(real);
-      } else if (isFile && RE_DOCKERFILE.some((re) => re.test(ent.name)) && !ignored(here, abs, false)) {
+      } else if (isFile && matchesPatterns(ent.name) && !ignored(here, abs, false)) {
         consider(ent.isSymbolicLink() ? real : abs, real, ent.name, template);
       }
     }

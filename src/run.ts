@@ -82,7 +82,7 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
   const found = discover(paths, { gitignore: opts.gitignore });
   const generalErrors: string[] = [];
   for (const e of found.errors) generalErrors.push(e.startsWith('/') ? display(cwd, e.split(': ')[0]) + e.slice(e.indexOf(': ')) : e);
-  const passed: FileReport[] = found.skipped.map(({ path, note, verboseOnly }) => ({
+  const discoverySkips: FileReport[] = found.skipped.map(({ path, note, verboseOnly }) => ({
     path: display(cwd, path),
     status: 'skipped',
     findings: [],
@@ -207,7 +207,7 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
     }
   }
 
-  const reports = [...passed, ...plans.flatMap((p) => p.reports)];
+  const reports = [...discoverySkips, ...plans.flatMap((p) => p.reports)];
   const summary = summarize(reports, generalErrors.length + repoErrors.size);
   const errorLines = [...generalErrors, ...reports.filter((r) => r.error).map((r) => r.error!), ...repoErrors.values()];
   const repos = plans.map((p) => ({ root: display(cwd, p.root) || '.', reports: p.reports, error: repoErrors.get(p) }));
@@ -226,7 +226,7 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
     // (the summary counts them), so a correct repository prints nothing but its summary.
     const notes = reports.filter((r) => r.note !== undefined);
     const shown = opts.verbose ? notes : notes.filter((r) => !r.verboseOnly);
-    if (!opts.quiet) for (const r of [...shown].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) text += formatNote(r);
+    if (!opts.quiet) for (const r of shown.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) text += formatNote(r);
     for (const e of errorLines) text += `dockerfile-argfix: ${e}\n`;
     if (mode === 'check' && !opts.listDifferent) for (const r of changed) text += `would change: ${r.path}\n`;
     if (!opts.quiet && repos.length > 1) text += formatRepoTable(repos);
