@@ -71,7 +71,7 @@ export async function main(
     .option('progress', { type: 'boolean', describe: 'Progress on stderr (default: on a terminal, not in CI)' })
     .option('max-file-size', { type: 'number', default: DEFAULT_MAX_BYTES, describe: 'Refuse files larger than this many bytes' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print only errors and the diff' })
-    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'Also say why each file named like a Dockerfile but skipped by its name or path (source, data, template) was skipped' })
+    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'Also list the look-alikes skipped by name or path (source, data, templates), with the reason' })
     .strict()
     .exitProcess(false)
     .fail((msg, err) => {
