@@ -14,6 +14,8 @@ const LINES = [
   'FROM --platform=linux/amd64 alpine', 'FROM build-', 'FROM scratch', 'FROM alpine:3.20:latest', 'FROM build',
   'RUN echo hi \\', 'RUN echo hi `', '  FROM alpine:fake', 'COPY . /src', '# escape=`', '# syntax=docker/dockerfile:1',
   '# a comment', '', 'ARG X=1', 'ONBUILD RUN true', 'FROM alpine \\', '  AS cont', 'WORKDIR /app', '\tFROM debian',
+  // A keyword split by a continuation is still the keyword (BuildKit joins the lines first).
+  '\\', 'FR\\', 'OM alpine', 'FR`',
 ];
 
 const fileArb = fc
@@ -50,5 +52,7 @@ describe('pre-check', () => {
     expect(trivialFromCount('ARG A=1\nFROM alpine\n')).toBeNull();
     expect(trivialFromCount('FROM Alpine\n')).toBeNull();
     expect(trivialFromCount('FROM alpine\nRUN <<EOF\nFROM x\nEOF\n')).toBeNull();
+    expect(trivialFromCount('\\\nFROM alpine\n')).toBeNull();
+    expect(trivialFromCount('FR\\\nOM alpine\n')).toBeNull();
   });
 });

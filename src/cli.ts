@@ -62,7 +62,6 @@ export async function main(
       describe: `CI systems to patch, comma-separated: ${CI_SYSTEMS.join(',')} (default: all found; --no-ci: none)`,
     })
     .option('pass-defined', { type: 'boolean', default: false, describe: 'Also pass CI-defined FROM variables whose Dockerfile default is already valid (changes what those builds use)' })
-    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'Also print info findings of unchanged files and the reasons files were skipped' })
     .option('each-repo', { type: 'string', array: true, nargs: 1, default: [], describe: 'Run on every child directory of DIR that holds .git (repeatable)' })
     .option('repos-from', { type: 'string', nargs: 1, describe: 'Read repository paths from FILE, one per line (- for stdin)' })
     .option('jobs', { alias: 'j', type: 'number', describe: 'Worker threads (default: the number of CPUs)' })
@@ -73,6 +72,7 @@ export async function main(
     .option('progress', { type: 'boolean', describe: 'Progress on stderr (default: on a terminal, not in CI)' })
     .option('max-file-size', { type: 'number', default: DEFAULT_MAX_BYTES, describe: 'Refuse files larger than this many bytes' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print only errors and the diff' })
+    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'Also print info findings of unchanged files, and the look-alikes skipped by name or path (source, data, templates) with the reason' })
     .strict()
     .exitProcess(false)
     .fail((msg, err) => {
@@ -171,11 +171,11 @@ export async function main(
       output: args.output,
       color,
       quiet: args.quiet,
+      verbose: args.verbose,
       gitignore: args.gitignore,
       ci,
       ...(ciSystems ? { ciSystems } : {}),
       passDefined: args['pass-defined'],
-      verbose: args.verbose,
       maxBytes: args['max-file-size'],
       jobs: args['run-in-band'] ? 1 : (args.jobs ?? availableParallelism()),
       ...(args['patch-dir'] !== undefined ? { patchDir: args['patch-dir'] } : {}),

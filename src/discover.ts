@@ -1,36 +1,107 @@
 /**
  * Finds the Dockerfiles under the given paths: Renovate's dockerfile patterns
  * (`Dockerfile`, `Dockerfile.*`, `Dockerfile-x`, `*.Dockerfile`, `*.dockerfile`, `Containerfile*`), minus
- * templates and non-Dockerfiles with such names. Skips `.git`, `node_modules` and `.gitignore`d paths.
- * Symbolic links are followed only when they resolve inside the directory being searched (a file is then
- * processed at its real path, so a write never replaces the link); links out of it, broken links and loops
- * are passed over with a note. Output is sorted, so runs are reproducible.
+ * names that say the file is something else (source code, data, documents, templates, backups) and templates
+ * by path (a `{{…}}`/`{%…%}` directory: cookiecutter, copier). Those are listed as skipped, with the reason.
+ * Skips `.git`, `node_modules` and `.gitignore`d paths. Symbolic links are followed only when they resolve
+ * inside the directory being searched (a file is then processed at its real path, so a write never replaces
+ * the link); links out of it, broken links and loops are passed over with a note. Output is sorted, so runs
+ * are reproducible. Whether a candidate reads as a Dockerfile is decided on its text (src/engine.ts), in the
+ * read that processes it.
  */
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 
 const RE_DOCKERFILE = [/(^|\.)([Dd]ocker|[Cc]ontainer)file$/, /^([Dd]ocker|[Cc]ontainer)file[^/]*$/];
-const NOT_DOCKERFILE = /\.(j2|jinja2?|tpl|tmpl|template|in|dockerignore|md|txt|orig|rej|bak|swp)$|~$/i;
+/** Template languages' extensions: the file is rendered into something else, never used as it is. */
+const TEMPLATE_EXT = new Set('j2 jinja jinja2 tpl tmpl template in gotmpl erb mustache hbs handlebars njk liquid ejs twig ftl mako'.split(' '));
+/** Data, documents, images, archives, patches and lock files: never a Dockerfile, whatever the rest of the name. */
+const DATA_EXT = new Set(
+  ('md markdown mdx rst adoc txt json jsonc json5 yaml yml toml xml html htm css scss csv tsv ini cfg conf properties ' +
+    'lock sum mod patch diff orig rej bak swp swo log snap golden dockerignore ipynb pdf png jpg jpeg gif svg ico webp bmp ' +
+    'zip gz tgz bz2 xz zst tar 7z pem crt key').split(' '),
+);
+/**
+ * Source code, scripts and packages. A file like `dockerfile_args_test.go` is source; but on the bare name
+ * (`Dockerfile.go`, `Dockerfile.py`) the suffix is a variant label in hundreds of public repositories, so
+ * there the content decides (see Discovered.sourceExt).
+ */
+const SOURCE_EXT = new Set(
+  ('go py pyi js mjs cjs jsx ts mts cts tsx rs java kt kts scala groovy gradle rb php pl pm lua swift c h cc cpp cxx hpp hh ' +
+    'cs fs vb dart ex exs erl hs clj jl r nim zig sh bash zsh fish ps1 psm1 bat cmd mk cmake tf hcl nix bzl sql proto vue svelte ' +
+    'jar whl deb rpm env').split(' '),
+);
+const RE_BARE = /^(docker|container)file\.[^.]+$/i;
+/** `{{ cookiecutter.x }}`, `${{ values.x }}`, `{% if x %}…{% endif %}` in a path segment. */
+const RE_TEMPLATE_MARK = /\{\{|\{%/;
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
 
+const extension = (name: string) => {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot + 1) : '';
+};
+
+const matchesPatterns = (name: string) => RE_DOCKERFILE.some((re) => re.test(name));
+
+/**
+ * Why a file name that matches the Dockerfile patterns is still not a Dockerfile (source or data extension,
+ * template, backup); null when it may be one, or does not match at all.
+ */
+export function nameSkip(name: string): string | null {
+  return matchesPatterns(name) ? whyNot(name) : null;
+}
+
+/** The name is a Dockerfile candidate (its content still has to read as one). */
 export function isDockerfileName(name: string): boolean {
-  return !NOT_DOCKERFILE.test(name) && RE_DOCKERFILE.some((re) => re.test(name));
+  return matchesPatterns(name) && whyNot(name) === null;
+}
+
+/** nameSkip for a name that matches the patterns. */
+function whyNot(name: string): string | null {
+  if (name.endsWith('~')) return 'not a Dockerfile: a backup copy';
+  if (RE_TEMPLATE_MARK.test(name)) return 'not a Dockerfile: a template (a templated name)';
+  const ext = extension(name);
+  const lower = ext.toLowerCase();
+  if (TEMPLATE_EXT.has(lower)) return `not a Dockerfile: a template (.${ext})`;
+  if (DATA_EXT.has(lower) || (SOURCE_EXT.has(lower) && !RE_BARE.test(name))) return `not a Dockerfile: a .${ext} file`;
+  return null;
+}
+
+/**
+ * A template by its path (`/`-separated, relative to the repository): a segment holding `{{`/`{%` (cookiecutter
+ * and copier directories, templated file names) or a file name with a template extension (`.j2`, `.tpl`, …).
+ * Such files are rendered into something else; a tool reading Dockerfiles, CI or compose files passes them over.
+ */
+export function isTemplatePath(relPath: string): boolean {
+  return RE_TEMPLATE_MARK.test(relPath) || TEMPLATE_EXT.has(extension(relPath.slice(relPath.lastIndexOf('/') + 1)).toLowerCase());
 }
 
 export interface Discovered {
   /** Absolute path. */
   path: string;
-  /** Given on the command line as a file (processed whatever its name). */
+  /** Given on the command line as a file (processed whatever its name, path and content). */
   explicit: boolean;
+  /** A source extension on the bare name (`Dockerfile.py`): a Dockerfile if it reads as one; if it does not, that
+   * is no surprise, so the skip is listed only with --verbose. */
+  sourceExt?: string;
+}
+
+/** A path passed over on purpose, with the reason. */
+export interface Skipped {
+  path: string;
+  note: string;
+  /** Listed in text only with --verbose: the name or path alone says it is not a Dockerfile. */
+  verboseOnly?: boolean;
 }
 
 export interface DiscoverResult {
   files: Discovered[];
   /** Paths that could not be read as given: `path: reason`. */
   errors: string[];
-  /** Paths passed over on purpose (symbolic links out of the root, loops, broken links): `[path, reason]`. */
-  passed: [string, string][];
+  /** Paths passed over on purpose: names and template paths that are not Dockerfiles, symbolic links out of
+   * the root, loops, broken links. */
+  skipped: Skipped[];
 }
 
 const inside = (root: string, p: string) => p === root || p.startsWith(root.endsWith(sep) ? root : root + sep);
@@ -62,17 +133,29 @@ export function discover(paths: readonly string[], options: { gitignore?: boolea
   const seen = new Set<string>();
   const files: Discovered[] = [];
   const errors: string[] = [];
-  const passed: [string, string][] = [];
+  const skipped: Skipped[] = [];
   const useGitignore = options.gitignore !== false;
 
   /** `path` is where the file is read and written; `key` (its real path) makes each file count once. */
-  const add = (path: string, key: string, explicit: boolean) => {
-    if (seen.has(key)) return;
+  const once = (key: string) => {
+    if (seen.has(key)) return false;
     seen.add(key);
-    files.push({ path, explicit });
+    return true;
+  };
+  /** A file of the walk whose name matches the patterns: a candidate, or skipped with the reason. */
+  const consider = (path: string, key: string, name: string, template: string | null) => {
+    if (!once(key)) return;
+    const why = template !== null ? `not a Dockerfile: a template (in ${template}/)` : whyNot(name);
+    if (why !== null) {
+      skipped.push({ path, note: why, verboseOnly: true });
+      return;
+    }
+    const ext = extension(name);
+    files.push(SOURCE_EXT.has(ext.toLowerCase()) ? { path, explicit: false, sourceExt: ext } : { path, explicit: false });
   };
 
-  const walk = (dir: string, realDir: string, rules: Rules[], root: string, visited: Set<string>) => {
+  /** `template`: the nearest enclosing template directory's name (`{{ cookiecutter.x }}`), if any. */
+  const walk = (dir: string, realDir: string, rules: Rules[], root: string, visited: Set<string>, template: string | null) => {
     const own = useGitignore ? loadGitignore(dir) : null;
     const here = own ? [...rules, own] : rules;
     let entries;
@@ -95,12 +178,12 @@ export function discover(paths: readonly string[], options: { gitignore?: boolea
         } catch (e) {
           const code = (e as NodeJS.ErrnoException).code;
           if (isDockerfileName(ent.name) || code === 'ELOOP') {
-            passed.push([abs, code === 'ELOOP' ? 'symbolic link loop; not followed' : 'broken symbolic link; passed over']);
+            skipped.push({ path: abs, note: code === 'ELOOP' ? 'symbolic link loop; not followed' : 'broken symbolic link; passed over' });
           }
           continue;
         }
         if (!inside(root, real)) {
-          passed.push([abs, 'symbolic link to outside the searched directory; not followed']);
+          skipped.push({ path: abs, note: 'symbolic link to outside the searched directory; not followed' });
           continue;
         }
         const st = statSync(real);
@@ -110,14 +193,14 @@ export function discover(paths: readonly string[], options: { gitignore?: boolea
       if (isDir) {
         if (SKIP_DIRS.has(ent.name) || ignored(here, abs, true)) continue;
         if (visited.has(real)) {
-          passed.push([abs, 'symbolic link loop; not followed']);
+          skipped.push({ path: abs, note: 'symbolic link loop; not followed' });
           continue;
         }
         visited.add(real);
-        walk(abs, real, here, root, visited);
+        walk(abs, real, here, root, visited, template ?? (RE_TEMPLATE_MARK.test(ent.name) ? ent.name : null));
         visited.delete(real);
-      } else if (isFile && isDockerfileName(ent.name) && !ignored(here, abs, false)) {
-        add(ent.isSymbolicLink() ? real : abs, real, false);
+      } else if (isFile && matchesPatterns(ent.name) && !ignored(here, abs, false)) {
+        consider(ent.isSymbolicLink() ? real : abs, real, ent.name, template);
       }
     }
   };
@@ -134,13 +217,13 @@ export function discover(paths: readonly string[], options: { gitignore?: boolea
     const absPath = resolve(p);
     if (st.isDirectory()) {
       const root = realpathSync(absPath);
-      walk(absPath, root, [], root, new Set([root]));
+      walk(absPath, root, [], root, new Set([root]), null);
     } else if (st.isFile()) {
       const real = realpathSync(absPath);
-      add(lstatSync(absPath).isSymbolicLink() ? real : absPath, real, true);
+      if (once(real)) files.push({ path: lstatSync(absPath).isSymbolicLink() ? real : absPath, explicit: true });
     } else {
       errors.push(`${p}: not a regular file or directory`);
     }
   }
-  return { files, errors, passed };
+  return { files, errors, skipped };
 }

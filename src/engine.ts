@@ -6,18 +6,20 @@
  */
 import { formatArgValue, hoistFromArgs, type Hoisted, type HoistOptions } from '../transforms/hoist-from-args.js';
 import { fromVars, type FromVars } from './dockerfile/analyze.js';
-import { parseDockerfile, type DockerfileModel } from './dockerfile/parse.js';
+import { firstKeyword, parseDockerfile, type DockerfileModel } from './dockerfile/parse.js';
 import { trivialFromCount } from './dockerfile/prefilter.js';
 import { applyEdits, type TextEdit } from './edits.js';
 import type { Finding } from './findings.js';
+import { LineTable } from './text.js';
 
 export interface DockerfileOutcome {
   output: string;
   edits: TextEdit[];
   findings: Finding[];
   hoisted: Hoisted[];
-  /** The file has no FROM: not a Dockerfile anything builds. */
-  noFrom: boolean;
+  /** Why the file is not processed (it has no FROM; with `requireDockerfile`, it does not start with ARG or
+   * FROM): then nothing else is set. Null when it is processed. */
+  skip: string | null;
   /** The parsed output (the verification parse; the input's model when nothing changed); null when the
    * pre-check proved there was nothing to parse for (no variable, no ARG: no facts for the CI side either). */
   model: DockerfileModel | null;
@@ -25,9 +27,15 @@ export interface DockerfileOutcome {
   vars: FromVars;
 }
 
-const NO_VARS: FromVars = { uses: [], needs: [] };
+export interface FixOptions extends HoistOptions {
+  /** Take the file only if it reads as a Dockerfile: its first instruction ARG or FROM (what BuildKit accepts).
+   * For discovered files; a file named on the command line is taken as it is. */
+  requireDockerfile?: boolean;
+}
 
 export class VerificationError extends Error {}
+
+const NO_VARS: FromVars = { uses: [], needs: [] };
 
 /** The supplied defaults as the ARG values the transform would write (see fromVars). */
 function fallbacks(options: HoistOptions, model: DockerfileModel): Map<string, string> {
@@ -36,10 +44,25 @@ function fallbacks(options: HoistOptions, model: DockerfileModel): Map<string, s
   return out;
 }
 
-export function fixDockerfile(text: string, options: HoistOptions = {}): DockerfileOutcome {
-  const trivial = trivialFromCount(text);
-  if (trivial !== null) return { output: text, edits: [], findings: [], hoisted: [], noFrom: trivial === 0, model: null, vars: NO_VARS };
-  const model = parseDockerfile(text);
+export const NO_FROM = 'no FROM instruction: not a Dockerfile anything builds';
+
+const skipped = (text: string, skip: string): DockerfileOutcome => ({ output: text, edits: [], findings: [], hoisted: [], skip, model: null, vars: NO_VARS });
+
+/** A word of the file for a message: quoted, at most 24 characters. */
+const quote = (word: string) => JSON.stringify(word.length > 24 ? `${word.slice(0, 24)}…` : word);
+
+export function fixDockerfile(text: string, options: FixOptions = {}): DockerfileOutcome {
+  // One line table for the content check, the pre-check and the parse.
+  const table = new LineTable(text);
+  if (options.requireDockerfile) {
+    const first = firstKeyword(table);
+    if (first !== null && !/^(ARG|FROM)$/i.test(first)) return skipped(text, `not a Dockerfile: starts with ${quote(first)}, not ARG or FROM`);
+  }
+  const trivial = trivialFromCount(text, table);
+  if (trivial === 0) return skipped(text, NO_FROM);
+  if (trivial !== null) return { output: text, edits: [], findings: [], hoisted: [], skip: null, model: null, vars: NO_VARS };
+  const model = parseDockerfile(text, 'dockerfile-ast', table);
+  if (model.froms.length === 0) return skipped(text, NO_FROM);
   const result = hoistFromArgs(model, options);
   const output = applyEdits(text, result.edits);
   let outModel = model;
@@ -57,7 +80,7 @@ export function fixDockerfile(text: string, options: HoistOptions = {}): Dockerf
     edits: result.edits,
     findings: result.findings,
     hoisted: result.hoisted,
-    noFrom: model.froms.length === 0,
+    skip: null,
     model: outModel,
     vars: model.froms.length ? fromVars(model, fallbacks(options, model)) : NO_VARS,
   };

@@ -5,11 +5,12 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { Discovered } from './discover.js';
 import { planRepo, type PlanOptions, type RepoPlan } from './repo.js';
 
 export interface RepoJob {
   root: string;
-  files: string[];
+  files: Discovered[];
 }
 
 const WORKER = new URL('./worker.js', import.meta.url);

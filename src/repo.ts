@@ -7,6 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { SuppliedDefault } from '../transforms/hoist-from-args.js';
 import type { RootCi } from './ci/integrate.js';
+import type { Discovered } from './discover.js';
 import { CI_SYSTEMS, type CiSystem } from './ci/systems.js';
 import { findConfig, loadConfig, readConfig, type Config } from './config.js';
 import { unifiedDiff } from './diff.js';
@@ -98,7 +99,7 @@ function mergeConfigs(fleet: Config | null, own: Config): Config {
   };
 }
 
-export async function planRepo(root: string, files: readonly string[], opts: PlanOptions): Promise<RepoPlan> {
+export async function planRepo(root: string, files: readonly Discovered[], opts: PlanOptions): Promise<RepoPlan> {
   const { cwd } = opts;
   const reports: FileReport[] = [];
   const writes: PlannedWrite[] = [];
@@ -162,7 +163,8 @@ export async function planRepo(root: string, files: readonly string[], opts: Pla
 
   // 1. The Dockerfiles, without the CI: what each needs (the need rule is about the file as written).
   const planned: { abs: string; rel: string; report: FileReport; config: Config; read: ReturnType<typeof readText>; outcome: DockerfileOutcome }[] = [];
-  for (const abs of files) {
+  for (const file of files) {
+    const abs = file.path;
     const path = display(cwd, abs);
     const report: FileReport = { path, status: 'unchanged', findings: [], hoisted: [], diff: '' };
     reports.push(report);
@@ -174,9 +176,12 @@ export async function planRepo(root: string, files: readonly string[], opts: Pla
     }
     try {
       const read = readText(abs, opts.maxBytes);
-      const outcome = fixDockerfile(read.text, { defaults: defaultsOf(config, new Map()), ignore: config.ignore });
-      if (outcome.noFrom) {
+      // A discovered file must read as a Dockerfile; one named on the command line is taken as it is.
+      const outcome = fixDockerfile(read.text, { defaults: defaultsOf(config, new Map()), ignore: config.ignore, requireDockerfile: !file.explicit });
+      if (outcome.skip !== null) {
         report.status = 'skipped';
+        report.note = outcome.skip;
+        if (file.sourceExt !== undefined) report.verboseOnly = true;
         continue;
       }
       planned.push({ abs, rel: display(root, abs), report, config, read, outcome });

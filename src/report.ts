@@ -11,8 +11,10 @@ export interface FileReport {
   hoisted: Hoisted[];
   diff: string;
   error?: string;
-  /** Why a skipped path was passed over (e.g. a symbolic link out of the searched directory). */
+  /** Why a skipped path was passed over (not a Dockerfile, no FROM, a symbolic link out of the searched directory). */
   note?: string;
+  /** The note is printed in text only with --verbose: the name or path alone says it is not a Dockerfile. */
+  verboseOnly?: boolean;
 }
 
 export interface Summary {
@@ -49,9 +51,16 @@ export function formatFinding(f: Finding): string {
   return out;
 }
 
-export function formatSummary(s: Summary, mode: 'dry-run' | 'write' | 'check'): string {
+/** A skipped file's note as a text line. */
+export function formatNote(r: FileReport): string {
+  return `dockerfile-argfix: ${r.path}: ${r.status === 'skipped' ? 'skipped: ' : ''}${r.note}\n`;
+}
+
+/** `hidden`: skipped files whose reasons were not printed (listed with --verbose). */
+export function formatSummary(s: Summary, mode: 'dry-run' | 'write' | 'check', hidden = 0): string {
   const verb = mode === 'write' ? 'changed' : 'to change';
-  let line = `${s.changed} ${verb}, ${s.unchanged} unchanged, ${s.skipped} skipped, ${s.errors} error${s.errors === 1 ? '' : 's'}`;
+  const skipped = `${s.skipped} skipped${hidden > 0 ? ` (${hidden} listed only with -v)` : ''}`;
+  let line = `${s.changed} ${verb}, ${s.unchanged} unchanged, ${skipped}, ${s.errors} error${s.errors === 1 ? '' : 's'}`;
   if (mode === 'dry-run' && s.changed > 0) line += ' (dry run: --write applies the diff)';
   if (s.needHuman > 0) {
     const rules = Object.entries(s.needHumanRules).map(([rule, n]) => (n > 1 ? `${rule} ×${n}` : rule));

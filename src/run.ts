@@ -2,7 +2,7 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import pc from 'picocolors';
-import { discover } from './discover.js';
+import { discover, type Discovered } from './discover.js';
 import { InputError } from './errors.js';
 import { isOutstanding } from './findings.js';
 import { writeAll, type PendingWrite } from './fsio.js';
@@ -10,7 +10,7 @@ import { assertClean, commit, createBranch } from './git.js';
 import type { CiSystem } from './ci/systems.js';
 import { planAll, type RepoJob } from './pool.js';
 import { display, rootFinder, type RepoPlan } from './repo.js';
-import { formatFinding, formatRepoTable, formatSummary, summarize, toJson, type FileReport } from './report.js';
+import { formatFinding, formatNote, formatRepoTable, formatSummary, summarize, toJson, type FileReport } from './report.js';
 
 export interface RunOptions {
   paths: string[];
@@ -24,6 +24,8 @@ export interface RunOptions {
   output?: string;
   color: boolean;
   quiet: boolean;
+  /** -v: also print the info findings of unchanged files, and the reasons of files skipped by name or path. */
+  verbose?: boolean;
   gitignore: boolean;
   /** Run the CI transform (default true; --no-ci turns it off). */
   ci?: boolean;
@@ -31,8 +33,6 @@ export interface RunOptions {
   ciSystems?: readonly CiSystem[];
   /** --pass-defined: also pass CI-defined variables whose Dockerfile default is already valid. */
   passDefined?: boolean;
-  /** -v: also print the info findings of unchanged files. */
-  verbose?: boolean;
   /** Worker threads for planning repositories (1 = in this thread). */
   jobs?: number;
   /** Write `<repo>.patch` per repository into this directory. */
@@ -84,18 +84,19 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
   const found = discover(paths, { gitignore: opts.gitignore });
   const generalErrors: string[] = [];
   for (const e of found.errors) generalErrors.push(e.startsWith('/') ? display(cwd, e.split(': ')[0]) + e.slice(e.indexOf(': ')) : e);
-  const passed: FileReport[] = found.passed.map(([abs, note]) => ({
-    path: display(cwd, abs),
+  const discoverySkips: FileReport[] = found.skipped.map(({ path, note, verboseOnly }) => ({
+    path: display(cwd, path),
     status: 'skipped',
     findings: [],
     hoisted: [],
     diff: '',
     note,
+    ...(verboseOnly ? { verboseOnly } : {}),
   }));
 
   // Group the files by repository (nearest .git or CI file; else the directory given), in discovery order.
   const dirRoot = new Map<string, string>();
-  const groups = new Map<string, string[]>();
+  const groups = new Map<string, Discovered[]>();
   const findRoot = rootFinder();
   const givenDirs = paths.filter((p) => {
     try {
@@ -113,7 +114,7 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
       dirRoot.set(dir, root);
     }
     const list = groups.get(root) ?? [];
-    list.push(f.path);
+    list.push(f);
     groups.set(root, list);
   }
   const jobs: RepoJob[] = [...groups].map(([root, files]) => ({ root, files }));
@@ -208,7 +209,7 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
     }
   }
 
-  const reports = [...passed, ...plans.flatMap((p) => p.reports)];
+  const reports = [...discoverySkips, ...plans.flatMap((p) => p.reports)];
   for (const r of reports) r.findings.sort((a, b) => a.line - b.line || a.column - b.column);
   const summary = summarize(reports, generalErrors.length + repoErrors.size);
   const errorLines = [...generalErrors, ...reports.filter((r) => r.error).map((r) => r.error!), ...repoErrors.values()];
@@ -225,11 +226,15 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
     let text = '';
     // Info findings explain the edits of a changed file; elsewhere (a build left as it is) they print with -v.
     if (!opts.quiet) for (const r of reports) for (const f of r.findings) if (f.severity !== 'info' || r.status === 'changed' || opts.verbose) text += formatFinding(f);
-    if (!opts.quiet) for (const r of reports) if (r.note) text += `dockerfile-argfix: ${r.path}: ${r.note}\n`;
+    // Skip notes in path order; those whose name or path already says "not a Dockerfile" only with --verbose
+    // (the summary counts them), so a correct repository prints nothing but its summary.
+    const notes = reports.filter((r) => r.note !== undefined);
+    const shown = opts.verbose ? notes : notes.filter((r) => !r.verboseOnly);
+    if (!opts.quiet) for (const r of shown.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) text += formatNote(r);
     for (const e of errorLines) text += `dockerfile-argfix: ${e}\n`;
     if (mode === 'check' && !opts.listDifferent) for (const r of changed) text += `would change: ${r.path}\n`;
     if (!opts.quiet && repos.length > 1) text += formatRepoTable(repos);
-    if (!opts.quiet) text += formatSummary(summary, mode);
+    if (!opts.quiet) text += formatSummary(summary, mode, notes.length - shown.length);
     if (opts.output) writeFileSync(resolve(cwd, opts.output), text.replace(/\x1b\[[0-9;]*m/g, ''));
     else io.err(text);
   }

@@ -1,11 +1,12 @@
 /** A worker thread that plans repositories (src/repo.ts) for the pool in src/pool.ts. */
 import { parentPort } from 'node:worker_threads';
+import type { Discovered } from './discover.js';
 import { planRepo, type PlanOptions } from './repo.js';
 
 interface Job {
   id: number;
   root: string;
-  files: string[];
+  files: Discovered[];
   opts: PlanOptions;
 }
 

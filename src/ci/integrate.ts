@@ -17,7 +17,7 @@ import type { Config } from '../config.js';
 import { builtinEnv, evalGlobals, fromUses, isBuiltin, type FromVars } from '../dockerfile/analyze.js';
 import type { DockerfileModel } from '../dockerfile/parse.js';
 import { applyEdits } from '../edits.js';
-import { ignored, loadGitignore, type Rules } from '../discover.js';
+import { ignored, isTemplatePath, loadGitignore, type Rules } from '../discover.js';
 import { InputError } from '../errors.js';
 import { readText, type PendingWrite } from '../fsio.js';
 import type { FileReport } from '../report.js';
@@ -106,7 +106,7 @@ function repoFiles(root: string): RepoFiles {
     }
     return list;
   };
-  /** Every file, `.git`, `node_modules` and `.gitignore`d paths skipped (as discovery skips them), sorted. */
+  /** Every file, `.git`, `node_modules`, `.gitignore`d and template paths skipped (as discovery skips them), sorted. */
   const walk = (): string[] => {
     const out: string[] = [];
     let seen = 0;
@@ -119,7 +119,7 @@ function repoFiles(root: string): RepoFiles {
         if ((!e.dir && !e.file) || ignored(here, join(root, rel), e.dir)) continue;
         if (e.dir) {
           if (!SKIP_DIRS.has(e.name)) visit(rel, here);
-        } else out.push(rel);
+        } else if (!isTemplatePath(rel)) out.push(rel);
       }
     };
     visit('', []);

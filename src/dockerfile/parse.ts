@@ -256,11 +256,25 @@ function parseFrom(ins: Instruction, index: number, table: LineTable): FromInstr
 }
 
 /**
- * Parses a Dockerfile. Instructions are found by dockerfile-ast (the default) or, with 'buildkit', by BuildKit's
- * line rules alone; everything after that is the same code either way.
+ * The keyword of the first instruction as written (`FROM`, `arg`, or whatever word a file that is no Dockerfile
+ * starts with), read with BuildKit's line rules: after the parser directives, comments and blank lines, with a
+ * BOM stripped and continuations joined (`FR\` + `OM` is FROM). Null when there is no instruction. Only its
+ * lines are looked at. BuildKit accepts ARG or FROM first: any other instruction before the first FROM is
+ * `no build stage in current context` (frontend/dockerfile/instructions/parse.go Parse, commands.go CurrentStage).
  */
-export function parseDockerfile(text: string, segmenter: Segmenter = 'dockerfile-ast'): DockerfileModel {
-  const table = new LineTable(text);
+export function firstKeyword(table: LineTable): string | null {
+  const run = readDirectives(table);
+  const start = ownStart(table, run.directives.length ? run.directives[run.directives.length - 1].line : -1);
+  if (!start) return null;
+  return /^\S*/.exec(logicalLine(table, table.offsetAt(start.line, start.character), run.escape).text)![0];
+}
+
+/**
+ * Parses a Dockerfile. Instructions are found by dockerfile-ast (the default) or, with 'buildkit', by BuildKit's
+ * line rules alone; everything after that is the same code either way. `table` is the text's line table when
+ * the caller already has one.
+ */
+export function parseDockerfile(text: string, segmenter: Segmenter = 'dockerfile-ast', table = new LineTable(text)): DockerfileModel {
   const run = readDirectives(table);
   const lastDirective = run.directives.length ? run.directives[run.directives.length - 1].line : -1;
   const instructions = instructionsOf(text, table, run.escape, lastDirective, segmenter);

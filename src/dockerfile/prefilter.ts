@@ -11,10 +11,11 @@ import { readDirectives } from './syntax.js';
 const RE_CONTINUATION = { '\\': /(?:^|[^\\])\\[ \t]*$/, '`': /(?:^|[^`])`[ \t]*$/ } as const;
 const RE_STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
 
-/** The number of FROM instructions when the file certainly needs nothing; null when it must be parsed. */
-export function trivialFromCount(text: string): number | null {
+/** The number of FROM instructions when the file certainly needs nothing; null when it must be parsed.
+ * `lines` is the text's line table when the caller already has one. */
+export function trivialFromCount(text: string, lines?: LineTable): number | null {
   if (text.includes('$') || text.includes('<<')) return null;
-  const table = new LineTable(text);
+  const table = lines ?? new LineTable(text);
   let escape: '\\' | '`';
   try {
     escape = readDirectives(table).escape;
@@ -34,6 +35,8 @@ export function trivialFromCount(text: string): number | null {
     }
     continuing = cont.test(line);
     const words = trimmed.split(/[\t\v\f\r ]+/).filter(Boolean);
+    // `\` alone or `FR\` + `OM x`: the keyword itself continues on the next line (BuildKit joins first).
+    if (continuing && words.length === 1) return null;
     const keyword = words[0].toUpperCase();
     if (keyword === 'ARG') return null;
     if (keyword !== 'FROM') continue;
