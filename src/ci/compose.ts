@@ -7,7 +7,7 @@ import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { deref, keyOf, mapGet, mapKeys, scalarText } from './jobs.js';
 import type { RepoLister } from './github.js';
 import { joinPath } from './steps.js';
-import { parseCiText, position, type CiFile } from './yaml.js';
+import { loadCiFile, position, type CiFile, type CiProblem } from './yaml.js';
 
 export interface ComposeBuild {
   file: CiFile;
@@ -56,11 +56,13 @@ function parseArgs(file: CiFile, args: Node | null): { name: string; raw: string
   return out;
 }
 
-export function loadCompose(repo: RepoLister): { files: CiFile[]; builds: ComposeBuild[] } | null {
+/** Every compose file's builds; a file that cannot be read is recorded in `problems` and the others go on. */
+export function loadCompose(repo: RepoLister, problems: CiProblem[] = []): { files: CiFile[]; builds: ComposeBuild[] } | null {
   const files: CiFile[] = [];
   const builds: ComposeBuild[] = [];
   for (const path of findComposeFiles(repo)) {
-    const file = parseCiText(path, repo.read(path)!);
+    const file = loadCiFile(path, repo.read(path)!, problems);
+    if (!file) continue;
     files.push(file);
     const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
     const root = file.doc.contents;

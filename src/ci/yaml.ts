@@ -27,6 +27,20 @@ export interface ExternalInclude {
 export interface CiSource {
   files: CiFile[];
   external: ExternalInclude[];
+  /**
+   * Files of the pipeline that could not be read (invalid YAML): GitLab merges every file into one
+   * configuration, so the jobs of the readable ones are not known either (see analyse in integrate.ts).
+   */
+  unreadable: string[];
+}
+
+/** A CI file a loader could not use, for that file alone: `error` for invalid YAML (path:line:col). The loader goes on with its other files. */
+export interface CiProblem {
+  path: string;
+  kind: 'error' | 'skipped';
+  message: string;
+  line?: number;
+  column?: number;
 }
 
 export class CiYamlError extends InputError {
@@ -135,6 +149,33 @@ function parseCi(path: string, text: string, multi: boolean): CiFile[] {
   return docs.map((doc) => ({ path, text, doc, lc }));
 }
 
+/**
+ * A loader's way to parse one CI file: the parsed file, or null with the error recorded in `problems` (invalid
+ * YAML is an error for this file alone) so the loader goes on with the others.
+ */
+export function loadCiFile(path: string, text: string, problems: CiProblem[]): CiFile | null {
+  try {
+    return parseCiText(path, text);
+  } catch (e) {
+    return failed(path, e, problems);
+  }
+}
+
+/** loadCiFile for a file of several `---` documents (Drone, Woodpecker): one CiFile per document. */
+export function loadCiDocuments(path: string, text: string, problems: CiProblem[]): CiFile[] | null {
+  try {
+    return parseCiDocuments(path, text);
+  } catch (e) {
+    return failed(path, e, problems);
+  }
+}
+
+function failed(path: string, e: unknown, problems: CiProblem[]): null {
+  if (!(e instanceof CiYamlError)) throw e;
+  problems.push({ path, kind: 'error', message: e.message, line: e.line, column: e.column });
+  return null;
+}
+
 export function position(file: CiFile, offset: number): { line: number; column: number } {
   const p = file.lc.linePos(offset);
   return { line: p.line, column: p.col };
@@ -152,9 +193,10 @@ function normalise(p: string): string {
 
 /**
  * Loads the main CI file and its local includes (recursively, each once). `read` returns a file's text by
- * repository-relative path, or null when it does not exist. Throws CiYamlError on the first invalid file.
+ * repository-relative path, or null when it does not exist. A file that cannot be read (invalid YAML) is
+ * recorded in `problems` and listed in `unreadable`; the other files are still loaded.
  */
-export function loadCi(read: (path: string) => string | null): CiSource | null {
+export function loadCi(read: (path: string) => string | null, problems: CiProblem[] = []): CiSource | null {
   let main: string | null = null;
   let mainText: string | null = null;
   for (const n of CI_NAMES) {
@@ -167,10 +209,15 @@ export function loadCi(read: (path: string) => string | null): CiSource | null {
   if (main === null || mainText === null) return null;
   const files: CiFile[] = [];
   const external: ExternalInclude[] = [];
+  const unreadable: string[] = [];
   const seen = new Set<string>();
   const visit = (path: string, text: string) => {
     seen.add(path);
-    const file = parseCiText(path, text);
+    const file = loadCiFile(path, text, problems);
+    if (!file) {
+      unreadable.push(path);
+      return;
+    }
     const includes: string[] = [];
     const root = file.doc.contents;
     if (isMap(root)) {
@@ -216,6 +263,6 @@ export function loadCi(read: (path: string) => string | null): CiSource | null {
   };
   visit(main, mainText);
   // Included files first, the main file last (it overrides them), as GitLab merges them.
-  const mainFile = files.find((f) => f.path === main)!;
-  return { files: [...files.filter((f) => f !== mainFile), mainFile], external };
+  const mainFile = files.find((f) => f.path === main);
+  return { files: mainFile ? [...files.filter((f) => f !== mainFile), mainFile] : files, external, unreadable };
 }
