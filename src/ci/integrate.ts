@@ -34,6 +34,7 @@ import { CI_SYSTEMS, type CiSystem } from './platform.js';
 import { deriveFromRemote } from './predefined.js';
 import { loadJenkinsfiles, loadShellScripts, type FileWalker, type ReportedBuild } from './reported.js';
 import { ciDefaults, findSteps, type BuildStep, type CiSteps } from './steps.js';
+import { isTemplatePath } from './templates.js';
 import { loadCi, reusingParsed, type CiFile, type CiProblem, type ExternalInclude } from './yaml.js';
 
 /** Everything the enabled CI systems of one repository build, and the files they live in. */
@@ -52,7 +53,7 @@ export interface CiSource {
   reportedFiles: string[];
   /** Which systems were found. */
   found: Set<CiSystem>;
-  /** CI files that could not be read (each an error for itself alone), in load order. */
+  /** CI files that could not be read (each an error or a skipped template for itself alone), in load order. */
   problems: CiProblem[];
   /** Readable files left unedited because a file they depend on could not be read, with the reason. */
   held: Map<string, string>;
@@ -112,7 +113,7 @@ function repoFiles(root: string): RepoFiles {
     }
     return list;
   };
-  /** Every file, `.git`, `node_modules` and `.gitignore`d paths skipped (as discovery skips them), sorted. */
+  /** Every file, `.git`, `node_modules`, `.gitignore`d and template paths skipped (as discovery skips them), sorted. */
   const walk = (): string[] => {
     const out: string[] = [];
     let seen = 0;
@@ -122,7 +123,8 @@ function repoFiles(root: string): RepoFiles {
       for (const e of [...entries(dir)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
         if (++seen > MAX_WALK) return;
         const rel = dir ? `${dir}/${e.name}` : e.name;
-        if ((!e.dir && !e.file) || ignored(here, join(root, rel), e.dir)) continue;
+        // Templates (a `{{ cookiecutter.x }}/` directory, a `.j2` file) are not the repository's scripts.
+        if ((!e.dir && !e.file) || isTemplatePath(rel) || ignored(here, join(root, rel), e.dir)) continue;
         if (e.dir) {
           if (!SKIP_DIRS.has(e.name)) visit(rel, here);
         } else out.push(rel);
@@ -165,8 +167,8 @@ function withOverlay(files: RepoFiles, overlay: ReadonlyMap<string, string>): Re
 }
 
 /**
- * Reads the CI files of the enabled systems, each file for itself: one that cannot be read (invalid YAML) is
- * recorded in `problems` and the others are read and planned as usual.
+ * Reads the CI files of the enabled systems, each file for itself: one that cannot be read (invalid YAML, a
+ * template) is recorded in `problems` and the others are read and planned as usual.
  *
  * GitLab is the exception, because it merges the main file and its local includes into one configuration: a
  * `default:` before_script (a `cd`) or `tags:` (a Windows runner), global `variables:`, or a definition of the
@@ -384,7 +386,7 @@ export interface FinishOptions {
 /** Plans, verifies and (with --write) applies the CI edits; returns the CI files' reports. */
 export function finishCi(ci: RootCi, o: FinishOptions): FileReport[] {
   const out: FileReport[] = [];
-  // Each file that could not be read, for itself: an error (path:line:col).
+  // Each file that could not be read, for itself: an error (path:line:col) or a skipped template (a note).
   for (const p of ci.problems) {
     const path = o.display(join(ci.root, p.path));
     if (p.kind === 'error') out.push({ path, status: 'error', findings: [], hoisted: [], diff: '', error: new InputError(p.message, p.line, p.column).format(path) });
