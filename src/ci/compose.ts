@@ -39,6 +39,24 @@ export function findComposeFiles(repo: RepoLister, depth = 3): string[] {
   return out;
 }
 
+/**
+ * Without `dockerfile:`, docker compose builds `<context>/Dockerfile` (compose-go sets that default); podman-compose
+ * takes the first of Containerfile, ContainerFile, containerfile, Dockerfile, DockerFile, dockerfile that exists
+ * (containers/podman-compose `container_to_build_args`). A context with a Dockerfile is matched to it (both
+ * tools' reading when it is the only one, docker compose's when there is also a Containerfile); otherwise to
+ * podman-compose's first existing name, so a Containerfile-only context is matched to its Containerfile.
+ */
+const DEFAULT_NAMES = ['Containerfile', 'ContainerFile', 'containerfile', 'DockerFile', 'dockerfile'];
+function defaultDockerfile(repo: RepoLister, context: string): string | null {
+  const dockerfile = joinPath(context, 'Dockerfile');
+  if (dockerfile === null || repo.exists(dockerfile)) return dockerfile;
+  for (const n of DEFAULT_NAMES) {
+    const p = joinPath(context, n);
+    if (p !== null && repo.exists(p)) return p;
+  }
+  return dockerfile;
+}
+
 function parseArgs(file: CiFile, args: Node | null): { name: string; raw: string | null }[] {
   const out: { name: string; raw: string | null }[] = [];
   if (isMap(args)) {
@@ -87,7 +105,7 @@ export function loadCompose(repo: RepoLister, problems: CiProblem[] = []): { fil
       else {
         const c = joinPath(dir, ctx);
         // `dockerfile` is relative to the context (compose-spec build.md).
-        b.dockerfile = c === null ? null : joinPath(c, dfText ?? 'Dockerfile');
+        b.dockerfile = c === null ? null : dfText !== null ? joinPath(c, dfText) : defaultDockerfile(repo, c);
         if (b.dockerfile === null) b.unresolved = 'the Dockerfile is outside the repository';
       }
       builds.push(b);
