@@ -24,15 +24,20 @@ export interface ComposeBuild {
 
 export const COMPOSE_NAME = /^(compose|docker-compose[^/]*)\.ya?ml$/;
 
-/** Compose files at the root and up to `depth` directories below (hidden directories and node_modules skipped). */
+/**
+ * Compose files at the root and up to `depth` directories below. Hidden directories, node_modules, symbolic
+ * links to directories (as discovery skips them) and nested repositories (a directory with its own `.git`: its
+ * files are that repository's) are not entered.
+ */
 export function findComposeFiles(repo: RepoLister, depth = 3): string[] {
   const out: string[] = [];
   const walk = (dir: string, d: number) => {
+    const dirs = new Set(repo.dirs(dir || '.'));
     for (const n of repo.list(dir || '.').sort()) {
       const p = dir ? `${dir}/${n}` : n;
       if (COMPOSE_NAME.test(n)) {
         if (repo.read(p) !== null) out.push(p);
-      } else if (d < depth && !n.startsWith('.') && n !== 'node_modules' && repo.list(p).length) walk(p, d + 1);
+      } else if (d < depth && dirs.has(n) && !n.startsWith('.') && n !== 'node_modules' && !repo.exists(`${p}/.git`)) walk(p, d + 1);
     }
   };
   walk('', 0);

@@ -37,6 +37,8 @@ export interface GithubCi {
 export interface RepoLister extends RepoView {
   /** Names in a repository directory (empty when it does not exist). */
   list(dir: string): string[];
+  /** Names of a repository directory's subdirectories, symbolic links to directories not among them. */
+  dirs(dir: string): string[];
 }
 
 const YAML_NAME = /\.ya?ml$/;

@@ -136,6 +136,7 @@ function repoFiles(root: string): RepoFiles {
   return {
     files: () => (walked ??= walk()).slice(),
     list: (dir) => entries(dir).map((e) => e.name),
+    dirs: (dir) => entries(dir).filter((e) => e.dir).map((e) => e.name),
     exists: (p) => {
       let hit = probed.get(p);
       if (hit === undefined) probed.set(p, (hit = existsSync(join(root, p))));
@@ -161,6 +162,7 @@ function withOverlay(files: RepoFiles, overlay: ReadonlyMap<string, string>): Re
   return {
     files: files.files,
     list: files.list,
+    dirs: files.dirs,
     exists: (p) => overlay.has(p) || files.exists(p),
     read: (p) => (overlay.has(p) ? overlay.get(p)! : files.read(p)),
   };
