@@ -53,6 +53,13 @@ beforeAll(() => {
     put(`${name}/.gitlab-ci.yml`, ci);
     put(`${name}/Dockerfile`, 'FROM $CI_REGISTRY_IMAGE:1\n', false);
   }
+  // One unreadable CI file among others: an error for that file alone; the other CI files are still patched,
+  // and a template is no CI file at all (skipped; its note is not shown with -q).
+  mkdirSync(join(dir, 'ci-mixed', '.git'), { recursive: true });
+  put('ci-mixed/deploy/docker-compose.yml', 'services:\n  web:\n    image: a\n  web:\n    image: b\n');
+  put('ci-mixed/{{ cookiecutter.slug }}/docker-compose.yml', 'services:\n  {{ cookiecutter.slug }}:\n    build: .\n    {% if x %}ports: [80]{% endif %}\n');
+  put('ci-mixed/.gitlab-ci.yml', 'build:\n  script:\n    - docker build .\n', false);
+  put('ci-mixed/Dockerfile', 'FROM $CI_REGISTRY_IMAGE:1\n', false);
   r = spawnSync(process.execPath, [bin, '--write', '--max-file-size', '3000000', '-q', dir], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
 }, 120000);
 
@@ -74,6 +81,7 @@ describe('error matrix', () => {
       'dockerfile-argfix: fleet/utf16.Dockerfile: is UTF-16 encoded; BuildKit reads Dockerfiles as UTF-8',
       'dockerfile-argfix: fleet/ci-deep/.gitlab-ci.yml:1:1004: invalid YAML: nested more than 1000 levels deep',
       'dockerfile-argfix: fleet/ci-dup/.gitlab-ci.yml:4:1: invalid YAML: duplicate key (YAML 1.2 forbids it; CI systems differ on which one wins): make the keys unique first; not edited',
+      'dockerfile-argfix: fleet/ci-mixed/deploy/docker-compose.yml:4:3: invalid YAML: duplicate key (YAML 1.2 forbids it; CI systems differ on which one wins): make the keys unique first; not edited',
       'dockerfile-argfix: fleet/ci-tabs/.gitlab-ci.yml:2:1: invalid YAML: Tabs are not allowed as indentation',
     ]);
     expect(r.status).toBe(2);
@@ -88,14 +96,17 @@ describe('error matrix', () => {
       expect(readFileSync(join(dir, ci, 'Dockerfile'), 'utf8')).toBe('ARG CI_REGISTRY_IMAGE\nFROM $CI_REGISTRY_IMAGE:1\n');
     }
     expect(readFileSync(join(outside, 'Dockerfile'), 'utf8')).toBe('FROM $OUTSIDE\n');
+    expect(readFileSync(join(dir, 'ci-mixed/Dockerfile'), 'utf8')).toBe('ARG CI_REGISTRY_IMAGE\nFROM $CI_REGISTRY_IMAGE:1\n');
+    expect(readFileSync(join(dir, 'ci-mixed/.gitlab-ci.yml'), 'utf8')).toBe('build:\n  script:\n    - docker build --build-arg CI_REGISTRY_IMAGE=$CI_REGISTRY_IMAGE .\n');
   });
 
-  test('passed-over links are listed in the JSON report as skipped, with the reason', () => {
+  test('passed-over links and templates are listed in the JSON report as skipped, with the reason', () => {
     const j = spawnSync(process.execPath, [bin, '-f', 'json', '--max-file-size', '3000000', dir], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
     const doc = JSON.parse(j.stdout) as { files: { path: string; status: string; note?: string }[] };
     expect(doc.files.filter((f) => f.note)).toEqual([
       { path: 'fleet/loop', status: 'skipped', note: 'symbolic link loop; not followed', changed: false, findings: [], hoisted: [] },
       { path: 'fleet/outside.Dockerfile', status: 'skipped', note: 'symbolic link to outside the searched directory; not followed', changed: false, findings: [], hoisted: [] },
+      { path: 'fleet/ci-mixed/{{ cookiecutter.slug }}/docker-compose.yml', status: 'skipped', note: "a template (path segment '{{ cookiecutter.slug }}'); not read as a CI file", changed: false, findings: [], hoisted: [] },
     ]);
   });
 });

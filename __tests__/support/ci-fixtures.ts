@@ -25,7 +25,7 @@ function tree(dir: string): Map<string, Buffer> {
 }
 
 
-type FixtureReport = { files: { path: string; changed: boolean; findings: { rule: string }[] }[]; summary: { changed: number } };
+type FixtureReport = { files: { path: string; changed: boolean; error?: string; note?: string; findings: { rule: string }[] }[]; summary: { changed: number } };
 
 /** `run()` in-process on `dir` (JSON report; `write` applies; `ci` the --ci systems). */
 export async function runJson<R = FixtureReport>(dir: string, write: boolean, ci?: string[]): Promise<{ code: number; report: R; err: string }> {
@@ -49,7 +49,8 @@ export async function runJson<R = FixtureReport>(dir: string, write: boolean, ci
 
 /**
  * Registers the fixture cases of `__fixtures__/<set>/` (at least `min` of them). `case.json` may name the exit
- * code, the exact set of CI rules reported, and the CLI's `--ci` systems.
+ * code, the exact set of CI rules reported, the CLI's `--ci` systems, the exact error lines (`path:line:col:
+ * message`) and the exact notes (`path: note`) of the report; without them a case has no error and no note.
  */
 export function ciFixtures(set: string, min: number): void {
   const FIXTURES = fileURLToPath(new URL(`../../__fixtures__/${set}/`, import.meta.url));
@@ -62,7 +63,7 @@ export function ciFixtures(set: string, min: number): void {
     test.each(cases)('%s', async (name) => {
       const base = join(FIXTURES, name);
       const meta = existsSync(join(base, 'case.json'))
-        ? (JSON.parse(readFileSync(join(base, 'case.json'), 'utf8')) as { exit?: number; rules?: string[]; ci?: string[] })
+        ? (JSON.parse(readFileSync(join(base, 'case.json'), 'utf8')) as { exit?: number; rules?: string[]; ci?: string[]; errors?: string[]; notes?: string[] })
         : {};
       const dir = mkdtempSync(join(tmpdir(), `argfix-ci-${name}-`));
       try {
@@ -79,6 +80,8 @@ export function ciFixtures(set: string, min: number): void {
           const rules = [...new Set(first.report.files.flatMap((f) => f.findings.map((x) => x.rule)).filter((r) => r.startsWith('Ci')))].sort();
           expect(rules).toEqual([...(meta.rules ?? [])].sort());
         }
+        expect(first.report.files.flatMap((f) => (f.error === undefined ? [] : [f.error]))).toEqual(meta.errors ?? []);
+        expect(first.report.files.flatMap((f) => (f.note === undefined ? [] : [`${f.path}: ${f.note}`]))).toEqual(meta.notes ?? []);
         const second = await runJson(dir, false, meta.ci);
         expect(second.report.summary.changed).toBe(0);
         expect(tree(dir)).toEqual(after);

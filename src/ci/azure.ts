@@ -13,7 +13,7 @@ import { deref, keyOf, mapGet, mapKeys, scalarText, type Job, type JobVariable }
 import { AZURE, azureEnvName } from './platform.js';
 import type { FileWalker } from './reported.js';
 import { joinPath } from './steps.js';
-import { parseCiText, position, type CiFile } from './yaml.js';
+import { loadCiFile, position, type CiFile, type CiProblem } from './yaml.js';
 
 export interface AzureDockerTask {
   job: Job;
@@ -82,7 +82,7 @@ function globMatch(pattern: string, paths: readonly string[]): string[] {
   return paths.filter((p) => re.test(p));
 }
 
-export function loadAzure(repo: FileWalker & { list(dir: string): string[] }): AzureCi | null {
+export function loadAzure(repo: FileWalker & { list(dir: string): string[] }, problems: CiProblem[] = []): AzureCi | null {
   const paths: string[] = [];
   for (const n of ['azure-pipelines.yml', 'azure-pipelines.yaml']) if (repo.exists(n)) paths.push(n);
   for (const n of repo.list('.azure-pipelines').sort()) if (YAML_NAME.test(n)) paths.push(`.azure-pipelines/${n}`);
@@ -91,7 +91,8 @@ export function loadAzure(repo: FileWalker & { list(dir: string): string[] }): A
   for (const path of paths) {
     const text = repo.read(path);
     if (text === null) continue;
-    const file = parseCiText(path, text);
+    const file = loadCiFile(path, text, problems);
+    if (!file) continue;
     out.files.push(file);
     const root = file.doc.contents;
     if (!isMap(root)) continue;

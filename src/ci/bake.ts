@@ -9,7 +9,7 @@ import { isMap, isSeq, type Node, type YAMLMap } from 'yaml';
 import { deref, keyOf, mapGet, mapKeys, scalarText } from './jobs.js';
 import type { RepoLister } from './github.js';
 import { joinPath } from './steps.js';
-import { parseCiText, position, type CiFile } from './yaml.js';
+import { loadCiFile, position, type CiFile, type CiProblem } from './yaml.js';
 
 export const BAKE_JSON = ['docker-bake.json', 'docker-bake.override.json'];
 export const BAKE_HCL = ['docker-bake.hcl', 'docker-bake.override.hcl'];
@@ -157,13 +157,14 @@ function loadHcl(path: string, text: string): BakeTarget[] {
   return out;
 }
 
-export function loadBake(repo: RepoLister): { files: CiFile[]; targets: BakeTarget[] } | null {
+export function loadBake(repo: RepoLister, problems: CiProblem[] = []): { files: CiFile[]; targets: BakeTarget[] } | null {
   const files: CiFile[] = [];
   const targets: BakeTarget[] = [];
   for (const n of BAKE_JSON) {
     const text = repo.read(n);
     if (text === null) continue;
-    const file = parseCiText(n, text);
+    const file = loadCiFile(n, text, problems);
+    if (!file) continue;
     files.push(file);
     targets.push(...loadJson(file));
   }

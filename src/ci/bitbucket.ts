@@ -10,7 +10,7 @@
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { deref, keyOf, mapGet, scalarText, type Job, type JobVariable } from './jobs.js';
 import { BITBUCKET } from './platform.js';
-import { parseCiText, position, type CiFile } from './yaml.js';
+import { loadCiFile, position, type CiFile, type CiProblem } from './yaml.js';
 
 export const BITBUCKET_FILE = 'bitbucket-pipelines.yml';
 
@@ -33,10 +33,11 @@ function customVariables(file: CiFile, node: Node | null | undefined, out: Map<s
   }
 }
 
-export function loadBitbucket(read: (path: string) => string | null): BitbucketCi | null {
+export function loadBitbucket(read: (path: string) => string | null, problems: CiProblem[] = []): BitbucketCi | null {
   const text = read(BITBUCKET_FILE);
   if (text === null) return null;
-  const file = parseCiText(BITBUCKET_FILE, text);
+  const file = loadCiFile(BITBUCKET_FILE, text, problems);
+  if (!file) return null;
   const out: BitbucketCi = { files: [file], jobs: [] };
   const root = file.doc.contents;
   const pipelines = isMap(root) ? mapGet(file, root, 'pipelines') : null;

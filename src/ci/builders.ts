@@ -224,16 +224,19 @@ export function recognise(call: ShCall, src: string, env: Env): BuildCommand | n
         }
       }
     } else {
-      flag = pre.text.slice(1, 2);
-      if (valueShort.has(flag)) {
-        if (pre.text.length > 2 || !pre.complete) {
-          valueWord = w;
-          valueOffset = pre.text[2] === '=' ? 3 : 2;
-          valueSrc = w.start + valueOffset;
-        } else if (i + 1 < words.length) {
-          valueWord = words[++i];
-          valueSrc = valueWord.start;
-        }
+      // Short flags combine as in cobra/pflag (`-qt x`, `-qtx`, `-qf=x`): flags without a value, then at most one
+      // that takes the rest of the word (after an optional `=`) or, when nothing is left, the next word.
+      let k = 1;
+      while (k < pre.text.length && !valueShort.has(pre.text[k])) k++;
+      if (k >= pre.text.length) continue;
+      flag = pre.text[k];
+      if (pre.text.length > k + 1 || !pre.complete) {
+        valueWord = w;
+        valueOffset = pre.text[k + 1] === '=' ? k + 2 : k + 1;
+        valueSrc = w.start + valueOffset;
+      } else if (i + 1 < words.length) {
+        valueWord = words[++i];
+        valueSrc = valueWord.start;
       }
     }
     if (!valueWord) continue;

@@ -11,7 +11,7 @@ import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { addEnvMap, deref, keyOf, mapGet, mapKeys, scalarText, type Job, type JobVariable } from './jobs.js';
 import { CIRCLECI } from './platform.js';
 import { joinPath } from './steps.js';
-import { parseCiText, position, type CiFile } from './yaml.js';
+import { loadCiFile, position, type CiFile, type CiProblem } from './yaml.js';
 
 /** CircleCI also substitutes `<< pipeline.parameters.x >>` in values. */
 const CIRCLE_LITERAL = (t: string) => !t.includes('$') && !t.includes('<<');
@@ -32,7 +32,7 @@ function runDir(jobDir: string | null, text: string | null): string | null {
   return joinPath('', text);
 }
 
-export function loadCircleci(read: (path: string) => string | null): CircleCi | null {
+export function loadCircleci(read: (path: string) => string | null, problems: CiProblem[] = []): CircleCi | null {
   let path: string | null = null;
   let text: string | null = null;
   for (const p of ['.circleci/config.yml', '.circleci/config.yaml']) {
@@ -43,7 +43,8 @@ export function loadCircleci(read: (path: string) => string | null): CircleCi | 
     }
   }
   if (path === null || text === null) return null;
-  const file = parseCiText(path, text);
+  const file = loadCiFile(path, text, problems);
+  if (!file) return null;
   const out: CircleCi = { files: [file], jobs: [] };
   const root = file.doc.contents;
   if (!isMap(root)) return out;

@@ -7,7 +7,7 @@ import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { deref, keyOf, mapGet, mapKeys, scalarText } from './jobs.js';
 import type { RepoLister } from './github.js';
 import { joinPath } from './steps.js';
-import { parseCiText, position, type CiFile } from './yaml.js';
+import { loadCiFile, position, type CiFile, type CiProblem } from './yaml.js';
 
 export interface ComposeBuild {
   file: CiFile;
@@ -24,19 +24,42 @@ export interface ComposeBuild {
 
 export const COMPOSE_NAME = /^(compose|docker-compose[^/]*)\.ya?ml$/;
 
-/** Compose files at the root and up to `depth` directories below (hidden directories and node_modules skipped). */
+/**
+ * Compose files at the root and up to `depth` directories below. Hidden directories, node_modules, symbolic
+ * links to directories (as discovery skips them) and nested repositories (a directory with its own `.git`: its
+ * files are that repository's) are not entered.
+ */
 export function findComposeFiles(repo: RepoLister, depth = 3): string[] {
   const out: string[] = [];
   const walk = (dir: string, d: number) => {
+    const dirs = new Set(repo.dirs(dir || '.'));
     for (const n of repo.list(dir || '.').sort()) {
       const p = dir ? `${dir}/${n}` : n;
       if (COMPOSE_NAME.test(n)) {
         if (repo.read(p) !== null) out.push(p);
-      } else if (d < depth && !n.startsWith('.') && n !== 'node_modules' && repo.list(p).length) walk(p, d + 1);
+      } else if (d < depth && dirs.has(n) && !n.startsWith('.') && n !== 'node_modules' && !repo.exists(`${p}/.git`)) walk(p, d + 1);
     }
   };
   walk('', 0);
   return out;
+}
+
+/**
+ * Without `dockerfile:`, docker compose builds `<context>/Dockerfile` (compose-go sets that default); podman-compose
+ * takes the first of Containerfile, ContainerFile, containerfile, Dockerfile, DockerFile, dockerfile that exists
+ * (containers/podman-compose `container_to_build_args`). A context with a Dockerfile is matched to it (both
+ * tools' reading when it is the only one, docker compose's when there is also a Containerfile); otherwise to
+ * podman-compose's first existing name, so a Containerfile-only context is matched to its Containerfile.
+ */
+const DEFAULT_NAMES = ['Containerfile', 'ContainerFile', 'containerfile', 'DockerFile', 'dockerfile'];
+function defaultDockerfile(repo: RepoLister, context: string): string | null {
+  const dockerfile = joinPath(context, 'Dockerfile');
+  if (dockerfile === null || repo.exists(dockerfile)) return dockerfile;
+  for (const n of DEFAULT_NAMES) {
+    const p = joinPath(context, n);
+    if (p !== null && repo.exists(p)) return p;
+  }
+  return dockerfile;
 }
 
 function parseArgs(file: CiFile, args: Node | null): { name: string; raw: string | null }[] {
@@ -56,11 +79,13 @@ function parseArgs(file: CiFile, args: Node | null): { name: string; raw: string
   return out;
 }
 
-export function loadCompose(repo: RepoLister): { files: CiFile[]; builds: ComposeBuild[] } | null {
+/** Every compose file's builds; a file that cannot be read is recorded in `problems` and the others go on. */
+export function loadCompose(repo: RepoLister, problems: CiProblem[] = []): { files: CiFile[]; builds: ComposeBuild[] } | null {
   const files: CiFile[] = [];
   const builds: ComposeBuild[] = [];
   for (const path of findComposeFiles(repo)) {
-    const file = parseCiText(path, repo.read(path)!);
+    const file = loadCiFile(path, repo.read(path)!, problems);
+    if (!file) continue;
     files.push(file);
     const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
     const root = file.doc.contents;
@@ -85,7 +110,7 @@ export function loadCompose(repo: RepoLister): { files: CiFile[]; builds: Compos
       else {
         const c = joinPath(dir, ctx);
         // `dockerfile` is relative to the context (compose-spec build.md).
-        b.dockerfile = c === null ? null : joinPath(c, dfText ?? 'Dockerfile');
+        b.dockerfile = c === null ? null : dfText !== null ? joinPath(c, dfText) : defaultDockerfile(repo, c);
         if (b.dockerfile === null) b.unresolved = 'the Dockerfile is outside the repository';
       }
       builds.push(b);

@@ -12,7 +12,7 @@ import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { addEnvMap, deref, keyOf, mapGet, mapKeys, scalarText, type Job, type JobVariable } from './jobs.js';
 import { DRONE, WOODPECKER, type Platform } from './platform.js';
 import { joinPath } from './steps.js';
-import { parseCiDocuments, position, type CiFile } from './yaml.js';
+import { loadCiDocuments, position, type CiFile, type CiProblem } from './yaml.js';
 
 export interface PluginBuild {
   job: Job;
@@ -77,7 +77,7 @@ function buildArgs(file: CiFile, node: Node | null | undefined): { name: string;
   return out;
 }
 
-export function loadDrone(repo: { list(dir: string): string[]; read(path: string): string | null }, which: { drone: boolean; woodpecker: boolean }): DroneCi | null {
+export function loadDrone(repo: { list(dir: string): string[]; read(path: string): string | null }, which: { drone: boolean; woodpecker: boolean }, problems: CiProblem[] = []): DroneCi | null {
   const paths: { path: string; platform: Platform }[] = [];
   if (which.drone) for (const n of ['.drone.yml', '.drone.yaml']) if (repo.read(n) !== null) paths.push({ path: n, platform: DRONE });
   if (which.woodpecker) {
@@ -89,8 +89,8 @@ export function loadDrone(repo: { list(dir: string): string[]; read(path: string
   for (const { path, platform } of paths) {
     const text = repo.read(path);
     if (text === null) continue;
-    const docs = parseCiDocuments(path, text);
-    if (docs.length === 0) continue;
+    const docs = loadCiDocuments(path, text, problems);
+    if (!docs || docs.length === 0) continue;
     out.files.push(docs[0]);
     docs.forEach((file, d) => {
       const root = file.doc.contents;

@@ -9,7 +9,7 @@ import { isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'ya
 import { addEnvMap, deref, keyOf, mapGet, mapKeys, scalarText, type Job, type JobVariable } from './jobs.js';
 import { GITHUB } from './platform.js';
 import { joinPath, type RepoView } from './steps.js';
-import { parseCiText, position, type CiFile } from './yaml.js';
+import { loadCiFile, position, type CiFile, type CiProblem } from './yaml.js';
 
 export interface ActionBuild {
   job: Job;
@@ -37,6 +37,8 @@ export interface GithubCi {
 export interface RepoLister extends RepoView {
   /** Names in a repository directory (empty when it does not exist). */
   list(dir: string): string[];
+  /** Names of a repository directory's subdirectories, symbolic links to directories not among them. */
+  dirs(dir: string): string[];
 }
 
 const YAML_NAME = /\.ya?ml$/;
@@ -114,8 +116,8 @@ function resolveAction(a: ActionBuild, file: CiFile): void {
   if (a.dockerfile === null) a.unresolved = 'the Dockerfile is outside the repository';
 }
 
-/** Loads the workflows and composite actions; throws CiYamlError on the first invalid file. */
-export function loadGithub(repo: RepoLister): GithubCi | null {
+/** Loads the workflows and composite actions; a file that cannot be read is recorded in `problems`, the others go on. */
+export function loadGithub(repo: RepoLister, problems: CiProblem[] = []): GithubCi | null {
   const paths: string[] = [];
   for (const n of repo.list('.github/workflows').sort()) if (YAML_NAME.test(n)) paths.push(`.github/workflows/${n}`);
   for (const d of repo.list('.github/actions').sort()) {
@@ -125,7 +127,8 @@ export function loadGithub(repo: RepoLister): GithubCi | null {
   for (const path of paths) {
     const text = repo.read(path);
     if (text === null) continue;
-    const file = parseCiText(path, text);
+    const file = loadCiFile(path, text, problems);
+    if (!file) continue;
     out.files.push(file);
     const root = file.doc.contents;
     if (!isMap(root)) continue;

@@ -33,7 +33,8 @@ import { CI_SYSTEMS, type CiSystem } from './platform.js';
 import { deriveFromRemote } from './predefined.js';
 import { loadJenkinsfiles, loadShellScripts, type FileWalker, type ReportedBuild } from './reported.js';
 import { ciDefaults, findSteps, type BuildStep, type CiSteps } from './steps.js';
-import { CiYamlError, loadCi, reusingParsed, type CiFile, type ExternalInclude } from './yaml.js';
+import { isTemplatePath } from './templates.js';
+import { loadCi, reusingParsed, type CiFile, type CiProblem, type ExternalInclude } from './yaml.js';
 
 /** Everything the enabled CI systems of one repository build, and the files they live in. */
 export interface CiSource {
@@ -51,6 +52,10 @@ export interface CiSource {
   reportedFiles: string[];
   /** Which systems were found. */
   found: Set<CiSystem>;
+  /** CI files that could not be read (each an error or a skipped template for itself alone), in load order. */
+  problems: CiProblem[];
+  /** Readable files left unedited because a file they depend on could not be read, with the reason. */
+  held: Map<string, string>;
 }
 
 export interface RootCi {
@@ -59,7 +64,8 @@ export interface RootCi {
   files: RepoFiles;
   source: CiSource | null;
   systems: ReadonlySet<CiSystem>;
-  error: { path: string; message: string } | null;
+  /** The CI files that could not be read, also when no system's file could (source is then null). */
+  problems: CiProblem[];
   facts: Map<string, DockerfileFacts & { report: FileReport }>;
   defaultsFor(rel: string): Map<string, SuppliedDefault>;
 }
@@ -116,7 +122,8 @@ function repoFiles(root: string): RepoFiles {
       for (const e of [...entries(dir)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
         if (++seen > MAX_WALK) return;
         const rel = dir ? `${dir}/${e.name}` : e.name;
-        if ((!e.dir && !e.file) || ignored(here, join(root, rel), e.dir)) continue;
+        // Templates (a `{{ cookiecutter.x }}/` directory, a `.j2` file) are not the repository's scripts.
+        if ((!e.dir && !e.file) || isTemplatePath(rel) || ignored(here, join(root, rel), e.dir)) continue;
         if (e.dir) {
           if (!SKIP_DIRS.has(e.name)) visit(rel, here);
         } else if (!isTemplatePath(rel)) out.push(rel);
@@ -128,6 +135,7 @@ function repoFiles(root: string): RepoFiles {
   return {
     files: () => (walked ??= walk()).slice(),
     list: (dir) => entries(dir).map((e) => e.name),
+    dirs: (dir) => entries(dir).filter((e) => e.dir).map((e) => e.name),
     exists: (p) => {
       let hit = probed.get(p);
       if (hit === undefined) probed.set(p, (hit = existsSync(join(root, p))));
@@ -153,28 +161,47 @@ function withOverlay(files: RepoFiles, overlay: ReadonlyMap<string, string>): Re
   return {
     files: files.files,
     list: files.list,
+    dirs: files.dirs,
     exists: (p) => overlay.has(p) || files.exists(p),
     read: (p) => (overlay.has(p) ? overlay.get(p)! : files.read(p)),
   };
 }
 
-function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource | null {
-  const out: CiSource = { files: [], external: [], steps: { steps: [], scriptFiles: [] }, actions: [], compose: [], bake: [], azure: [], plugins: [], reported: [], reportedFiles: [], found: new Set() };
+/**
+ * Reads the CI files of the enabled systems, each file for itself: one that cannot be read (invalid YAML, a
+ * template) is recorded in `problems` and the others are read and planned as usual.
+ *
+ * GitLab is the exception, because it merges the main file and its local includes into one configuration: a
+ * `default:` before_script (a `cd`) or `tags:` (a Windows runner), global `variables:`, or a definition of the
+ * same job name in any of them changes every job, and the unreadable file may hold any of these. GitLab itself
+ * creates no pipeline while an included file is invalid ("Included file … does not have valid YAML syntax!").
+ * So no job of that pipeline is modelled or edited; its readable files are reported as held, with the reason.
+ */
+function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource {
+  const problems: CiProblem[] = [];
+  const out: CiSource = { files: [], external: [], steps: { steps: [], scriptFiles: [] }, actions: [], compose: [], bake: [], azure: [], plugins: [], reported: [], reportedFiles: [], found: new Set(), problems, held: new Map() };
   const jobs: Job[] = [];
   const notes: ReturnType<typeof buildJobModel>['notes'] = [];
   if (systems.has('gitlab')) {
-    const gitlab = loadCi(view.read);
+    const gitlab = loadCi(view.read, problems);
     if (gitlab) {
       out.found.add('gitlab');
       out.files.push(...gitlab.files);
-      out.external.push(...gitlab.external);
-      const model = buildJobModel(gitlab);
-      jobs.push(...model.jobs);
-      notes.push(...model.notes);
+      if (gitlab.unreadable.length === 0) {
+        out.external.push(...gitlab.external);
+        const model = buildJobModel(gitlab);
+        jobs.push(...model.jobs);
+        notes.push(...model.notes);
+      } else {
+        const which = `${gitlab.unreadable.length > 1 ? 'includes' : 'include'} ${gitlab.unreadable.join(', ')}`;
+        for (const f of gitlab.files) {
+          out.held.set(f.path, `not edited: the GitLab pipeline's local ${which} cannot be read, and any of its jobs may take before_script, tags, variables or a same-named job from there`);
+        }
+      }
     }
   }
   if (systems.has('github')) {
-    const github = loadGithub(view);
+    const github = loadGithub(view, problems);
     if (github) {
       out.found.add('github');
       out.files.push(...github.files);
@@ -183,7 +210,7 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource | nu
     }
   }
   if (systems.has('bitbucket')) {
-    const bitbucket = loadBitbucket(view.read);
+    const bitbucket = loadBitbucket(view.read, problems);
     if (bitbucket) {
       out.found.add('bitbucket');
       out.files.push(...bitbucket.files);
@@ -191,7 +218,7 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource | nu
     }
   }
   if (systems.has('azure')) {
-    const azure = loadAzure(view);
+    const azure = loadAzure(view, problems);
     if (azure) {
       out.found.add('azure');
       out.files.push(...azure.files);
@@ -200,7 +227,7 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource | nu
     }
   }
   if (systems.has('circleci')) {
-    const circleci = loadCircleci(view.read);
+    const circleci = loadCircleci(view.read, problems);
     if (circleci) {
       out.found.add('circleci');
       out.files.push(...circleci.files);
@@ -208,7 +235,7 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource | nu
     }
   }
   if (systems.has('drone') || systems.has('woodpecker')) {
-    const drone = loadDrone(view, { drone: systems.has('drone'), woodpecker: systems.has('woodpecker') });
+    const drone = loadDrone(view, { drone: systems.has('drone'), woodpecker: systems.has('woodpecker') }, problems);
     if (drone) {
       for (const f of drone.files) out.found.add(f.path.startsWith('.drone') ? 'drone' : 'woodpecker');
       out.files.push(...drone.files);
@@ -217,7 +244,7 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource | nu
     }
   }
   if (systems.has('compose')) {
-    const compose = loadCompose(view);
+    const compose = loadCompose(view, problems);
     if (compose) {
       out.found.add('compose');
       out.files.push(...compose.files);
@@ -225,7 +252,7 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource | nu
     }
   }
   if (systems.has('bake')) {
-    const bake = loadBake(view);
+    const bake = loadBake(view, problems);
     if (bake) {
       out.found.add('bake');
       out.files.push(...bake.files);
@@ -243,8 +270,7 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource | nu
     out.reported.push(...got.builds);
     out.reportedFiles.push(...got.files);
   }
-  if (out.found.size === 0) return null;
-  out.steps = findSteps({ jobs, notes }, view);
+  if (out.found.size > 0) out.steps = findSteps({ jobs, notes }, view);
   return out;
 }
 
@@ -281,17 +307,11 @@ function gitRemote(root: string): string | null {
 }
 
 export function prepareCi(root: string, config: Config | InputError, systems: ReadonlySet<CiSystem> = new Set(CI_SYSTEMS)): RootCi {
-  const ci: RootCi = { root, files: repoFiles(root), source: null, systems, error: null, facts: new Map(), defaultsFor: () => new Map() };
-  try {
-    ci.source = analyse(ci.files, systems);
-  } catch (e) {
-    if (!(e instanceof CiYamlError)) throw e;
-    ci.error = { path: e.path, message: e.message };
-    (ci.error as { line?: number }).line = e.line;
-    (ci.error as { column?: number }).column = e.column;
-    return ci;
-  }
-  if (!ci.source) return ci;
+  const ci: RootCi = { root, files: repoFiles(root), source: null, systems, problems: [], facts: new Map(), defaultsFor: () => new Map() };
+  const source = analyse(ci.files, systems);
+  ci.problems = source.problems;
+  if (source.found.size === 0) return ci;
+  ci.source = source;
   const remote = ci.source.found.has('gitlab') ? gitRemote(root) : null;
   const derived = remote ? deriveFromRemote(remote, config instanceof InputError ? undefined : config.registry) : new Map<string, string>();
   const steps: Pick<BuildStep, 'job' | 'dockerfile'>[] = [...ci.source.steps.steps, ...ci.source.actions, ...ci.source.azure, ...ci.source.plugins];
@@ -361,20 +381,24 @@ export interface FinishOptions {
 /** Plans, verifies and (with --write) applies the CI edits; returns the CI files' reports. */
 export function finishCi(ci: RootCi, o: FinishOptions): FileReport[] {
   const out: FileReport[] = [];
-  if (ci.error) {
-    const e = ci.error as { path: string; message: string; line?: number; column?: number };
-    const path = o.display(join(ci.root, e.path));
-    out.push({ path, status: 'error', findings: [], hoisted: [], diff: '', error: new InputError(e.message, e.line, e.column).format(path) });
-    return out;
+  // Each file that could not be read, for itself: an error (path:line:col) or a skipped template (a note).
+  for (const p of ci.problems) {
+    const path = o.display(join(ci.root, p.path));
+    if (p.kind === 'error') out.push({ path, status: 'error', findings: [], hoisted: [], diff: '', error: new InputError(p.message, p.line, p.column).format(path) });
+    else out.push({ path, status: 'skipped', findings: [], hoisted: [], diff: '', note: p.message });
   }
   if (!ci.source) return out;
   const facts = new Map<string, DockerfileFacts>(ci.facts);
+  // An unreadable CI file (and so a held GitLab pipeline) may build any Dockerfile: none is then said to be built by no CI step.
+  const unknown = { edits: new Map(), findings: [], built: new Set(ci.problems.some((p) => p.kind === 'error') ? facts.keys() : []) };
   const plan = (src: CiSource) =>
-    ciTransform({ steps: src.steps, actions: src.actions, external: src.external, others: [composeTransform(src.compose, facts), bakeTransform(src.bake, facts), reportedTransform(src.reported, facts), azureTransform(src.azure, facts), droneTransform(src.plugins, facts)], dockerfiles: facts });
+    ciTransform({ steps: src.steps, actions: src.actions, external: src.external, others: [composeTransform(src.compose, facts), bakeTransform(src.bake, facts), reportedTransform(src.reported, facts), azureTransform(src.azure, facts), droneTransform(src.plugins, facts), unknown], dockerfiles: facts });
   const result = plan(ci.source);
   const reports = new Map<string, FileReport>();
   for (const f of ci.source.files) {
     const r: FileReport = { path: o.display(join(ci.root, f.path)), status: 'unchanged', findings: [], hoisted: [], diff: '' };
+    const held = ci.source.held.get(f.path);
+    if (held !== undefined) r.note = held;
     reports.set(f.path, r);
     out.push(r);
   }
@@ -397,7 +421,7 @@ export function finishCi(ci: RootCi, o: FinishOptions): FileReport[] {
   // Verify: the new files parse, and planning again asks for nothing more. The changed files are parsed again;
   // an unchanged file (same path, same text as read now) keeps its parsed document.
   try {
-    const again = reusingParsed(ci.source.files, () => analyse(withOverlay(ci.files, outputs), ci.systems))!;
+    const again = reusingParsed(ci.source.files, () => analyse(withOverlay(ci.files, outputs), ci.systems));
     if (stepSignature(again) !== stepSignature(ci.source)) throw new Error('the planned CI edits change what a build step builds');
     const second = plan(again);
     if ([...second.edits.values()].some((e) => e.length > 0)) throw new Error('the planned CI edits do not settle the file');

@@ -218,6 +218,26 @@ export function findSteps(model: JobModel, repo: RepoView): CiSteps {
   return { steps, scriptFiles };
 }
 
+/**
+ * The Dockerfile of a build whose context is not static, when a literal -f names it from the working directory
+ * (ci.md §1.1): docker and nerdctl resolve -f against it always; podman, buildah and kaniko try that path first
+ * and the context-relative one only when it does not exist, so it is known when it exists; buildctl reads
+ * `--local dockerfile=DIR` from it. Undefined when the context decides (no -f, or an ambiguous command line with
+ * several positional words); null when the path leaves the repository.
+ */
+function fileWithoutContext(c: BuildCommand, cwd: string, repo: RepoView): string | null | undefined {
+  if (c.file === null || c.fileDir === null) return undefined;
+  if (c.tool === 'buildctl') {
+    if (c.fileDir === undefined) return undefined;
+    const dir = joinPath(cwd, c.fileDir);
+    return dir === null ? null : joinPath(dir, c.file ?? 'Dockerfile');
+  }
+  if (c.file === undefined || (c.tool !== 'kaniko' && c.contextIndex === null)) return undefined;
+  const file = joinPath(cwd, c.file);
+  if (c.tool === 'docker' || c.tool === 'nerdctl') return file;
+  return file !== null && repo.exists(file) ? file : undefined;
+}
+
 function resolveDockerfile(step: Pick<BuildStep, 'command' | 'dockerfile' | 'unresolved'>, cwd: string | null, repo: RepoView): void {
   const c = step.command;
   const fail = (why: string) => {
@@ -225,7 +245,11 @@ function resolveDockerfile(step: Pick<BuildStep, 'command' | 'dockerfile' | 'unr
     step.unresolved = why;
   };
   if (cwd === null) return fail('the working directory is not known (dynamic `cd`)');
-  if (c.context === null) return fail('the build context is not a static path');
+  if (c.context === null) {
+    const file = fileWithoutContext(c, cwd, repo);
+    if (file === undefined) return fail('the build context is not a static path');
+    return file === null ? fail('the Dockerfile is outside the repository') : void (step.dockerfile = file);
+  }
   if (c.file === null || c.fileDir === null) return fail('the Dockerfile path is not static');
   if (c.context !== undefined && (/^[a-z]+:\/\//.test(c.context) || c.context === '-' || /\.git(#|$)/.test(c.context))) {
     return fail(`the context ${c.context} is not a local directory`);

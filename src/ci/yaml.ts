@@ -5,6 +5,7 @@
  */
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document, type Node, type Scalar } from 'yaml';
 import { InputError } from '../errors.js';
+import { templateByFirstLine, templateByKeys, templateByMarkers, templateInPath } from './templates.js';
 
 export const CI_NAMES = ['.gitlab-ci.yml', '.gitlab-ci.yaml'];
 
@@ -27,6 +28,24 @@ export interface ExternalInclude {
 export interface CiSource {
   files: CiFile[];
   external: ExternalInclude[];
+  /**
+   * Files of the pipeline that could not be read (invalid YAML; the main file also when it is a template):
+   * GitLab merges every file into one configuration, so the jobs of the readable ones are not known either
+   * (see analyse in integrate.ts).
+   */
+  unreadable: string[];
+}
+
+/**
+ * A CI file a loader could not use, for that file alone: `error` for invalid YAML (path:line:col), `skipped`
+ * for a template (a note). The loader goes on with its other files.
+ */
+export interface CiProblem {
+  path: string;
+  kind: 'error' | 'skipped';
+  message: string;
+  line?: number;
+  column?: number;
 }
 
 export class CiYamlError extends InputError {
@@ -135,6 +154,70 @@ function parseCi(path: string, text: string, multi: boolean): CiFile[] {
   return docs.map((doc) => ({ path, text, doc, lc }));
 }
 
+/** The template marker of a path or of a text's first line, or null. */
+function template(path: string, text: string): string | null {
+  const p = templateInPath(path);
+  return p ? `a template (${p})` : templateByFirstLine(text);
+}
+
+function failed(path: string, text: string, e: unknown, problems: CiProblem[], templates = true): null {
+  if (!(e instanceof CiYamlError)) throw e;
+  const t = templates ? templateByMarkers(text) : null;
+  if (t) problems.push({ path, kind: 'skipped', message: `${t}; not read as a CI file` });
+  else problems.push({ path, kind: 'error', message: e.message, line: e.line, column: e.column });
+  return null;
+}
+
+/**
+ * A loader's way to parse one CI file: the parsed file, or null with the reason recorded in `problems` (a
+ * template is skipped, invalid YAML is an error for this file alone) so the loader goes on with the others.
+ * `templates: false` for a file another CI file names (a GitLab local include): the CI system reads it
+ * whatever it looks like, so it is parsed as it is and only invalid YAML stops it (an error).
+ */
+export function loadCiFile(path: string, text: string, problems: CiProblem[], templates = true): CiFile | null {
+  const t = templates ? template(path, text) : null;
+  if (t) {
+    problems.push({ path, kind: 'skipped', message: `${t}; not read as a CI file` });
+    return null;
+  }
+  let file: CiFile;
+  try {
+    file = parseCiText(path, text);
+  } catch (e) {
+    return failed(path, text, e, problems, templates);
+  }
+  if (!templates) return file;
+  const k = templateByKeys(text, file.doc, (o) => file.lc.linePos(o));
+  if (k) {
+    problems.push({ path, kind: 'skipped', message: `${k}; not read as a CI file` });
+    return null;
+  }
+  return file;
+}
+
+/** loadCiFile for a file of several `---` documents (Drone, Woodpecker): one CiFile per document. */
+export function loadCiDocuments(path: string, text: string, problems: CiProblem[]): CiFile[] | null {
+  const t = template(path, text);
+  if (t) {
+    problems.push({ path, kind: 'skipped', message: `${t}; not read as a CI file` });
+    return null;
+  }
+  let docs: CiFile[];
+  try {
+    docs = parseCiDocuments(path, text);
+  } catch (e) {
+    return failed(path, text, e, problems);
+  }
+  for (const d of docs) {
+    const k = templateByKeys(text, d.doc, (o) => d.lc.linePos(o));
+    if (k) {
+      problems.push({ path, kind: 'skipped', message: `${k}; not read as a CI file` });
+      return null;
+    }
+  }
+  return docs;
+}
+
 export function position(file: CiFile, offset: number): { line: number; column: number } {
   const p = file.lc.linePos(offset);
   return { line: p.line, column: p.col };
@@ -152,9 +235,10 @@ function normalise(p: string): string {
 
 /**
  * Loads the main CI file and its local includes (recursively, each once). `read` returns a file's text by
- * repository-relative path, or null when it does not exist. Throws CiYamlError on the first invalid file.
+ * repository-relative path, or null when it does not exist. A file that cannot be read (invalid YAML, a
+ * template) is recorded in `problems` and listed in `unreadable`; the other files are still loaded.
  */
-export function loadCi(read: (path: string) => string | null): CiSource | null {
+export function loadCi(read: (path: string) => string | null, problems: CiProblem[] = []): CiSource | null {
   let main: string | null = null;
   let mainText: string | null = null;
   for (const n of CI_NAMES) {
@@ -167,10 +251,16 @@ export function loadCi(read: (path: string) => string | null): CiSource | null {
   if (main === null || mainText === null) return null;
   const files: CiFile[] = [];
   const external: ExternalInclude[] = [];
+  const unreadable: string[] = [];
   const seen = new Set<string>();
   const visit = (path: string, text: string) => {
     seen.add(path);
-    const file = parseCiText(path, text);
+    // The main file is found by its name (it may be a template); an include is named by the pipeline.
+    const file = loadCiFile(path, text, problems, path === main);
+    if (!file) {
+      unreadable.push(path);
+      return;
+    }
     const includes: string[] = [];
     const root = file.doc.contents;
     if (isMap(root)) {
@@ -216,6 +306,6 @@ export function loadCi(read: (path: string) => string | null): CiSource | null {
   };
   visit(main, mainText);
   // Included files first, the main file last (it overrides them), as GitLab merges them.
-  const mainFile = files.find((f) => f.path === main)!;
-  return { files: [...files.filter((f) => f !== mainFile), mainFile], external };
+  const mainFile = files.find((f) => f.path === main);
+  return { files: mainFile ? [...files.filter((f) => f !== mainFile), mainFile] : files, external, unreadable };
 }
