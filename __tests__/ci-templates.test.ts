@@ -4,7 +4,8 @@
  * local include is read whatever it looks like (the pipeline names it), so a broken one stays an error.
  */
 import { describe, expect, test } from '@jest/globals';
-import { isTemplatePath, templateInPath } from '../src/ci/templates.js';
+import { isTemplatePath } from '../src/discover.js';
+import { templateInPath } from '../src/ci/templates.js';
 import { loadCi, loadCiFile, type CiProblem } from '../src/ci/yaml.js';
 
 describe('isTemplatePath', () => {

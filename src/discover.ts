@@ -74,8 +74,12 @@ function whyNot(name: string): string | null {
  * Such files are rendered into something else; a tool reading Dockerfiles, CI or compose files passes them over.
  */
 export function isTemplatePath(relPath: string): boolean {
-  return RE_TEMPLATE_MARK.test(relPath) || TEMPLATE_EXT.has(extension(relPath.slice(relPath.lastIndexOf('/') + 1)).toLowerCase());
+  if (RE_TEMPLATE_MARK.test(relPath)) return true;
+  const parts = relPath.slice(relPath.lastIndexOf('/') + 1).toLowerCase().split('.');
+  // The last extension, or an inner one of the unambiguous engines (`docker-compose.tpl.yml`).
+  return (parts.length > 1 && TEMPLATE_EXT.has(parts[parts.length - 1])) || parts.slice(1, -1).some((p) => INNER_TEMPLATE_EXT.has(p));
 }
+const INNER_TEMPLATE_EXT = new Set(['j2', 'jinja', 'jinja2', 'tpl', 'tmpl', 'template']);
 
 export interface Discovered {
   /** Absolute path. */

@@ -2,28 +2,20 @@
  * Templates are not CI files: a cookiecutter or copier project directory (`{{ cookiecutter.service }}/`), a
  * file with a template extension (`docker-compose.yml.j2`, `docker-compose.tpl.yml`), or a file whose content is
  * a Jinja template (`{% set … %}` on its first line, `{{ cookiecutter.service }}:` as a key) is rendered into a
- * CI file later; reading it as one gives parse errors or nonsense. Loaders skip them with a note.
- *
- * `isTemplatePath` has the same name and meaning as the predicate discovery uses for Dockerfiles; the two are
- * meant to become one.
+ * CI file later; reading it as one gives parse errors or nonsense. Loaders skip them with a note. The path
+ * rule is discovery's (src/discover.ts isTemplatePath), so Dockerfiles and CI files are passed over alike.
  */
 import { isMap, isPair, visit, type Document } from 'yaml';
+import { isTemplatePath } from '../discover.js';
 
-/** Template engines' file extensions (Jinja, Go templates, generic), as the last or an inner extension. */
-const TEMPLATE_EXT = new Set(['j2', 'jinja', 'jinja2', 'tpl', 'tmpl', 'template']);
-
-/** The template marker in a repository-relative, `/`-separated path, or null. */
+/** The template marker in a repository-relative, `/`-separated path (discovery's isTemplatePath), or null. */
 export function templateInPath(rel: string): string | null {
+  if (!isTemplatePath(rel)) return null;
   const segs = rel.split('/');
   for (const seg of segs) if (seg.includes('{{') || seg.includes('{%')) return `path segment '${seg}'`;
   const parts = segs[segs.length - 1].split('.');
-  for (let i = 1; i < parts.length; i++) if (TEMPLATE_EXT.has(parts[i].toLowerCase())) return `extension .${parts[i]}`;
-  return null;
-}
-
-/** True for a path inside a template directory (`{{…}}`, `{%…%}` in a segment) or with a template extension. */
-export function isTemplatePath(rel: string): boolean {
-  return templateInPath(rel) !== null;
+  const ext = parts.slice(1).reverse().find((p) => isTemplatePath(`x.${p}`)) ?? parts[parts.length - 1];
+  return `extension .${ext}`;
 }
 
 /** A Jinja statement or comment opening a line (after indentation and a `- `): never YAML (`%` is reserved). */
