@@ -231,20 +231,16 @@ function buildDockerfile(path: string, r: DockerfileSpec): GenDockerfile {
   lines.push(...args);
   // The need rule, worked out by hand for these shapes (an oracle independent of src/dockerfile/analyze.ts):
   // every repository part but `python` expands to an invalid name with the file's defaults; a tag is valid when
-  // empty, literal, `${NODE_TAG:-lts}`, or `${PY_VERSION}` with `ARG PY_VERSION=3.12`. A variable with a global
-  // default (PY_VERSION, BASE) is not needed where the FROM is valid, and in these shapes an invalid FROM always
-  // has an undefaulted variable to blame; an undefaulted one is needed unless an inline default makes it valid.
+  // empty, literal, `${NODE_TAG:-lts}`, or `${PY_VERSION}` with `ARG PY_VERSION=3.12`. A valid FROM needs
+  // nothing; an invalid one needs its variables without a global default (PY_VERSION, BASE have one) and
+  // without an inline one (NODE_TAG), and in these shapes it always has such a variable to blame.
   const defaulted = new Set<string>(['BASE', ...(r.pyArg ? ['PY_VERSION'] : [])]);
   r.stages.forEach((s, i) => {
     const repo = REPO_PARTS[s.repo];
     const tag = TAG_PARTS[s.tag];
     const tagValid = tag.n.length === 0 || tag.n[0] === 'NODE_TAG' || (tag.n[0] === 'PY_VERSION' && r.pyArg);
     const valid = repo.t === 'python' && tagValid;
-    for (const n of [...repo.n, ...tag.n]) {
-      if (defaulted.has(n)) continue;
-      if (valid && n === 'NODE_TAG') continue;
-      add(n);
-    }
+    if (!valid) for (const n of [...repo.n, ...tag.n]) if (!defaulted.has(n) && n !== 'NODE_TAG') add(n);
     lines.push(`FROM ${repo.t}${tag.t}${s.as ? ` AS stage${i}` : ''}`, `RUN echo stage ${i}`);
   });
   const eol = r.crlf ? '\r\n' : '\n';

@@ -167,19 +167,17 @@ export interface FromVars {
 
 /**
  * The need rule, on the Dockerfile as the repository wrote it (before any edit of ours, so a default we write
- * is only a fallback and never removes a need). A FROM variable is needed when it has no default that makes
- * its FROM a valid reference (image) or platform (`--platform`):
- * - it has no global default (undeclared, or `ARG NAME` without a value), unless every use of it in that FROM
- *   carries an inline default (`${NAME:-x}`, `${NAME-x}`) and the FROM is valid as written;
- * - or it has a global default, the FROM is invalid as written (convert.go buildMetaArgs: the global scope and
- *   no build args), and no variable of that FROM without a default explains it: the defaults are at fault.
- * A FROM that is valid with the defaults as written needs none of its defaulted variables, whatever the CI
- * defines: passing one would change a working build. `fallbacks` (name → ARG value text) are the defaults the
- * user supplies for the tool to write: an ARG whose default is exactly that counts as having none.
+ * is only a fallback and never removes a need). BuildKit builds a FROM with the global scope and no build args
+ * (convert.go buildMetaArgs: an undeclared or value-less name expands to empty). When that gives a valid
+ * reference (image) or platform (`--platform`), the FROM builds as it is and none of its variables is needed,
+ * whatever the CI defines: passing one would change a working build (`${DEBUG:+-debug}`, `stable${VARIANT}` and
+ * an optional registry prefix are all meant to be empty by default). When it does not, the variables without a
+ * default (undeclared, `ARG NAME` without a value, and not given an inline `${NAME:-x}`) are needed; failing
+ * those, the inline-defaulted ones; failing those, every variable of the FROM (the defaults are at fault).
+ * `fallbacks` (name → ARG value text) are the defaults the user supplies for the tool to write: an ARG whose
+ * default is exactly that counts as having none, so a second run reports what the first did.
  */
 export function fromVars(model: DockerfileModel, fallbacks: ReadonlyMap<string, string> = new Map()): FromVars {
-  // A global default that is exactly the fallback the user supplies for the tool to write (config, --default)
-  // counts as ours, not the repository's: the need it answers stays, so a second run reports what the first did.
   const written = (a: { name: string; raw: string | null }) => (a.raw !== null && fallbacks.get(a.name) === a.raw ? null : a.raw);
   const env = evalGlobals(
     model.globalArgs.map((a) => ({ name: a.name, raw: written(a) })),
@@ -218,9 +216,10 @@ export function fromVars(model: DockerfileModel, fallbacks: ReadonlyMap<string, 
         word === from.image
           ? ((c) => c.error === null && c.invalid === null)(checkFrom(model, from, env))
           : first.error === null && isPlatform(first.value);
+      if (valid) continue;
       const undefaulted = names.filter((n) => !defaults.has(n));
-      for (const n of undefaulted) if (!(valid && inlineOnly.get(n)) && !needs.has(n)) needs.set(n, at(n));
-      if (!valid && undefaulted.length === 0) for (const n of names) if (!needs.has(n)) needs.set(n, at(n));
+      const bare = undefaulted.filter((n) => !inlineOnly.get(n));
+      for (const n of bare.length ? bare : undefaulted.length ? undefaulted : names) if (!needs.has(n)) needs.set(n, at(n));
     }
   }
   const order = [...uses.keys()];
