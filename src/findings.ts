@@ -148,6 +148,11 @@ export const RULES = {
     severity: 'warning',
     description: 'A shell script builds a Dockerfile without passing all of its FROM variables; scripts are reported, not edited (the flags to add are given)',
   },
+  // Shell dialects (issue 14 item 6, research ci.md §5 R4).
+  CiShellUndecided: {
+    severity: 'warning',
+    description: 'The shell that runs a build step cannot be decided (a matrix over Windows and other runners, an unknown shell), so the build args are reported for each shell, not added',
+  },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleName = keyof typeof RULES;
