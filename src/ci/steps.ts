@@ -205,9 +205,12 @@ export function findSteps(model: JobModel, repo: RepoView): CiSteps {
         const rel = joinPath(cwd, p);
         const text = rel === null ? null : repo.read(rel);
         if (rel === null || text === null) continue;
-        const inner = parseShell(text);
+        // A PowerShell or batch script is read in its own dialect.
+        const fileDialect: Dialect = /\.ps1$/i.test(rel) ? 'pwsh' : /\.(cmd|bat)$/i.test(rel) ? 'cmd' : 'posix';
+        const inner = parseShell(maskDialect(fileDialect, text));
+        const innerEnv: Env = fileDialect === 'cmd' && dialect !== 'cmd' ? { get: (n) => env.get(cmdAlias(n)) } : env;
         for (const c of inner.calls) {
-          const b = recognise(c, text, env);
+          const b = recognise(c, text, innerEnv);
           if (!b) continue;
           const at = map ? map[call.start] : (item.node.range?.[0] ?? 0);
           const pseudo: BuildStep = { job, item, script: inner, map: null, command: b, dockerfile: null };
