@@ -157,6 +157,11 @@ export const RULES = {
     severity: 'info',
     description: 'The CI defines a FROM variable that the Dockerfile does not need (its default is valid): not passed unless --pass-defined',
   },
+  // Shell dialects (issue 14 item 6, research ci.md §5 R4).
+  CiShellUndecided: {
+    severity: 'warning',
+    description: 'The shell that runs a build step cannot be decided (a matrix over Windows and other runners, an unknown shell), so the build args are reported for each shell, not added',
+  },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleName = keyof typeof RULES;

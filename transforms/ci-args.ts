@@ -148,7 +148,7 @@ export function planArgs(site: ArgSite, facts: DockerfileFacts, push: (f: Findin
     if (p) {
       if (!needed) continue;
       const same = p.raw === null || jobs.every((j) => j.platform.sameValue(j, name, p.raw!));
-      if (!same) push(finding('CiArgDifferentValue', pos, `${site.label} already passes ${name}=${p.raw}, not $${name}; left as it is`, { name }));
+      if (!same) push(finding('CiArgDifferentValue', pos, `${site.label} already passes ${name}=${p.raw}, not ${platform.shellValue(jobs[0], name, false)}; left as it is`, { name }));
       continue;
     }
     if (!defined(name)) {

@@ -3,9 +3,14 @@
  * builds an analysed Dockerfile. Pure: the build steps and the Dockerfiles' facts in; insertions + findings out.
  *
  * Policy (research ci.md §5): which args and findings come from planArgs (R1, R2, R5); the flag follows the
- * tool and the command's spelling (R3, R4); flags go before a last-word context, else after the command,
- * one line per flag in multi-line block and plain scalars (R6); shared nodes are edited once (R8).
+ * tool, the command's spelling and the step's shell (R3, R4: `$V`, PowerShell `"V=$env:V"`, cmd.exe `V=%V%`);
+ * flags go before a last-word context, else after the command, one line per flag in multi-line block and plain
+ * scalars, continued with the shell's own continuation character (R6); shared nodes are edited once (R8). A
+ * command whose shell cannot be decided (a matrix over Windows and Linux runners, an unknown shell, a shared
+ * definition run by jobs of different shells) is reported with the flags for each shell, not edited.
  */
+import { CONTINUATION, DIALECT_NAME, flagText, type Dialect } from '../src/ci/dialect.js';
+import { dialectOf } from '../src/ci/platform.js';
 import { stepPosition, type BuildStep, type CiSteps, type ScriptFileBuild } from '../src/ci/steps.js';
 import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
@@ -37,6 +42,14 @@ function lineEnd(text: string, off: number): number {
   return e > 0 && text[e - 1] === '\r' ? e - 1 : e;
 }
 const leading = (text: string, ls: number) => /^[ \t]*/.exec(text.slice(ls))![0];
+
+/** How to make a step run in one shell, per CI system (CiShellUndecided). */
+const ONE_SHELL: Partial<Record<string, string>> = {
+  github: 'set shell: bash on the step (Git for Windows\' bash on Windows runners)',
+  gitlab: 'split the job so that each runs on one kind of runner',
+  azure: 'make it a bash: step (Bash on every agent)',
+  circleci: 'set the step\'s shell:',
+};
 
 interface Group {
   steps: BuildStep[];
@@ -127,11 +140,23 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
       );
       return;
     }
+    // The shells the command may run in: one edit must be right in each (Azure macros are, in every shell).
+    const dialects = new Set<Dialect>();
+    let unknown = false;
+    for (const s of group) {
+      const d = dialectOf(s.job);
+      if (d !== null) dialects.add(d);
+      else if (s.job.shell?.candidates?.length) for (const c of s.job.shell.candidates) dialects.add(c.dialect);
+      else unknown = true;
+    }
+    if (unknown) return undecided(step, toAdd, group, text);
     if (!step.map) {
       push(finding('CiDynamicDockerfile', pos, `cannot locate ${cmd.label} in the YAML source; not edited`), file.path);
       return;
     }
-    const e = placeFlags(step, toAdd);
+    const plans = [...dialects].map((d) => placeFlags(step, toAdd, d));
+    const e = plans[0];
+    if (plans.some((p) => JSON.stringify(p) !== JSON.stringify(e))) return undecided(step, toAdd, group, text);
     if (e.comment) {
       push(
         finding('CiShellCommentInBlock', at(file, e.comment), `a shell '#' in this block scalar turns the rest of the joined line into a comment; the new flags are placed before it`, {
@@ -143,7 +168,29 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
     const list = edits.get(file.path) ?? [];
     list.push(...e.edits);
     edits.set(file.path, list);
-    push(addedFinding({ label: cmd.label, pos }, text, e.flags, facts, toAdd), file.path);
+    push(addedFinding({ label: cmd.label, pos }, text, flagsFor(step, toAdd, [...dialects][0]), facts, toAdd), file.path);
+  }
+
+  /** CiShellUndecided: the step's shell is not known, so neither spelling of a variable can be written. */
+  function undecided(step: BuildStep, toAdd: PlannedArg[], group: BuildStep[], text: string): void {
+    const why: string[] = [];
+    const options = new Map<Dialect, string[]>();
+    for (const s of group) {
+      const d = dialectOf(s.job);
+      const sh = s.job.shell;
+      if (d !== null) options.set(d, [...(options.get(d) ?? []), jobsText([s.job])]);
+      else for (const c of sh?.candidates ?? []) options.set(c.dialect, [...(options.get(c.dialect) ?? []), c.where]);
+      const reason = d === null ? sh!.why : `${jobsText([s.job])} runs ${DIALECT_NAME[d]}${sh ? ` (${sh.why})` : ''}`;
+      if (!why.includes(reason)) why.push(reason);
+    }
+    if (options.size === 0) for (const d of ['posix', 'pwsh', 'cmd'] as const) options.set(d, []);
+    const fixes = [...options].map(([d, where]) => `${flagsFor(step, toAdd, d).join(' ')} in ${DIALECT_NAME[d]}${where.length ? ` (${[...new Set(where)].join(', ')})` : ''}`);
+    push(
+      finding('CiShellUndecided', stepPosition(step), `${step.command.label} in ${text} needs ${toAdd.map((a) => a.name).join(', ')}, but the shell that runs it cannot be decided: ${why.join('; ')}; not edited`, {
+        fix: `pass ${fixes.join(', or ')}; or ${new Set(group.map((s) => s.job)).size > 1 && options.size > 1 ? 'give each shell its own copy of the command' : (ONE_SHELL[step.job.platform.id] ?? 'run the step in one shell')}`,
+      }),
+      step.item.file.path,
+    );
   }
 
   // One finding per build command in a script, however many steps call it, and only where a Dockerfile it may
@@ -175,25 +222,18 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
   return { edits, findings, built };
 }
 
-/** Insertion(s) for the new flags (R6). */
-function placeFlags(step: BuildStep, toAdd: PlannedArg[]): { edits: TextEdit[]; comment: number | null; flags: string[] } {
-  const flags = flagTexts(step, toAdd);
-  return { ...placeFlagsAt(step, flags), flags };
-}
-
-/** The flags as the command writes them: its `--build-arg=` style, its `${}` braces, the job shell's values. */
-function flagTexts(step: BuildStep, toAdd: PlannedArg[]): string[] {
+/** The flags passing `toAdd` to the step's command in `dialect` (R3, R4). */
+function flagsFor(step: BuildStep, toAdd: PlannedArg[], dialect: Dialect): string[] {
   const cmd = step.command;
   const vars = cmd.call.words.flatMap((w) => w.parts.filter((p) => p.t === 'var'));
   const braced = vars.length > 0 && vars.every((p) => p.t === 'var' && p.braced);
-  return toAdd.map(({ name, bare }) => {
-    const val = bare ? '' : `=${step.job.platform.shellValue(step.job, name, braced)}`;
-    if (cmd.tool === 'buildctl') return `--opt build-arg:${name}${val}`;
-    return cmd.eqStyle ? `--build-arg=${name}${val}` : `--build-arg ${name}${val}`;
-  });
+  return toAdd.map(({ name, bare }) =>
+    flagText(dialect, cmd.tool, cmd.eqStyle, name, bare ? null : step.job.platform.shellValue(step.job, name, braced, dialect)),
+  );
 }
 
-function placeFlagsAt(step: BuildStep, flags: string[]): { edits: TextEdit[]; comment: number | null } {
+/** Insertion(s) for the new flags (R6), written for the step's shell. */
+function placeFlags(step: BuildStep, toAdd: PlannedArg[], dialect: Dialect): { edits: TextEdit[]; comment: number | null } {
   const cmd = step.command;
   const map = step.map!;
   const file = step.item.file;
@@ -201,6 +241,10 @@ function placeFlagsAt(step: BuildStep, flags: string[]): { edits: TextEdit[]; co
   const node = step.item.node;
   const words = cmd.call.words;
   const value = node.value as string;
+  // Inside a double-quoted YAML scalar a `"` (PowerShell's quoting) or `\` is written escaped.
+  const yamlText = (f: string) => (node.type === 'QUOTE_DOUBLE' ? f.replace(/[\\"]/g, '\\$&') : f);
+  const flags = flagsFor(step, toAdd, dialect).map(yamlText);
+  const cont = CONTINUATION[dialect];
   const last = words[words.length - 1];
   const srcStart = (i: number) => map[words[i].start];
   const srcEnd = (i: number) => map[words[i].end - 1] + 1;
@@ -234,12 +278,12 @@ function placeFlagsAt(step: BuildStep, flags: string[]): { edits: TextEdit[]; co
     const target = contextLast ? lineStart(text, srcStart(words.length - 1)) : lastLine;
     if (opensLine(target)) {
       const ind = leading(text, target);
-      return { edits: [{ start: target, end: target, text: flags.map((f) => `${ind}${f} \\${eol}`).join('') }], comment: null };
+      return { edits: [{ start: target, end: target, text: flags.map((f) => `${ind}${f} ${cont}${eol}`).join('') }], comment: null };
     }
     // After the last word, continuing the command (its last line holds nothing else).
     if (contextLast || !restBlank) return { edits: inline(), comment: null };
     const ind = leading(text, lastLine);
-    return { edits: [{ start: end, end, text: flags.map((f) => ` \\${eol}${ind}${f}`).join('') }], comment: null };
+    return { edits: [{ start: end, end, text: flags.map((f) => ` ${cont}${eol}${ind}${f}`).join('') }], comment: null };
   }
   // Folded or plain multi-line: one line per flag at the block's base (or the neighbour's) indentation.
   const baseIndent = (ls: number) => (node.type === 'BLOCK_FOLDED' ? leading(text, text.indexOf('\n', node.range![0]) + 1) : leading(text, ls));

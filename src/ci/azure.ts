@@ -2,13 +2,16 @@
  * Azure Pipelines (research ci.md §3.2): `azure-pipelines.yml|yaml` at the root and `.azure-pipelines/*.yml|yaml`,
  * parsed with source ranges. Steps are found under `stages[].jobs[]`, `jobs[]` or a root `steps:` (template
  * files), in `job` and `deployment` (`strategy.runOnce.deploy.steps`) entries; `- template:` references are not
- * followed. Every `script:`/`bash:` step is its own shell (a Job with one item, starting in its
- * `workingDirectory`); every `Docker@2` task is an AzureDockerTask. Variables: pipeline, stage and job
+ * followed. Every `script:`/`bash:`/`pwsh:`/`powershell:` step, and every `PowerShell@2` task with an inline
+ * `script`, is its own shell (a Job with one item, starting in its `workingDirectory`), in its dialect
+ * (src/ci/dialect.ts: `script` is cmd.exe on a Windows pool, Bash elsewhere); every `Docker@2` task is an
+ * AzureDockerTask. Variables: pipeline, stage and job
  * `variables:` (map or `- name:`/`value:` list; `group:` and `template:` entries cannot be read), and the
  * predefined variables. Scripts see a variable both as the macro `$(Build.SourceVersion)` and as the environment
  * variable `BUILD_SOURCEVERSION` (upper case, `.` → `_`); the values written are macros.
  */
 import { isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { combine, POSIX, type ShellChoice } from './dialect.js';
 import { deref, keyOf, mapGet, mapKeys, scalarText, type Job, type JobVariable } from './jobs.js';
 import { AZURE, azureEnvName } from './platform.js';
 import type { FileWalker } from './reported.js';
@@ -82,6 +85,53 @@ function globMatch(pattern: string, paths: readonly string[]): string[] {
   return paths.filter((p) => re.test(p));
 }
 
+/** A hosted image or an agent demand naming Windows (`windows-latest`, `windows-2022`, `vs2017-win2016`). */
+const WINDOWS_IMAGE = /windows|^win\d|-win\d/i;
+
+/**
+ * The operating systems a job's `pool` runs on, one entry per agent it may get (a `strategy.matrix` leg may
+ * set the `vmImage` macro): Windows or not, named for the report; null when the image is not known. A pool
+ * named by its `name` without an `Agent.OS` demand, or no pool at all (the hosted default), counts as
+ * non-Windows.
+ */
+function poolSystems(file: CiFile, pool: Node | null, vars: Map<string, JobVariable>, matrix: Node | null): { windows: boolean; where: string }[] | null {
+  const p = deref(file, pool);
+  if (!isMap(p)) return [];
+  const demands = deref(file, mapGet(file, p, 'demands') ?? null);
+  const ds = isSeq(demands) ? demands.items.map((x) => scalarText(file, deref(file, x as Node)) ?? '') : [scalarText(file, demands) ?? ''];
+  const os = ds.map((d) => /^\s*Agent\.OS\s+-equals\s+(\S+)/i.exec(d)).find((m) => m);
+  if (os) return [{ windows: /^Windows/i.test(os[1]), where: `demands: Agent.OS -equals ${os[1]}` }];
+  const image = scalarText(file, mapGet(file, p, 'vmImage') ?? null);
+  if (image === null) return [];
+  if (image.includes('${{')) return null;
+  const macro = /\$\(([\w.]+)\)/.exec(image);
+  if (!macro) return [{ windows: WINDOWS_IMAGE.test(image), where: `vmImage: ${image}` }];
+  // `vmImage: $(imageName)`: each matrix leg's value, else the variable's literal value.
+  const legs = deref(file, matrix);
+  const values: string[] = [];
+  if (isMap(legs)) {
+    for (const leg of mapKeys(file, legs)) {
+      const l = deref(file, mapGet(file, legs, leg) ?? null);
+      const v = isMap(l) ? scalarText(file, mapGet(file, l, macro[1]) ?? null) : null;
+      if (v === null) return null;
+      values.push(image.replace(macro[0], v));
+    }
+  } else {
+    const v = vars.get(macro[1])?.value;
+    if (v === null || v === undefined) return null;
+    values.push(image.replace(macro[0], v));
+  }
+  return [...new Set(values)].map((v) => ({ windows: WINDOWS_IMAGE.test(v), where: `vmImage ${v}` }));
+}
+
+/** The shell of a `script:` step on `systems` (cmd.exe on Windows, Bash elsewhere). */
+function scriptShell(systems: { windows: boolean; where: string }[] | null): ShellChoice {
+  if (systems === null) return { dialect: null, why: "the pool's image is not known, so script (cmd.exe on Windows, Bash elsewhere) is not known" };
+  if (systems.length === 0) return POSIX;
+  const choice = combine(systems.map((s) => ({ dialect: s.windows ? 'cmd' : 'posix', where: s.where })), 'script');
+  return choice.dialect === null ? choice : { dialect: choice.dialect, why: `script on ${systems[0].where}` };
+}
+
 export function loadAzure(repo: FileWalker & { list(dir: string): string[] }, problems: CiProblem[] = []): AzureCi | null {
   const paths: string[] = [];
   for (const n of ['azure-pipelines.yml', 'azure-pipelines.yaml']) if (repo.exists(n)) paths.push(n);
@@ -99,8 +149,9 @@ export function loadAzure(repo: FileWalker & { list(dir: string): string[] }, pr
     const rootVars = new Map<string, JobVariable>();
     const rootMacros = new Map<string, string>();
     addVariables(file, mapGet(file, root, 'variables'), rootVars, rootMacros, 'pipeline variables');
+    const rootPool = mapGet(file, root, 'pool') ?? null;
 
-    const steps = (unit: string, list: Node | null | undefined, vars: Map<string, JobVariable>, macros: Map<string, string>) => {
+    const steps = (unit: string, list: Node | null | undefined, vars: Map<string, JobVariable>, macros: Map<string, string>, systems: ReturnType<typeof poolSystems> = []) => {
       const seq = deref(file, list ?? null);
       if (!isSeq(seq)) return;
       seq.items.forEach((item, i) => {
@@ -120,19 +171,31 @@ export function loadAzure(repo: FileWalker & { list(dir: string): string[] }, pr
           platform: AZURE,
           macros: new Map(macros),
         };
-        const script = mapGet(file, step, 'script') ?? mapGet(file, step, 'bash');
-        if (isScalar(script)) {
-          const d = workdir(scalarText(file, mapGet(file, step, 'workingDirectory') ?? null));
+        const task = scalarText(file, mapGet(file, step, 'task') ?? null);
+        const inputs = mapGet(file, step, 'inputs');
+        const input = (k: string) => (isMap(inputs) ? scalarText(file, mapGet(file, inputs, k) ?? null) : null);
+        // Script steps, each key in its shell; a PowerShell@2 task's inline script (targetType: inline).
+        const kinds: [Node | null | undefined, () => ShellChoice, Node | null | undefined][] = [
+          [mapGet(file, step, 'script'), () => scriptShell(systems), mapGet(file, step, 'workingDirectory')],
+          [mapGet(file, step, 'bash'), () => POSIX, mapGet(file, step, 'workingDirectory')],
+          [mapGet(file, step, 'pwsh'), () => ({ dialect: 'pwsh', why: 'a pwsh step (PowerShell Core)' }), mapGet(file, step, 'workingDirectory')],
+          [mapGet(file, step, 'powershell'), () => ({ dialect: 'pwsh', why: 'a powershell step (Windows PowerShell)' }), mapGet(file, step, 'workingDirectory')],
+        ];
+        if (task !== null && /^PowerShell@2$/i.test(task.trim()) && /^inline$/i.test(input('targetType') ?? '') && isMap(inputs)) {
+          kinds.push([mapGet(file, inputs, 'script'), () => ({ dialect: 'pwsh', why: 'a PowerShell@2 task (PowerShell)' }), mapGet(file, inputs, 'workingDirectory')]);
+        }
+        for (const [script, shell, wd] of kinds) {
+          if (!isScalar(script)) continue;
+          const d = workdir(scalarText(file, wd ?? null));
           job.cwd = d === undefined ? '' : d;
           job.items.push({ file, node: script });
+          const sh = shell();
+          if (sh.dialect !== 'posix') job.shell = sh;
           out.jobs.push(job);
           return;
         }
-        const task = scalarText(file, mapGet(file, step, 'task') ?? null);
         if (task === null || !/^Docker@2$/i.test(task.trim())) return;
         const taskPair = step.items.find((p) => keyOf(p) === 'task')!;
-        const inputs = mapGet(file, step, 'inputs');
-        const input = (k: string) => (isMap(inputs) ? scalarText(file, mapGet(file, inputs, k) ?? null) : null);
         const argsNode = isMap(inputs) ? mapGet(file, inputs, 'arguments') : null;
         const t: AzureDockerTask = {
           job,
@@ -160,7 +223,7 @@ export function loadAzure(repo: FileWalker & { list(dir: string): string[] }, pr
       });
     };
 
-    const jobs = (where: string, list: Node | null | undefined, vars: Map<string, JobVariable>, macros: Map<string, string>) => {
+    const jobs = (where: string, list: Node | null | undefined, vars: Map<string, JobVariable>, macros: Map<string, string>, pool: Node | null) => {
       const seq = deref(file, list ?? null);
       if (!isSeq(seq)) return;
       for (const item of seq.items) {
@@ -172,11 +235,12 @@ export function loadAzure(repo: FileWalker & { list(dir: string): string[] }, pr
         const m = new Map(macros);
         addVariables(file, mapGet(file, j, 'variables'), v, m, 'job variables');
         const unit = `${where}job '${name}'`;
-        steps(unit, mapGet(file, j, 'steps'), v, m);
         const strategy = mapGet(file, j, 'strategy');
+        const systems = poolSystems(file, mapGet(file, j, 'pool') ?? pool, v, isMap(strategy) ? (mapGet(file, strategy, 'matrix') ?? null) : null);
+        steps(unit, mapGet(file, j, 'steps'), v, m, systems);
         const once = isMap(strategy) ? mapGet(file, strategy, 'runOnce') : null;
         const deploy = isMap(once) ? mapGet(file, once, 'deploy') : null;
-        if (isMap(deploy)) steps(unit, mapGet(file, deploy, 'steps'), v, m);
+        if (isMap(deploy)) steps(unit, mapGet(file, deploy, 'steps'), v, m, systems);
       }
     };
 
@@ -190,11 +254,11 @@ export function loadAzure(repo: FileWalker & { list(dir: string): string[] }, pr
         const v = new Map(rootVars);
         const m = new Map(rootMacros);
         addVariables(file, mapGet(file, s, 'variables'), v, m, 'stage variables');
-        jobs(`stage '${name}', `, mapGet(file, s, 'jobs'), v, m);
+        jobs(`stage '${name}', `, mapGet(file, s, 'jobs'), v, m, mapGet(file, s, 'pool') ?? rootPool);
       }
     }
-    jobs('', mapGet(file, root, 'jobs'), rootVars, rootMacros);
-    steps(path, mapGet(file, root, 'steps'), rootVars, rootMacros);
+    jobs('', mapGet(file, root, 'jobs'), rootVars, rootMacros, rootPool);
+    steps(path, mapGet(file, root, 'steps'), rootVars, rootMacros, poolSystems(file, rootPool, rootVars, null));
   }
   return out;
 }

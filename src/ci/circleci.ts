@@ -8,6 +8,7 @@
  * Orb commands (`docker/build`) and executors' environments are not read.
  */
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import { shellDialect, type Dialect, type ShellChoice } from './dialect.js';
 import { addEnvMap, deref, keyOf, mapGet, mapKeys, scalarText, type Job, type JobVariable } from './jobs.js';
 import { CIRCLECI } from './platform.js';
 import { joinPath } from './steps.js';
@@ -51,6 +52,51 @@ export function loadCircleci(read: (path: string) => string | null, problems: Ci
   const commands = mapGet(file, root, 'commands');
   const jobs = mapGet(file, root, 'jobs');
   if (!isMap(jobs)) return out;
+  const executors = mapGet(file, root, 'executors');
+  const orbs = mapGet(file, root, 'orbs');
+  const textAt = (m: Node | null | undefined, ...path: string[]) => {
+    let n = deref(file, m ?? null);
+    for (const k of path) n = isMap(n) ? deref(file, mapGet(file, n, k) ?? null) : null;
+    return scalarText(file, n);
+  };
+  /** The shell a job names (its own, its machine's or its executor's) and whether it runs on Windows. */
+  const environment = (j: YAMLMap, depth = 0): { shell: string | null; windows: string | null } => {
+    let shell = textAt(j, 'shell') ?? textAt(j, 'machine', 'shell');
+    const image = textAt(j, 'machine', 'image');
+    let windows = image !== null && /^windows-/i.test(image) ? `machine image ${image}` : null;
+    const rc = textAt(j, 'resource_class');
+    if (rc !== null && /^windows\./i.test(rc)) windows ??= `resource_class ${rc}`;
+    const ex = deref(file, mapGet(file, j, 'executor') ?? null);
+    const exName = isMap(ex) ? textAt(ex, 'name') : scalarText(file, ex);
+    if (exName !== null) {
+      const slash = exName.indexOf('/');
+      if (slash > 0) {
+        // An orb's executor: the circleci/windows orb's executors run PowerShell unless given another `shell`.
+        const orb = textAt(orbs, exName.slice(0, slash));
+        if (orb !== null && /^circleci\/windows@/i.test(orb)) {
+          windows ??= `executor ${exName} (orb ${orb})`;
+          shell ??= isMap(ex) ? textAt(ex, 'shell') : null;
+        }
+      } else {
+        const def = deref(file, isMap(executors) ? (mapGet(file, executors, exName) ?? null) : null);
+        if (isMap(def) && depth < 5) {
+          const inner = environment(def, depth + 1);
+          shell ??= inner.shell;
+          windows ??= inner.windows && `executor ${exName}: ${inner.windows}`;
+        }
+      }
+    }
+    return { shell, windows };
+  };
+  /** A run step's shell: its `shell`, else the job's, else PowerShell on Windows, bash elsewhere. */
+  const runShell = (stepShell: string | null, env: { shell: string | null; windows: string | null }): ShellChoice | undefined => {
+    const named = stepShell ?? env.shell;
+    if (named !== null) {
+      const d: Dialect | null = named.includes('<<') ? null : shellDialect(named);
+      return d === 'posix' ? undefined : { dialect: d, why: d === null ? `shell: ${named} is not a shell the tool writes for` : `shell: ${named}` };
+    }
+    return env.windows ? { dialect: 'pwsh', why: `${env.windows}: the Windows execution environment's default shell is PowerShell` } : undefined;
+  };
 
   for (const p of jobs.items) {
     const jobName = keyOf(p);
@@ -60,6 +106,7 @@ export function loadCircleci(read: (path: string) => string | null, problems: Ci
     addEnvMap(vars, file, mapGet(file, j, 'environment'), 'job environment', CIRCLE_LITERAL);
     const wd = scalarText(file, mapGet(file, j, 'working_directory') ?? null) ?? '~/project';
     const jobDir = wd.includes('$') || wd.includes('<<') ? null : wd.replace(/\/+$/, '');
+    const env = environment(j);
     let n = 0;
     const walk = (steps: Node | null | undefined, via: string, depth: number) => {
       const seq = deref(file, steps ?? null);
@@ -83,6 +130,7 @@ export function loadCircleci(read: (path: string) => string | null, problems: Ci
         const stepVars = new Map(vars);
         let name: string | null = null;
         let dir: string | null = '';
+        const shell = runShell(isMap(spec) ? textAt(spec, 'shell') : null, env);
         if (isMap(spec)) {
           addEnvMap(stepVars, file, mapGet(file, spec as YAMLMap, 'environment'), 'step environment', CIRCLE_LITERAL);
           name = scalarText(file, mapGet(file, spec as YAMLMap, 'name') ?? null);
@@ -100,6 +148,7 @@ export function loadCircleci(read: (path: string) => string | null, problems: Ci
           only: [],
           platform: CIRCLECI,
           cwd: dir,
+          ...(shell ? { shell } : {}),
         });
       }
     };

@@ -6,6 +6,7 @@
  * `strategy.matrix` keys, a composite action's `inputs`, and GitHub's default variables.
  */
 import { isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { combine, POSIX, shellDialect, WINDOWS_LABEL, type ShellChoice } from './dialect.js';
 import { addEnvMap, deref, keyOf, mapGet, mapKeys, scalarText, type Job, type JobVariable } from './jobs.js';
 import { GITHUB } from './platform.js';
 import { joinPath, type RepoView } from './steps.js';
@@ -135,6 +136,7 @@ export function loadGithub(repo: RepoLister, problems: CiProblem[] = []): Github
     const wfVars = new Map<string, JobVariable>();
     addEnvMap(wfVars, file, mapGet(file, root, 'env'), 'workflow env');
     const wfDir = workdir(scalarText(file, runDefault(file, root)));
+    const wfShell = scalarText(file, runDefault(file, root, 'shell'));
     const isAction = path.startsWith('.github/actions/');
     // The events that trigger the workflow (`on:` as a name, a list or a map), for variables only some set.
     const onNode = mapGet(file, root, 'on') ?? mapGet(file, root, 'true');
@@ -146,6 +148,7 @@ export function loadGithub(repo: RepoLister, problems: CiProblem[] = []): Github
           ? mapKeys(file, onNode)
           : [];
     const units: { name: string; map: YAMLMap | null; steps: Node | null | undefined }[] = [];
+    // A composite action runs on its caller's runner; its run steps must name their shell.
     if (isAction) {
       const runs = mapGet(file, root, 'runs');
       const inputs = mapGet(file, root, 'inputs');
@@ -171,13 +174,19 @@ export function loadGithub(repo: RepoLister, problems: CiProblem[] = []): Github
     for (const u of units) {
       const vars = new Map(wfVars);
       let dir = wfDir;
+      let defaultShell = wfShell;
+      let matrix: Node | null = null;
       if (u.map) {
         addEnvMap(vars, file, mapGet(file, u.map, 'env'), 'job env');
         const strategy = mapGet(file, u.map, 'strategy');
         if (isMap(strategy)) matrixKeys(file, mapGet(file, strategy, 'matrix'), vars);
+        matrix = isMap(strategy) ? (mapGet(file, strategy, 'matrix') ?? null) : null;
         const d = workdir(scalarText(file, runDefault(file, u.map)));
         if (d !== undefined) dir = d;
+        defaultShell = scalarText(file, runDefault(file, u.map, 'shell')) ?? defaultShell;
       }
+      const runsOnNode = u.map ? mapGet(file, u.map, 'runs-on') : undefined;
+      const runners = { list: u.map ? runsOn(file, runsOnNode, matrix) : [], text: isScalar(runsOnNode) ? scalarText(file, runsOnNode) : null };
       const steps = deref(file, u.steps ?? null);
       if (!isSeq(steps)) continue;
       steps.items.forEach((item, i) => {
@@ -194,6 +203,8 @@ export function loadGithub(repo: RepoLister, problems: CiProblem[] = []): Github
           const d = workdir(scalarText(file, mapGet(file, step, 'working-directory') ?? null));
           job.cwd = d === undefined ? (dir === undefined ? '' : dir) : d;
           job.items.push({ file, node: run });
+          const shell = stepShell(file, scalarText(file, mapGet(file, step, 'shell') ?? null) ?? defaultShell, runners, matrix);
+          if (shell.dialect !== 'posix') job.shell = shell;
           out.jobs.push(job);
           return;
         }
@@ -222,9 +233,90 @@ export function loadGithub(repo: RepoLister, problems: CiProblem[] = []): Github
   return out.files.length ? out : null;
 }
 
-/** `defaults.run.working-directory` of a workflow or job map. */
-function runDefault(file: CiFile, map: YAMLMap): Node | null {
+/** `defaults.run.working-directory` (or another `defaults.run` key) of a workflow or job map. */
+function runDefault(file: CiFile, map: YAMLMap, key = 'working-directory'): Node | null {
   const d = mapGet(file, map, 'defaults');
   const r = isMap(d) ? mapGet(file, d, 'run') : undefined;
-  return (isMap(r) ? mapGet(file, r, 'working-directory') : null) ?? null;
+  return (isMap(r) ? mapGet(file, r, key) : null) ?? null;
+}
+
+const MATRIX_EXPR = /^\$\{\{\s*matrix\.([\w-]+(?:\.[\w-]+)*)\s*\}\}$/;
+
+/**
+ * The texts a value takes over the job's matrix: itself when it is literal; each value of `matrix.<path>` (its
+ * list and the `include` entries) when it is exactly `${{ matrix.<path> }}`; null for any other expression or
+ * a matrix that is not a literal map.
+ */
+function matrixTexts(file: CiFile, text: string, matrix: Node | null): string[] | null {
+  if (!text.includes('${{')) return [text];
+  const m = MATRIX_EXPR.exec(text.trim());
+  const mx = deref(file, matrix);
+  if (!m || !isMap(mx)) return null;
+  const [key, ...rest] = m[1].split('.');
+  const out: string[] = [];
+  const take = (n: Node | null | undefined, path: string[]): boolean => {
+    let v = deref(file, n ?? null);
+    for (const k of path) v = isMap(v) ? deref(file, mapGet(file, v, k) ?? null) : null;
+    const t = scalarText(file, v);
+    if (t === null || t.includes('${{')) return false;
+    out.push(t);
+    return true;
+  };
+  const list = deref(file, mapGet(file, mx, key) ?? null);
+  if (isSeq(list)) {
+    for (const it of list.items) if (!take(it as Node, rest)) return null;
+  } else if (list !== null) return null;
+  const inc = deref(file, mapGet(file, mx, 'include') ?? null);
+  if (isSeq(inc)) {
+    for (const e of inc.items) {
+      const em = deref(file, e as Node);
+      if (isMap(em) && mapGet(file, em, key) !== undefined && !take(mapGet(file, em, key), rest)) return null;
+    }
+  }
+  return out.length ? [...new Set(out)] : null;
+}
+
+/**
+ * The runners a job's `runs-on` names, one label text per runner (labels of one runner joined with `, `):
+ * a label, a list of labels, `{group, labels}`, each possibly `${{ matrix.… }}`; null when an expression
+ * cannot be read. An absent `runs-on` gives no runner.
+ */
+function runsOn(file: CiFile, node: Node | null | undefined, matrix: Node | null): string[] | null {
+  let n = deref(file, node ?? null);
+  if (n === null) return [];
+  if (isMap(n)) n = deref(file, mapGet(file, n, 'labels') ?? mapGet(file, n, 'group') ?? null);
+  const labels = isSeq(n) ? n.items.map((x) => scalarText(file, deref(file, x as Node))) : [scalarText(file, n)];
+  let runners: string[][] = [[]];
+  for (const l of labels) {
+    const texts = l === null ? null : matrixTexts(file, l, matrix);
+    if (texts === null) return null;
+    runners = runners.flatMap((r) => texts.map((t) => [...r, t]));
+  }
+  return [...new Set(runners.map((r) => r.join(', ')))];
+}
+
+/**
+ * The shell of a `run:` step: its `shell`, else the job's or the workflow's `defaults.run.shell`, else the
+ * runner's default (`pwsh` on Windows, bash elsewhere), each possibly a matrix value (src/ci/dialect.ts).
+ */
+function stepShell(file: CiFile, shell: string | null, runners: { list: string[] | null; text: string | null }, matrix: Node | null): ShellChoice {
+  if (shell !== null) {
+    const texts = matrixTexts(file, shell, matrix);
+    if (texts === null) return { dialect: null, why: `shell: ${shell} is an expression` };
+    return combine(texts.map((t) => ({ dialect: shellDialect(t), where: `shell: ${t}` })), `shell: ${shell}`);
+  }
+  const { list, text } = runners;
+  if (list === null) {
+    return {
+      dialect: null,
+      why: `runs-on${text ? `: ${text}` : ''} is an expression, so the runner's default shell (pwsh on Windows, else bash) is not known`,
+      candidates: [
+        { dialect: 'posix', where: 'a Linux or macOS runner' },
+        { dialect: 'pwsh', where: 'a Windows runner' },
+      ],
+    };
+  }
+  if (list.length === 0) return POSIX;
+  const choice = combine(list.map((r) => ({ dialect: WINDOWS_LABEL.test(r) ? 'pwsh' : 'posix', where: r })), `runs-on: ${text ?? list.join(' | ')}`);
+  return choice.dialect === 'pwsh' ? { dialect: 'pwsh', why: `${choice.why} (its default shell is pwsh)` } : choice;
 }

@@ -6,6 +6,7 @@
  * job, `parallel:matrix`).
  */
 import { isAlias, isMap, isScalar, isSeq, visit, type Alias, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { combine, POSIX, WINDOWS_IMAGE, WINDOWS_LABEL, type ShellChoice } from './dialect.js';
 import { GITLAB, type Platform } from './platform.js';
 import { position, type CiFile, type CiSource } from './yaml.js';
 
@@ -43,6 +44,8 @@ export interface Job {
   macros?: Map<string, string>;
   /** What the report calls it ("job 'build'", "step 2 of job 'build' in .github/workflows/ci.yml"). */
   label?: string;
+  /** The shell that runs the job's script (src/ci/dialect.ts); absent: a POSIX shell. */
+  shell?: ShellChoice;
 }
 
 const RESERVED = new Set([
@@ -316,9 +319,68 @@ export function buildJobModel(src: CiSource): JobModel {
     const o = lookup(name, ['only']);
     const onlyNode = o && isMap(o.node) ? mapGet(o.file, o.node, 'refs') : o?.node;
     if (o && isSeq(onlyNode)) for (const x of onlyNode.items) only.push(scalarText(o.file, deref(o.file, x as Node)) ?? '');
-    jobs.push({ name, file, line: at.line, column: at.column, items, variables, ifs, only, platform: GITLAB });
+    const job: Job = { name, file, line: at.line, column: at.column, items, variables, ifs, only, platform: GITLAB };
+    const shell = gitlabShell(job, lookup(name, ['tags']) ?? defaultKey('tags'), lookup(name, ['image']) ?? defaultKey('image'), matrix);
+    if (shell.dialect !== 'posix') job.shell = shell;
+    jobs.push(job);
   }
   return { jobs, notes };
+
+  /** A `default:` keyword (the last file's wins, as for before_script). */
+  function defaultKey(key: string): Located | undefined {
+    let got: Located | undefined;
+    for (const d of defaults) {
+      const v = mapGet(d.file, d.map, key);
+      if (v !== undefined) got = { file: d.file, node: v };
+    }
+    return got;
+  }
+}
+
+/**
+ * The shell of a GitLab job (src/ci/dialect.ts): PowerShell when it runs on a Windows runner (a tag naming
+ * Windows, a `mcr.microsoft.com/windows/…` image) or its script reads `$env:`; otherwise a POSIX shell. Tags
+ * written with `parallel:matrix` variables (`tags: [$OS]`) are read for every matrix job: when some are
+ * Windows and some are not, the shell cannot be decided.
+ */
+function gitlabShell(job: Job, tags: Located | undefined, image: Located | undefined, matrix: Located | undefined): ShellChoice {
+  for (const it of job.items) {
+    if (typeof it.node.value === 'string' && /\$\{?env:[A-Za-z_]/i.test(it.node.value)) return { dialect: 'pwsh', why: 'its script reads $env:' };
+  }
+  const img = image ? deref(image.file, image.node) : null;
+  const imgName = image ? (isMap(img) ? scalarText(image.file, mapGet(image.file, img, 'name')) : scalarText(image.file, img)) : null;
+  if (imgName && WINDOWS_IMAGE.test(imgName)) return { dialect: 'pwsh', why: `image ${imgName}, a Windows container` };
+  const seq = tags ? deref(tags.file, tags.node) : null;
+  const list = tags && isSeq(seq) ? seq.items.map((x) => scalarText(tags.file, deref(tags.file, x as Node)) ?? '') : tags && isScalar(seq) ? [scalarText(tags.file, seq) ?? ''] : [];
+  if (list.length === 0) return POSIX;
+  // Each matrix job's variable values (one combination per job), or one job without matrix values.
+  const combos: Map<string, string>[] = [];
+  const mnode = matrix ? deref(matrix.file, matrix.node) : null;
+  if (matrix && isSeq(mnode)) {
+    for (const entry of mnode.items) {
+      const m = deref(matrix.file, entry as Node);
+      if (!isMap(m)) continue;
+      let acc: Map<string, string>[] = [new Map()];
+      for (const k of mapKeys(matrix.file, m)) {
+        const v = mapGet(matrix.file, m, k);
+        const vals = isSeq(v) ? v.items.map((x) => scalarText(matrix.file, deref(matrix.file, x as Node)) ?? '') : [scalarText(matrix.file, v ?? null) ?? ''];
+        acc = acc.flatMap((c) => vals.map((x) => new Map([...c, [k, x]])));
+      }
+      combos.push(...acc);
+    }
+  }
+  if (combos.length === 0) combos.push(new Map());
+  const expand = (t: string, c: Map<string, string>) =>
+    t.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (m, n: string) => c.get(n) ?? job.variables.get(n)?.value ?? m);
+  const seen = new Map<string, ShellChoice['dialect']>();
+  for (const c of combos) {
+    const names = list.map((t) => expand(t, c));
+    seen.set(names.join(', '), names.some((t) => WINDOWS_LABEL.test(t)) ? 'pwsh' : 'posix');
+  }
+  const what = `tags: ${list.join(', ')}`;
+  const choice = combine([...seen].map(([where, dialect]) => ({ dialect, where })), what);
+  if (choice.dialect === 'pwsh') return { dialect: 'pwsh', why: `${what}, a Windows runner` };
+  return choice;
 }
 
 /** True when the job only runs with `name` set (`rules: - if: $NAME`, `only: [tags]` for CI_COMMIT_TAG). */

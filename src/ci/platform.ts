@@ -3,6 +3,7 @@
  * system defines, which may be unset, which are hazards in an image reference, and how a passed value is
  * spelled. The shell-step transform, the build-push-action transform and the job models take one of these.
  */
+import { envRef, sameEnvRef, type Dialect } from './dialect.js';
 import type { Job } from './jobs.js';
 import { maskExpressions } from './mask.js';
 import { guaranteed as gitlabGuaranteed } from './jobs.js';
@@ -27,9 +28,12 @@ export interface Platform {
   caseKept: ReadonlySet<string>;
   /** A bare `--build-arg NAME` keeps the Dockerfile default when NAME may be unset (GitLab: unset; GitHub: empty). */
   unsetIsUnset: boolean;
-  /** The value a shell step passes for `name` (`$NAME`, `${NAME}`, or an expression). */
-  shellValue(job: Job, name: string, braced: boolean): string;
-  /** True when `raw` (as written after `NAME=`) passes the variable itself. */
+  /**
+   * The value a shell step passes for `name` (`$NAME`, `${NAME}`, `$env:NAME`, `%NAME%`, or an expression), in
+   * `dialect` (default: the job's).
+   */
+  shellValue(job: Job, name: string, braced: boolean, dialect?: Dialect): string;
+  /** True when `raw` (as written after `NAME=`) passes the variable itself, in the job's shell. */
   sameValue(job: Job, name: string, raw: string): boolean;
   /** The variable holding the checkout directory (a path under it is a repository path). */
   workspace: string;
@@ -37,7 +41,16 @@ export interface Platform {
   mask?(script: string): string;
 }
 
-const shellSame = (name: string, raw: string) => new RegExp(`^"?\\$(${name}|\\{${name}\\})"?$`).test(raw);
+/** The job's shell dialect (POSIX unless its loader decided otherwise); null when it cannot be decided. */
+export const dialectOf = (job: Job): Dialect | null => (job.shell ? job.shell.dialect : 'posix');
+
+/** `raw` reads the environment variable `name` in the job's shell (every dialect's spelling when undecided). */
+const shellSame = (job: Job, name: string, raw: string) => {
+  const d = dialectOf(job);
+  return d === null ? (['posix', 'pwsh', 'cmd'] as const).some((x) => sameEnvRef(x, name, raw)) : sameEnvRef(d, name, raw);
+};
+/** The environment variable `name` as the job's shell (or `dialect`) reads it. */
+const shellEnv = (job: Job, name: string, braced: boolean, dialect?: Dialect) => envRef(dialect ?? dialectOf(job) ?? 'posix', name, braced);
 
 export const GITLAB: Platform = {
   id: 'gitlab',
@@ -49,8 +62,8 @@ export const GITLAB: Platform = {
   beforeSha: new Set(['CI_COMMIT_BEFORE_SHA']),
   caseKept: new Set(),
   unsetIsUnset: true,
-  shellValue: (_job, name, braced) => (braced ? `\${${name}}` : `$${name}`),
-  sameValue: (_job, name, raw) => shellSame(name, raw),
+  shellValue: shellEnv,
+  sameValue: shellSame,
   workspace: 'CI_PROJECT_DIR',
 };
 
@@ -101,14 +114,14 @@ export const GITHUB: Platform = {
   caseKept: new Set(['GITHUB_REPOSITORY', 'GITHUB_REPOSITORY_OWNER', 'GITHUB_ACTOR', 'GITHUB_TRIGGERING_ACTOR']),
   unsetIsUnset: false,
   // Matrix keys and inputs are not environment variables: the script gets them substituted as expressions.
-  shellValue: (job, name, braced) => {
+  shellValue: (job, name, braced, dialect) => {
     const kind = job.variables.get(name)?.kind;
     if (kind === 'matrix' || kind === 'input') return githubExpression(job, name)!;
-    return braced ? `\${${name}}` : `$${name}`;
+    return shellEnv(job, name, braced, dialect);
   },
   sameValue: (job, name, raw) => {
     const r = raw.replace(/^"(.*)"$/s, '$1').trim();
-    if (shellSame(name, r)) return true;
+    if (shellSame(job, name, r)) return true;
     const m = /^\$\{\{\s*([\w.-]+)\s*\}\}$/.exec(r);
     if (!m) return false;
     return m[1] === `env.${name}` || m[1] === `matrix.${name}` || m[1] === githubContext(name) || (m[1] === `inputs.${name}` && job.variables.get(name)?.kind === 'input');
@@ -156,8 +169,8 @@ export const BITBUCKET: Platform = {
   beforeSha: new Set(),
   caseKept: new Set(),
   unsetIsUnset: true,
-  shellValue: (_job, name, braced) => (braced ? `\${${name}}` : `$${name}`),
-  sameValue: (_job, name, raw) => shellSame(name, raw),
+  shellValue: shellEnv,
+  sameValue: shellSame,
   workspace: 'BITBUCKET_CLONE_DIR',
 };
 
@@ -193,12 +206,12 @@ export const AZURE: Platform = {
   beforeSha: new Set(),
   caseKept: new Set(),
   unsetIsUnset: false,
-  // A macro is replaced before the script runs; an undefined one stays as literal `$(…)` text, so a variable
-  // that may be undefined is read from the environment instead (empty when unset).
-  shellValue: (job, name, braced) => (AZURE.maybeUnset(name) ? (braced ? `\${${name}}` : `$${name}`) : `$(${azureMacro(job, name)})`),
+  // A macro is replaced before the script runs, in every shell; an undefined one stays as literal `$(…)` text, so
+  // a variable that may be undefined is read from the environment instead (empty when unset).
+  shellValue: (job, name, braced, dialect) => (AZURE.maybeUnset(name) ? shellEnv(job, name, braced, dialect) : `$(${azureMacro(job, name)})`),
   sameValue: (job, name, raw) => {
     const r = raw.replace(/^"(.*)"$/s, '$1').trim();
-    return shellSame(name, r) || r === `$(${azureMacro(job, name)})` || (job.macros?.has(name) === true && shellSame(azureEnvName(job.macros.get(name)!), r));
+    return shellSame(job, name, r) || r === `$(${azureMacro(job, name)})` || (job.macros?.has(name) === true && shellSame(job, azureEnvName(job.macros.get(name)!), r));
   },
   workspace: 'BUILD_SOURCESDIRECTORY',
   // `${{ … }}` template expressions are unknown; a dotted macro `$(Build.SourcesDirectory)` reads as the same-length
@@ -226,8 +239,8 @@ export const CIRCLECI: Platform = {
   beforeSha: new Set(),
   caseKept: new Set(),
   unsetIsUnset: true,
-  shellValue: (_job, name, braced) => (braced ? `\${${name}}` : `$${name}`),
-  sameValue: (_job, name, raw) => shellSame(name, raw),
+  shellValue: shellEnv,
+  sameValue: shellSame,
   workspace: 'CIRCLE_WORKING_DIRECTORY',
   // `<< parameters.x >>`, `<< pipeline.git.revision >>`: unknown values of the same length (not heredocs).
   mask: (script) => script.replace(/<<\s*[\w.-]+\s*>>/g, (m) => `$${'_'.repeat(m.length - 1)}`),
@@ -237,7 +250,7 @@ export const CIRCLECI: Platform = {
  * `$$` keeps a `$` for the shell, so a value is written `$$NAME`, which reads the step's environment. */
 const escapedSame = (name: string, raw: string) => {
   const r = raw.replace(/^"(.*)"$/s, '$1').trim();
-  return shellSame(name, r) || new RegExp(`^\\$\\$(${name}|\\{${name}\\})$`).test(r);
+  return sameEnvRef('posix', name, r) || new RegExp(`^\\$\\$(${name}|\\{${name}\\})$`).test(r);
 };
 
 /** True when the step runs only on `events` (its `when: event:`, else its pipeline's). */

@@ -5,6 +5,7 @@
  */
 import { isScalar, type Scalar } from 'yaml';
 import { recognise, type BuildCommand } from './builders.js';
+import { cmdAlias, maskDialect, type Dialect } from './dialect.js';
 import { guaranteed, type Job, type JobModel, type ScriptItem } from './jobs.js';
 import { evalWord, literalPrefix, parseShell, type Env, type ShCall, type ShScript } from './shell.js';
 import { position, type CiFile } from './yaml.js';
@@ -127,8 +128,13 @@ export function inert(text: string): boolean {
  */
 class ShellEnv {
   private readonly own = new Map<string, string | null>();
-  constructor(private readonly predefined: ReadonlySet<string>) {}
-  get(name: string): string | null | undefined {
+  constructor(
+    private readonly predefined: ReadonlySet<string>,
+    /** The variable a masked name reads (cmd.exe's `%NAME%` is parsed as `$_NAME`). */
+    private readonly alias: (name: string) => string = (n) => n,
+  ) {}
+  get(masked: string): string | null | undefined {
+    const name = this.alias(masked);
     const v = this.own.get(name);
     if (v !== undefined) return v;
     return this.predefined.has(name) ? null : undefined;
@@ -150,20 +156,27 @@ const isCd = (w0: { text: string; complete: boolean }) => w0.complete && (w0.tex
 export function findSteps(model: JobModel, repo: RepoView): CiSteps {
   const steps: BuildStep[] = [];
   const scriptFiles: ScriptFileBuild[] = [];
-  const parsed = new Map<Scalar, ShScript | null>();
+  // Parsed per scalar and dialect: a shared definition may run in jobs of different shells.
+  const parsed = new Map<Scalar, Map<Dialect, ShScript | null>>();
   const maps = new Map<Scalar, number[] | null>();
   for (const job of model.jobs) {
     let cwd: string | null = job.cwd === undefined ? '' : job.cwd;
-    const env = new ShellEnv(job.platform.predefined);
+    // An undecided shell is read as POSIX (its first candidate's when there is one): its steps are only reported.
+    const dialect: Dialect = job.shell ? (job.shell.dialect ?? job.shell.candidates?.[0]?.dialect ?? 'posix') : 'posix';
+    const env = new ShellEnv(job.platform.predefined, dialect === 'cmd' ? cmdAlias : undefined);
     for (const [k, v] of job.variables) if (v.kind !== 'matrix' && v.kind !== 'input') env.set(k, v.value);
     env.set(job.platform.workspace, ROOT);
     for (const item of job.items) {
       if (!isScalar(item.node) || typeof item.node.value !== 'string') continue;
-      let script = parsed.get(item.node);
+      const byDialect = parsed.get(item.node) ?? new Map<Dialect, ShScript | null>();
+      parsed.set(item.node, byDialect);
+      let script = byDialect.get(dialect);
       if (script === undefined) {
-        const text = job.platform.mask ? job.platform.mask(item.node.value) : item.node.value;
+        // The dialect first (a PowerShell backtick, `$env:X`), then the CI's own substitutions (`${{ … }}`, `$(Macro)`).
+        const own = maskDialect(dialect, item.node.value);
+        const text = job.platform.mask ? job.platform.mask(own) : own;
         script = inert(text) ? null : parseShell(text);
-        parsed.set(item.node, script);
+        byDialect.set(dialect, script);
       }
       if (script === null) continue;
       if (!maps.has(item.node)) maps.set(item.node, alignScalar(item.file, item.node));
@@ -194,9 +207,12 @@ export function findSteps(model: JobModel, repo: RepoView): CiSteps {
         const rel = joinPath(cwd, p);
         const text = rel === null ? null : repo.read(rel);
         if (rel === null || text === null) continue;
-        const inner = parseShell(text);
+        // A PowerShell or batch script is read in its own dialect.
+        const fileDialect: Dialect = /\.ps1$/i.test(rel) ? 'pwsh' : /\.(cmd|bat)$/i.test(rel) ? 'cmd' : 'posix';
+        const inner = parseShell(maskDialect(fileDialect, text));
+        const innerEnv: Env = fileDialect === 'cmd' && dialect !== 'cmd' ? { get: (n) => env.get(cmdAlias(n)) } : env;
         for (const c of inner.calls) {
-          const b = recognise(c, text, env);
+          const b = recognise(c, text, innerEnv);
           if (!b) continue;
           const at = map ? map[call.start] : (item.node.range?.[0] ?? 0);
           const pseudo: BuildStep = { job, item, script: inner, map: null, command: b, dockerfile: null };

@@ -1,0 +1,5 @@
+$ErrorActionPreference = "Stop"
+docker build `
+  -f docker\Dockerfile `
+  -t "app:$env:CI_COMMIT_SHORT_SHA" `
+  .
