@@ -29,6 +29,8 @@ interface Case {
   name: string;
   dockerfile: string;
   defaults?: Record<string, string>;
+  /** Rules suppressed everywhere (the config's `ignore:`). */
+  ignore?: string[];
   /** Names hoisted, in order. */
   hoisted: string[];
   rules: string[];
@@ -974,6 +976,20 @@ const cases: Case[] = [
     rules: [UNDEF('TAG', 'suppressed'), INVALID()],
   },
   {
+    // Issue 14: NeedsDefault is suppressible like every rule (it was not).
+    name: 'own pragma: # dockerfile-argfix ignore=NeedsDefault above the FROM → NeedsDefault suppressed, the ARG still hoisted',
+    dockerfile: L('# dockerfile-argfix ignore=NeedsDefault', 'FROM $IMAGE'),
+    hoisted: ['IMAGE'],
+    rules: [UNDEF('IMAGE', 'fixed'), INVALID(), 'NeedsDefault:IMAGE:suppressed'],
+  },
+  {
+    name: 'config ignore: [NeedsDefault] → NeedsDefault suppressed everywhere',
+    dockerfile: L('FROM $IMAGE:$TAG'),
+    ignore: ['NeedsDefault'],
+    hoisted: ['IMAGE', 'TAG'],
+    rules: [UNDEF('IMAGE', 'fixed'), UNDEF('TAG', 'fixed'), INVALID(), 'NeedsDefault:IMAGE:suppressed', 'NeedsDefault:TAG:suppressed'],
+  },
+  {
     name: 'own pragma: # dockerfile-argfix global ignore anywhere → every FROM suppressed, nothing hoisted',
     dockerfile: L('FROM alpine:$TAG AS a', '# dockerfile-argfix global ignore', 'RUN true', 'FROM busybox:$V'),
     hoisted: [],
@@ -1098,7 +1114,7 @@ describe('BuildKit semantics of ARG → FROM (hoist-from-args via fixDockerfile)
 
   test.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const defaults = toDefaults(c.defaults);
-    const r = fixDockerfile(c.dockerfile, { defaults });
+    const r = fixDockerfile(c.dockerfile, { defaults, ...(c.ignore ? { ignore: new Set(c.ignore) } : {}) });
 
     expect(r.hoisted.map((h) => h.name)).toEqual(c.hoisted);
     expect(r.findings.map(encode).sort()).toEqual([...c.rules].sort());

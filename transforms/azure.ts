@@ -13,7 +13,7 @@ import { AZURE, azureMacro } from '../src/ci/platform.js';
 import { parseShell } from '../src/ci/shell.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, dynamicHint, missingAnywhere, planArgs, type DockerfileFacts } from './ci-args.js';
+import { addedFinding, dynamicHint, missingAnywhere, unseen, planArgs, type DockerfileFacts } from './ci-args.js';
 import type { CiTransformResult } from './ci-steps.js';
 import { eolOf, indentAt, mapContentEnd } from './github-actions.js';
 
@@ -40,7 +40,7 @@ export function azureTransform(tasks: readonly AzureDockerTask[], dockerfiles: R
     if (t.dockerfile === null) {
       for (const d of dockerfiles.keys()) built.add(d);
       const missing = missingAnywhere(command === 'build' && t.args && typeof t.args.value === 'string' ? argumentsPassed(t.args.value).passed : [], dockerfiles);
-      if (missing.length) push(finding('CiDynamicDockerfile', pos, `${label} in ${t.job.name}: ${t.unresolved}; not edited`, { fix: dynamicHint(missing, 'in arguments yourself (command: build)') }));
+      if (missing.length) push(finding('CiDynamicDockerfile', pos, `${label} in ${t.job.name}: ${t.unresolved}; not edited`, { fix: dynamicHint(missing, 'in arguments yourself (command: build)'), ...unseen(missing) }));
       continue;
     }
     const facts = dockerfiles.get(t.dockerfile);
@@ -61,7 +61,7 @@ export function azureTransform(tasks: readonly AzureDockerTask[], dockerfiles: R
       continue;
     }
     if (given.dynamic) {
-      push(finding('CiDynamicArgs', pos, `${label} in ${t.job.name} takes arguments from a variable, which may already pass ${toAdd.map((a) => a.name).join(', ')}; not edited`, { fix: `check that its arguments pass ${flags}` }));
+      push(finding('CiDynamicArgs', pos, `${label} in ${t.job.name} takes arguments from a variable, which may already pass ${toAdd.map((a) => a.name).join(', ')}; not edited`, { fix: `check that its arguments pass ${flags}`, ...unseen([{ path: facts.path, names: toAdd.map((a) => a.name), facts }]) }));
       continue;
     }
     const planned = place(t, flags);

@@ -10,7 +10,7 @@ import type { BakeTarget } from '../src/ci/bake.js';
 import type { CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, dynamicHint, missingAnywhere, type DockerfileFacts } from './ci-args.js';
+import { addedFinding, dynamicHint, missingAnywhere, unseen, type DockerfileFacts } from './ci-args.js';
 import type { CiTransformResult } from './ci-steps.js';
 
 const leading = (text: string, off: number) => /^[ \t]*/.exec(text.slice(text.lastIndexOf('\n', off - 1) + 1))![0];
@@ -54,7 +54,7 @@ export function bakeTransform(targets: readonly BakeTarget[], dockerfiles: Reado
     if (t.dockerfile === null) {
       for (const d of dockerfiles.keys()) built.add(d);
       const missing = missingAnywhere(t.passed.map((name) => ({ name })), dockerfiles);
-      if (missing.length) push(finding('CiDynamicDockerfile', pos, `bake target '${t.name}': ${t.unresolved}; not edited`, { fix: dynamicHint(missing, 'in its args yourself') }));
+      if (missing.length) push(finding('CiDynamicDockerfile', pos, `bake target '${t.name}': ${t.unresolved}; not edited`, { fix: dynamicHint(missing, 'in its args yourself'), ...unseen(missing) }));
       continue;
     }
     const facts = dockerfiles.get(t.dockerfile);

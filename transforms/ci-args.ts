@@ -19,6 +19,12 @@ export interface DockerfileFacts {
    * invalid without them). Only these are passed, and only these make a build site worth a warning.
    */
   needs: string[];
+  /**
+   * The needed ones the global scope does not declare in the file as read: no build arg can reach them, so every
+   * build of it fails as written. A declared one (`ARG BASE` without a valid default) may be passed by a build
+   * the tool cannot read (a Makefile, a builder action): where the tool cannot see the build, that is only info.
+   */
+  undeclared: Set<string>;
   /** Every ARG name the Dockerfile declares (any scope). */
   declared: Set<string>;
   /** Names used in the tag of a FROM image. */
@@ -84,16 +90,31 @@ export function flagFor(command: Pick<BuildCommand, 'tool'>, name: string): stri
 }
 
 /** For a build whose Dockerfile is unknown: each Dockerfile that needs a variable the build does not pass. */
-export function missingAnywhere(passed: readonly { name: string }[], dockerfiles: ReadonlyMap<string, DockerfileFacts>): { path: string; names: string[] }[] {
+export function missingAnywhere(passed: readonly { name: string }[], dockerfiles: ReadonlyMap<string, DockerfileFacts>): Missing[] {
   const given = new Set(passed.map((p) => p.name));
-  return [...dockerfiles.values()].map((f) => ({ path: f.path, names: f.needs.filter((n) => !given.has(n)) })).filter((m) => m.names.length > 0);
+  return [...dockerfiles.values()].map((f) => ({ path: f.path, names: f.needs.filter((n) => !given.has(n)), facts: f })).filter((m) => m.names.length > 0);
 }
 
+/** A Dockerfile a build may build, and the variables it needs that the build does not pass. */
+export interface Missing {
+  path: string;
+  names: string[];
+  facts: DockerfileFacts;
+}
+
+/** unseenSeverity for what builds the tool cannot read may miss. */
+export const unseen = (missing: readonly Missing[]) => ({ severity: missing.some((m) => m.names.some((n) => m.facts.undeclared.has(n))) ? ('warning' as const) : ('info' as const) });
+
 /** The hint of a build whose Dockerfile is unknown: what it should pass if it builds one that needs something. */
-export function dynamicHint(missing: readonly { path: string; names: string[] }[], where: string): string {
+export function dynamicHint(missing: readonly Missing[], where: string): string {
   return `if it builds ${missing.map((m) => m.path).join(' or ')}, pass ${[...new Set(missing.flatMap((m) => m.names))].join(', ')} ${where}`;
 }
 
+/**
+ * Findings about builds the tool cannot read or edit (a dynamic path or arguments, a script, an include, no
+ * build at all) take their severity from `unseen`: a warning when a missing variable is undeclared (that build
+ * cannot work as written), else info (a build elsewhere may well pass it: a Makefile, a builder action).
+ */
 /** Where a variable's value comes from in the jobs, for the report. */
 function definedAs(jobs: readonly Job[], name: string): string {
   const raw = jobs.map((j) => j.variables.get(name)?.raw).find((r) => r !== undefined);

@@ -7,7 +7,7 @@
  */
 import type { ReportedBuild } from '../src/ci/reported.js';
 import { finding, type Finding } from '../src/findings.js';
-import { flagFor, type DockerfileFacts } from './ci-args.js';
+import { flagFor, missingAnywhere, unseen, type DockerfileFacts } from './ci-args.js';
 import type { CiTransformResult } from './ci-steps.js';
 
 const RULE = { jenkins: 'CiBuildInJenkinsfile', shell: 'CiBuildInShellScript' } as const;
@@ -22,12 +22,12 @@ export function reportedTransform(builds: readonly ReportedBuild[], dockerfiles:
     if (b.dockerfile === null) {
       for (const d of dockerfiles.keys()) built.add(d);
       // Silent unless a Dockerfile it may build needs a variable the command does not pass.
-      const given = new Set(b.command.passed.map((p) => p.name));
-      const needing = [...dockerfiles.values()].filter((f) => f.needs.some((n) => !given.has(n)));
+      const needing = missingAnywhere(b.command.passed, dockerfiles);
       if (needing.length === 0) continue;
       push(
         finding(RULE[b.kind], at, `${b.command.label} builds an image, but ${b.unresolved}; ${WHERE[b.kind]} are not edited`, {
           fix: `if it builds ${needing.map((f) => f.path).join(' or ')}, pass its FROM variables yourself`,
+          ...unseen(needing),
         }),
       );
       continue;
@@ -44,6 +44,8 @@ export function reportedTransform(builds: readonly ReportedBuild[], dockerfiles:
     push(
       finding(RULE[b.kind], at, `${b.command.label} builds ${b.dockerfile} without passing ${missing.join(', ')}${dyn}; ${WHERE[b.kind]} are not edited: add ${flags}`, {
         fix: `add ${flags} to the command`,
+        // Arguments from a variable or array may pass them already: as sure as the variables are undeclared.
+        ...(b.command.dynamic.length ? unseen([{ path: facts.path, names: missing, facts }]) : {}),
       }),
     );
   }

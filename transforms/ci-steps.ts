@@ -15,7 +15,7 @@ import { stepPosition, type BuildStep, type CiSteps, type ScriptFileBuild } from
 import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, flagFor, jobsText, missingAnywhere, planArgs, type DockerfileFacts, type PlannedArg } from './ci-args.js';
+import { addedFinding, flagFor, jobsText, missingAnywhere, unseen, planArgs, type DockerfileFacts, type PlannedArg } from './ci-args.js';
 
 export type { DockerfileFacts } from './ci-args.js';
 
@@ -75,6 +75,7 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
       if (missing.length === 0) continue;
       push(
         finding('CiDynamicDockerfile', pos, `${step.command.label} in job '${step.job.name}': ${step.unresolved}; not edited`, {
+          ...unseen(missing),
           fix: `if it builds ${missing.map((m) => m.path).join(' or ')}, pass ${[...new Set(missing.flatMap((m) => m.names))].join(', ')} yourself, or use a literal -f/context path`,
         }),
         file,
@@ -135,6 +136,7 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
       push(
         finding('CiDynamicArgs', pos, `${cmd.label} in ${text} takes arguments from ${names}, which may already pass ${toAdd.map((a) => a.name).join(', ')}; not edited`, {
           fix: `check that ${names} passes ${toAdd.map((a) => `--build-arg ${a.name}`).join(' ')}`,
+          ...unseen([{ path: facts.path, names: toAdd.map((a) => a.name), facts }]),
         }),
         file.path,
       );
@@ -207,13 +209,14 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
     const jobs = jobsText(callers.map((c) => c.job));
     const facts = s.dockerfile === null ? null : dockerfiles.get(s.dockerfile);
     if (s.dockerfile !== null && !facts) continue;
-    const missing = facts ? [{ path: facts.path, names: facts.needs.filter((n) => !s.command.passed.some((p) => p.name === n)) }].filter((m) => m.names.length) : missingAnywhere(s.command.passed, dockerfiles);
+    const missing = facts ? [{ path: facts.path, names: facts.needs.filter((n) => !s.command.passed.some((p) => p.name === n)), facts }].filter((m) => m.names.length) : missingAnywhere(s.command.passed, dockerfiles);
     if (missing.length === 0) continue;
     const flags = [...new Set(missing.flatMap((m) => m.names))].map((n) => flagFor(s.command, n)).join(' ');
     const what = facts ? `${facts.path} without passing ${missing[0].names.join(', ')}` : `an image whose Dockerfile cannot be resolved (it may be ${missing.map((m) => m.path).join(' or ')})`;
     push(
       finding('CiBuildInScriptFile', at(s.item.file, s.offset), `${s.script}:${s.line} (${s.label}), run by ${jobs}, builds ${what}; script files are not edited: add ${flags}`, {
         fix: `add ${flags} to the command in ${s.script}:${s.line}`,
+        ...unseen(missing),
       }),
       s.item.file.path,
     );

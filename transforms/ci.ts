@@ -9,7 +9,7 @@ import type { CiSteps } from '../src/ci/steps.js';
 import type { ExternalInclude } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import type { DockerfileFacts } from './ci-args.js';
+import { unseen, type DockerfileFacts } from './ci-args.js';
 import { shellStepsTransform, type CiTransformResult } from './ci-steps.js';
 import { githubActionsTransform } from './github-actions.js';
 
@@ -47,8 +47,10 @@ export function ciTransform(input: CiTransformInput): { edits: Map<string, TextE
   for (const f of unbuilt) {
     const ext = externals.length ? ` (the build may live in ${externals.map((x) => `${x.kind} include ${x.what}`).join(', ')})` : '';
     findings.push({
-      ...finding('CiNoBuildCommand', { line: f.line, column: f.column }, `${f.path} needs ${f.needs.join(', ')} from the build, but no CI step builds it${ext}`, {
+      ...finding('CiNoBuildCommand', { line: f.line, column: f.column }, `${f.path} needs ${f.needs.join(', ')} from the build, but no CI step the tool reads builds it${ext}`, {
         fix: `pass ${f.needs.map((n) => `--build-arg ${n}`).join(' ')} where it is built`,
+        // Declared ARGs may be passed by a build the tool cannot read (a Makefile, a builder action): info then.
+        ...unseen([{ path: f.path, names: f.needs, facts: f }]),
       }),
       file: f.path,
     });
@@ -63,7 +65,7 @@ export function ciTransform(input: CiTransformInput): { edits: Map<string, TextE
           x.kind === 'missing' || x.kind === 'wildcard'
             ? `local include ${x.what} cannot be read; its jobs may build ${unbuilt.map((f) => f.path).join(', ')}, which need${unbuilt.length === 1 ? 's' : ''} ${[...new Set(unbuilt.flatMap((f) => f.needs))].join(', ')}`
             : `${x.kind} include ${x.what} is not in the repository; its jobs may build ${unbuilt.map((f) => f.path).join(', ')}, which need${unbuilt.length === 1 ? 's' : ''} ${[...new Set(unbuilt.flatMap((f) => f.needs))].join(', ')}`,
-          { fix: `pass ${[...new Set(unbuilt.flatMap((f) => f.needs))].map((n) => `--build-arg ${n}`).join(' ')} in the job that builds it` },
+          { fix: `pass ${[...new Set(unbuilt.flatMap((f) => f.needs))].map((n) => `--build-arg ${n}`).join(' ')} in the job that builds it`, ...unseen(unbuilt.map((f) => ({ path: f.path, names: f.needs, facts: f }))) },
         ),
         file: x.file,
       });

@@ -10,7 +10,7 @@ import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
 import { suggest } from '../src/dockerfile/suggest.js';
-import { addedFinding, dynamicHint, missingAnywhere, type DockerfileFacts } from './ci-args.js';
+import { addedFinding, dynamicHint, missingAnywhere, unseen, type DockerfileFacts } from './ci-args.js';
 import type { CiTransformResult } from './ci-steps.js';
 
 function lineEnd(text: string, off: number): number {
@@ -38,7 +38,7 @@ export function composeTransform(builds: readonly ComposeBuild[], dockerfiles: R
     if (b.dockerfile === null) {
       for (const d of dockerfiles.keys()) built.add(d);
       const missing = missingAnywhere(b.passed, dockerfiles);
-      if (missing.length) push(finding('CiDynamicDockerfile', pos, `compose service '${b.service}': ${b.unresolved}; not edited`, { fix: dynamicHint(missing, 'in build.args yourself') }));
+      if (missing.length) push(finding('CiDynamicDockerfile', pos, `compose service '${b.service}': ${b.unresolved}; not edited`, { fix: dynamicHint(missing, 'in build.args yourself'), ...unseen(missing) }));
       continue;
     }
     const facts = dockerfiles.get(b.dockerfile);

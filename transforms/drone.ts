@@ -10,7 +10,7 @@ import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { PluginBuild } from '../src/ci/drone.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, dynamicHint, missingAnywhere, planArgs, type DockerfileFacts } from './ci-args.js';
+import { addedFinding, dynamicHint, missingAnywhere, unseen, planArgs, type DockerfileFacts } from './ci-args.js';
 import type { CiTransformResult } from './ci-steps.js';
 import { eolOf, indentAt, mapContentEnd } from './github-actions.js';
 
@@ -71,7 +71,7 @@ export function droneTransform(plugins: readonly PluginBuild[], dockerfiles: Rea
     if (b.dockerfile === null) {
       for (const d of dockerfiles.keys()) built.add(d);
       const missing = missingAnywhere(b.passed, dockerfiles);
-      if (missing.length) push(finding('CiDynamicDockerfile', pos, `${label} in ${b.job.name}: ${b.unresolved}; not edited`, { fix: dynamicHint(missing, 'in settings.build_args_from_env yourself') }));
+      if (missing.length) push(finding('CiDynamicDockerfile', pos, `${label} in ${b.job.name}: ${b.unresolved}; not edited`, { fix: dynamicHint(missing, 'in settings.build_args_from_env yourself'), ...unseen(missing) }));
       continue;
     }
     const facts = dockerfiles.get(b.dockerfile);

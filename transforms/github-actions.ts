@@ -10,7 +10,7 @@ import { githubExpression } from '../src/ci/platform.js';
 import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, dynamicHint, missingAnywhere, planArgs, type DockerfileFacts } from './ci-args.js';
+import { addedFinding, dynamicHint, missingAnywhere, unseen, planArgs, type DockerfileFacts } from './ci-args.js';
 import type { CiTransformResult } from './ci-steps.js';
 
 const LABEL = 'docker/build-push-action';
@@ -45,7 +45,7 @@ export function githubActionsTransform(actions: readonly ActionBuild[], dockerfi
     if (a.dockerfile === null) {
       for (const d of dockerfiles.keys()) built.add(d);
       const missing = missingAnywhere(a.passed, dockerfiles);
-      if (missing.length) push(finding('CiDynamicDockerfile', pos, `${LABEL} in job '${a.job.name}': ${a.unresolved}; not edited`, { fix: dynamicHint(missing, 'in build-args yourself') }));
+      if (missing.length) push(finding('CiDynamicDockerfile', pos, `${LABEL} in job '${a.job.name}': ${a.unresolved}; not edited`, { fix: dynamicHint(missing, 'in build-args yourself'), ...unseen(missing) }));
       continue;
     }
     const facts = dockerfiles.get(a.dockerfile);

@@ -14,6 +14,7 @@ import {
   checkFroms,
   evalGlobals,
   fromUses,
+  fromVars,
   isBuiltin,
   isDeclarableName,
   isPlatform,
@@ -293,6 +294,7 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
   // 6. Findings about the references, in the file as read, with whether the edits fix them.
   const hoistedNames = new Map(plan.map((p) => [p.n.name, p]));
   const needsDefaultSeen = new Set<string>();
+  let blamed: Set<string> | undefined;
   readChecks.forEach((c, k) => {
     const after = planned[k];
     const at = table.position(c.from.image.map[0]);
@@ -341,8 +343,10 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
    */
   function needsDefault(names: Set<string>, at: { line: number; column: number }, what: string, instr: Instruction, invalid: Finding | null) {
     const bare: string[] = [];
+    // Only the variables the FROM fails without (the need rule): `${DEBUG:+-debug}` is no reason to ask for DEBUG.
+    blamed ??= new Set(fromVars(model).needs.map((n) => n.name));
     for (const name of names) {
-      if (needsDefaultSeen.has(name) || supplied.has(name) || isBuiltin(name)) continue;
+      if (needsDefaultSeen.has(name) || supplied.has(name) || isBuiltin(name) || !blamed.has(name)) continue;
       const hoisted = hoistedNames.get(name);
       if (hoisted && hoisted.raw === null && !hoisted.n.inline) {
         needsDefaultSeen.add(name);

@@ -156,6 +156,8 @@ export interface FromVar {
   column: number;
   /** The global ARG's default as written (the last declaration of the name), null when it has none. */
   default: string | null;
+  /** The global scope declares it (else no build arg can reach the FROM: the build cannot work as written). */
+  declared: boolean;
 }
 
 export interface FromVars {
@@ -172,18 +174,25 @@ export interface FromVars {
  * reference (image) or platform (`--platform`), the FROM builds as it is and none of its variables is needed,
  * whatever the CI defines: passing one would change a working build (`${DEBUG:+-debug}`, `stable${VARIANT}` and
  * an optional registry prefix are all meant to be empty by default). When it does not, the variables without a
- * default (undeclared, `ARG NAME` without a value, and not given an inline `${NAME:-x}`) are needed; failing
- * those, the inline-defaulted ones; failing those, every variable of the FROM (the defaults are at fault).
+ * default (undeclared, or `ARG NAME` without a value) that the FROM fails without are needed; failing those,
+ * every variable of the FROM (the defaults are at fault).
  * `fallbacks` (name → ARG value text) are the defaults the user supplies for the tool to write: an ARG whose
  * default is exactly that counts as having none, so a second run reports what the first did.
  */
 export function fromVars(model: DockerfileModel, fallbacks: ReadonlyMap<string, string> = new Map()): FromVars {
   const written = (a: { name: string; raw: string | null }) => (a.raw !== null && fallbacks.get(a.name) === a.raw ? null : a.raw);
-  const env = evalGlobals(
-    model.globalArgs.map((a) => ({ name: a.name, raw: written(a) })),
-    builtinEnv(model),
-    model.escape,
-  ).env;
+  const builtins = builtinEnv(model);
+  /** The global scope as written, with the names in `fill` given a plain value (as if passed as build args). */
+  const envWith = (fill: ReadonlySet<string>) =>
+    evalGlobals(
+      [
+        ...[...fill].filter((n) => !model.globalArgs.some((a) => a.name === n)).map((name) => ({ name, raw: PLACEHOLDER })),
+        ...model.globalArgs.map((a) => ({ name: a.name, raw: fill.has(a.name) ? PLACEHOLDER : written(a) })),
+      ],
+      builtins,
+      model.escape,
+    ).env;
+  const env = envWith(new Set());
   const defaults = new Map<string, string>();
   for (const a of model.globalArgs) {
     const raw = written(a);
@@ -194,34 +203,32 @@ export function fromVars(model: DockerfileModel, fallbacks: ReadonlyMap<string, 
   for (const from of model.froms) {
     for (const word of [from.image, from.platform]) {
       if (!word || !word.text.includes('$')) continue;
-      // Each name the word reaches (directly or through global defaults), and whether every use has an inline default.
-      const inlineOnly = new Map<string, boolean>();
-      const visit = (text: string) => {
-        for (const u of expandWord(text, new Map(), model.escape).uses) {
-          const inline = u.modifier === ':-' || u.modifier === '-';
-          const seen = inlineOnly.has(u.name);
-          inlineOnly.set(u.name, (inlineOnly.get(u.name) ?? true) && inline);
-          if (seen) continue;
-          for (const a of model.globalArgs) if (a.name === u.name && a.raw !== null) visit(a.raw);
-        }
-      };
-      visit(word.text);
-      const names = [...inlineOnly.keys()].filter((n) => !isBuiltin(n) && isDeclarableName(n));
+      const names = [...namesUnder(model, word.text)].filter((n) => !isBuiltin(n) && isDeclarableName(n));
       if (names.length === 0) continue;
       const first = expandWord(word.text, env, model.escape);
       const pos = model.table.position(word.map[first.uses[0]?.start ?? 0]);
-      const at = (name: string): FromVar => ({ name, ...pos, default: defaults.get(name) ?? null });
+      const at = (name: string): FromVar => ({ name, ...pos, default: defaults.get(name) ?? null, declared: model.globalArgs.some((a) => a.name === name) });
       for (const n of names) if (!uses.has(n)) uses.set(n, at(n));
-      const valid =
-        word === from.image
-          ? ((c) => c.error === null && c.invalid === null)(checkFrom(model, from, env))
-          : first.error === null && isPlatform(first.value);
-      if (valid) continue;
+      const validIn = (e: ReadonlyMap<string, string>) => {
+        if (word === from.image) {
+          const c = checkFrom(model, from, e);
+          return c.error === null && c.invalid === null;
+        }
+        const r = expandWord(word.text, e, model.escape);
+        return r.error === null && isPlatform(r.value);
+      };
+      if (validIn(env)) continue;
+      // The FROM fails as written. A variable without a default is to blame when the FROM still fails with it
+      // unset and every other one given a value (`${BASE}${DEBUG:+-debug}` blames BASE, not DEBUG; an inline
+      // `${V:-x}` default counts); when none is to blame alone, all of them are; with none, the defaults are.
       const undefaulted = names.filter((n) => !defaults.has(n));
-      const bare = undefaulted.filter((n) => !inlineOnly.get(n));
-      for (const n of bare.length ? bare : undefaulted.length ? undefaulted : names) if (!needs.has(n)) needs.set(n, at(n));
+      const blamed = undefaulted.filter((n) => !validIn(envWith(new Set(undefaulted.filter((o) => o !== n)))));
+      for (const n of blamed.length ? blamed : undefaulted.length ? undefaulted : names) if (!needs.has(n)) needs.set(n, at(n));
     }
   }
   const order = [...uses.keys()];
   return { uses: [...uses.values()], needs: [...needs.values()].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name)) };
 }
+
+/** A value that is valid in every part of a reference but a digest: a host, a path component, a tag, an OS. */
+const PLACEHOLDER = 'x';

@@ -1,0 +1,5 @@
+package tools
+
+var dockerfile = `
+FROM ${BASE}:${TAG}
+`

@@ -1,0 +1,123 @@
+/**
+ * The need rule (issue 14): only variables a FROM needs as the repository wrote it are passed, a correct
+ * repository is silent, --pass-defined opts in to the rest, and a build the tool cannot read is a warning only
+ * when a needed variable is undeclared (no build arg can reach it).
+ */
+import { describe, expect, test } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ciFixtures, runJson } from './support/ci-fixtures.js';
+
+ciFixtures('need', 2);
+
+const bin = fileURLToPath(new URL('../dist/src/bin.js', import.meta.url));
+const fixture = (name: string) => fileURLToPath(new URL(`../__fixtures__/need/${name}/input`, import.meta.url));
+const gitlab = (name: string) => fileURLToPath(new URL(`../__fixtures__/gitlab-ci/${name}/input`, import.meta.url));
+
+function copy(from: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'argfix-need-'));
+  cpSync(from, dir, { recursive: true });
+  return dir;
+}
+
+function cli(cwd: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+type Report = { files: { path: string; findings: { rule: string; severity: string; message: string; name?: string }[] }[] };
+
+describe('a correct repository', () => {
+  test('--check prints only the summary and exits 0 (pinned ARG named like a CI variable, matrix path, bake helpers, a Go test file, a template directory)', () => {
+    expect(existsSync(bin)).toBe(true);
+    const dir = copy(fixture('correct-repo-silent'));
+    try {
+      spawnSync('git', ['init', '-q'], { cwd: dir });
+      const r = cli(dir, '--check', '.');
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe('0 to change, 2 unchanged, 1 skipped (1 listed only with -v), 0 errors\n');
+      expect(r.code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('its JSON report has no finding at all: the CI files are not even read', async () => {
+    const dir = copy(fixture('correct-repo-silent'));
+    try {
+      const r = await runJson<Report>(dir, false);
+      expect(r.code).toBe(0);
+      expect(r.report.files.flatMap((f) => f.findings)).toEqual([]);
+      expect(r.report.files.map((f) => f.path).sort()).toEqual(['images/app/Dockerfile', 'images/base/Dockerfile', 'tools/dockerfile_args_test.go']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('--pass-defined', () => {
+  test('passes a CI-defined variable whose default is valid, with its own finding', () => {
+    const dir = copy(gitlab('pinned-default-not-passed'));
+    try {
+      const r = cli(dir, '--pass-defined', '--write', '-f', 'json', '.');
+      const ci = readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8');
+      expect(ci).toContain('    - docker build -t $CI_REGISTRY_IMAGE/api:$CI_COMMIT_SHORT_SHA --build-arg PYTHON_VERSION=$PYTHON_VERSION api\n');
+      const doc = JSON.parse(r.stdout) as Report;
+      const added = doc.files.find((f) => f.path === '.gitlab-ci.yml')!.findings.filter((f) => f.rule === 'CiBuildArgAdded');
+      expect(added.map((f) => f.message)).toEqual([
+        "docker build in job 'build-api': added --build-arg PYTHON_VERSION=$PYTHON_VERSION: PYTHON_VERSION passed because of --pass-defined (the Dockerfile default is valid)",
+        "docker build in job 'build-web': added --build-arg CI_REGISTRY_IMAGE=$CI_REGISTRY_IMAGE: web/Dockerfile needs CI_REGISTRY_IMAGE (as written, its FROM is not a valid reference without it)",
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the config key pass-defined: true does the same; any other value is refused with its line', () => {
+    const dir = copy(gitlab('pinned-default-not-passed'));
+    try {
+      writeFileSync(join(dir, '.dockerfile-argfix.yaml'), 'pass-defined: true\n');
+      expect(cli(dir, '.').stdout).toContain('+    - docker build -t $CI_REGISTRY_IMAGE/api:$CI_COMMIT_SHORT_SHA --build-arg PYTHON_VERSION=$PYTHON_VERSION api\n');
+      writeFileSync(join(dir, '.dockerfile-argfix.yaml'), 'pass-defined: maybe\n');
+      const bad = cli(dir, '.');
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('.dockerfile-argfix.yaml:1:15: pass-defined must be true or false');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('builds the tool cannot read', () => {
+  const repo = (dockerfile: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'argfix-need-'));
+    writeFileSync(join(dir, 'Dockerfile'), dockerfile);
+    writeFileSync(join(dir, '.gitlab-ci.yml'), 'image:\n  script:\n    - make image\n');
+    return dir;
+  };
+
+  test('CiNoBuildCommand is info when the needed ARG is declared (a Makefile may pass it)', async () => {
+    const dir = repo('ARG BASE_IMAGE\nFROM $BASE_IMAGE\n');
+    try {
+      const r = await runJson<Report>(dir, false);
+      const f = r.report.files.flatMap((x) => x.findings).map((x) => `${x.rule}:${x.severity}`);
+      expect(f).toEqual(['InvalidDefaultArgInFrom:warning', 'CiNoBuildCommand:info']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('CiNoBuildCommand is a warning when the needed variable is undeclared (no build arg reaches it today)', async () => {
+    const dir = repo('FROM $BASE_IMAGE\n');
+    try {
+      const r = await runJson<Report>(dir, false);
+      const f = r.report.files.flatMap((x) => x.findings).map((x) => `${x.rule}:${x.severity}`);
+      expect(f).toEqual(['UndefinedArgInFrom:warning', 'InvalidDefaultArgInFrom:warning', 'NeedsDefault:warning', 'CiNoBuildCommand:warning']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
