@@ -20,7 +20,7 @@ import { dirname, join, relative } from 'node:path';
 import { isScalar, parseDocument, visit, type Document } from 'yaml';
 import { runJson } from './support/ci-fixtures.js';
 import { keepsAllInOrder } from './support/bytes.js';
-import { builtBy, expectedArgs, repoArb, type GenCommand, type GenRepo } from './support/ci-arb.js';
+import { builtBy, expectedArgs, needNothingRepoArb, repoArb, type GenCommand, type GenRepo } from './support/ci-arb.js';
 
 const runs = Number(process.env.FUZZ_RUNS ?? 100);
 const seed = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : process.env.FUZZ_RUNS ? undefined : 20261128;
@@ -28,7 +28,7 @@ const params = { numRuns: runs, ...(seed !== undefined ? { seed } : {}) };
 const timeout = Math.max(60_000, runs * 1_000);
 
 interface Report {
-  files: { path: string; changed: boolean; status: string; findings: { rule: string }[] }[];
+  files: { path: string; changed: boolean; status: string; findings: { rule: string; severity: string }[] }[];
   summary: { changed: number; unchanged: number; skipped: number; errors: number };
 }
 interface RunResult {
@@ -264,6 +264,24 @@ describe('GitLab CI properties', () => {
           const after = o.after1[path];
           if (!keepsAllInOrder(text, after)) throw new Error(`${path} lost bytes:\n${after}\n\nrepository:\n${show(repo)}`);
           if (text.includes('\r\n')) expect(after.replace(/\r\n/g, '')).not.toContain('\n');
+        }
+      }),
+      params,
+    );
+  }, timeout);
+
+  test('5. a repository whose Dockerfiles need nothing: the CI file never changes, no CI finding but info, and --check exits 0 when no Dockerfile changes', async () => {
+    await fc.assert(
+      fc.asyncProperty(needNothingRepoArb, async (repo) => {
+        expect(repo.dockerfiles.flatMap((d) => d.needs)).toEqual([]);
+        const o = await outcome(repo);
+        expect(o.after1['.gitlab-ci.yml']).toBe(repo.ci);
+        const ciFindings = o.first.report.files.flatMap((f) => f.findings).filter((f) => f.rule.startsWith('Ci'));
+        expect(ciFindings.filter((f) => f.severity !== 'info')).toEqual([]);
+        const dockerfilesChanged = repo.dockerfiles.some((d) => o.after1[d.path] !== d.text);
+        if (!dockerfilesChanged) {
+          expect(o.first.code).toBe(0);
+          expect(o.first.report.files.flatMap((f) => f.findings)).toEqual([]);
         }
       }),
       params,

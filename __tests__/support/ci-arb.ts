@@ -285,10 +285,24 @@ const unitArb = fc.record({
 });
 type UnitSpec = typeof unitArb extends fc.Arbitrary<infer T> ? T : never;
 
-export const repoArb: fc.Arbitrary<GenRepo> = fc
+/** Dockerfiles whose every FROM is valid as written (python with an empty, literal, inline-default or pinned tag). */
+const PYTHON = REPO_PARTS.findIndex((p) => p.t === 'python');
+const VALID_TAGS = TAG_PARTS.map((t, i) => [t, i] as const).filter(([t]) => t.n.length === 0 || t.n[0] === 'PY_VERSION' || t.n[0] === 'NODE_TAG').map(([, i]) => i);
+const needNothingDockerfileArb = dockerfileArb.map((d) => ({
+  ...d,
+  pyArg: true,
+  stages: d.stages.map((s) => ({ ...s, repo: PYTHON, tag: VALID_TAGS[s.tag % VALID_TAGS.length] })),
+}));
+
+export const repoArb: fc.Arbitrary<GenRepo> = repoOf(dockerfileArb);
+/** Repositories whose Dockerfiles need nothing (the need rule): their CI must never change. */
+export const needNothingRepoArb: fc.Arbitrary<GenRepo> = repoOf(needNothingDockerfileArb);
+
+function repoOf(dockerfile: fc.Arbitrary<DockerfileSpec>): fc.Arbitrary<GenRepo> {
+  return fc
   .record({
     dfPaths: fc.subarray([...DF_PATHS], { minLength: 1, maxLength: 2 }),
-    dfs: fc.tuple(dockerfileArb, dockerfileArb),
+    dfs: fc.tuple(dockerfile, dockerfile),
     crlf: fc.boolean(),
     globalVars: varsArb,
     globalCd: fc.option(fc.record({ dir: fc.nat({ max: CWDS.length - 1 }), how: fc.constantFrom('default', 'top') })),
@@ -296,6 +310,7 @@ export const repoArb: fc.Arbitrary<GenRepo> = fc
     comments: fc.boolean(),
   })
   .map((r) => buildRepo(r));
+}
 
 function renderVars(spec: VarsSpec, indent: string): { lines: string[]; names: Set<string> } {
   const lines: string[] = [];
