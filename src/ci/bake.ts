@@ -157,12 +157,45 @@ function loadHcl(path: string, text: string): BakeTarget[] {
   return out;
 }
 
+/**
+ * Why `text` is not JSON (buildx reads a `.json` Bake file with HCL's JSON parser, which takes JSON only), with
+ * where, or null. The YAML parser the file is then read with for its source ranges accepts more (trailing
+ * commas, comments, single quotes), so JSON is checked first: an edit is never planned on a file Bake refuses.
+ */
+export function jsonProblem(text: string): { message: string; line: number; column: number } | null {
+  try {
+    JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    return null;
+  } catch (e) {
+    const raw = e instanceof Error ? e.message : String(e);
+    const m = /at position (\d+)/.exec(raw);
+    let at = m ? Number(m[1]) + (text.charCodeAt(0) === 0xfeff ? 1 : 0) : text.length;
+    let message = raw.replace(/ in JSON at position \d+.*$/s, '').replace(/^Unexpected end of JSON input$/, 'unexpected end of input');
+    // `,` then `}` or `]`: name the comma, where the fix is.
+    if (text[at] === '}' || text[at] === ']') {
+      let c = at - 1;
+      while (c >= 0 && /\s/.test(text[c])) c--;
+      if (text[c] === ',') {
+        at = c;
+        message = `trailing comma before ${text[m ? Number(m[1]) : at]} (JSON allows none)`;
+      }
+    }
+    const before = text.slice(0, at);
+    return { message: `invalid JSON: ${message}; not edited`, line: before.split('\n').length, column: at - before.lastIndexOf('\n') };
+  }
+}
+
 export function loadBake(repo: RepoLister, problems: CiProblem[] = []): { files: CiFile[]; targets: BakeTarget[] } | null {
   const files: CiFile[] = [];
   const targets: BakeTarget[] = [];
   for (const n of BAKE_JSON) {
     const text = repo.read(n);
     if (text === null) continue;
+    const bad = jsonProblem(text);
+    if (bad) {
+      problems.push({ path: n, kind: 'error', ...bad });
+      continue;
+    }
     const file = loadCiFile(n, text, problems);
     if (!file) continue;
     files.push(file);

@@ -73,7 +73,14 @@ const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
 /** Walks at most this many directory entries per repository for Jenkinsfiles and shell scripts. */
 const MAX_WALK = 50_000;
 
-type RepoFiles = RepoLister & FileWalker;
+type RepoFiles = RepoLister & FileWalker & {
+  /**
+   * Files that exist but were refused when read (UTF-16, invalid UTF-8, a NUL byte, over the size limit: fsio's
+   * strict reading, as for Dockerfiles), with the reason, in the order they were read. `read` answers null for
+   * them, so a loader treats them as absent; analyse reports each one.
+   */
+  refused(): ReadonlyMap<string, string>;
+};
 interface Entry {
   name: string;
   dir: boolean;
@@ -89,6 +96,7 @@ function repoFiles(root: string): RepoFiles {
   const listings = new Map<string, Entry[]>();
   const known = new Set<string>(); // regular files seen in a listing: they list as [] (readdir would fail)
   const texts = new Map<string, string | null>();
+  const refused = new Map<string, string>();
   const probed = new Map<string, boolean>();
   let walked: string[] | null = null;
   const entries = (dir: string): Entry[] => {
@@ -145,13 +153,16 @@ function repoFiles(root: string): RepoFiles {
       let text: string | null = null;
       try {
         const abs = join(root, p);
-        if (statSync(abs).isFile()) text = readFileSync(abs, 'utf8');
-      } catch {
+        if (statSync(abs).isFile()) text = readText(abs).text;
+      } catch (e) {
         text = null;
+        // Decoded strictly, as Dockerfiles are (src/fsio.ts): a file that exists but is not UTF-8 text is refused.
+        if (e instanceof InputError) refused.set(p, e.message.replace(/; BuildKit reads Dockerfiles as UTF-8$/, ''));
       }
       texts.set(p, text);
       return text;
     },
+    refused: () => refused,
   };
 }
 
@@ -163,7 +174,14 @@ function withOverlay(files: RepoFiles, overlay: ReadonlyMap<string, string>): Re
     dirs: files.dirs,
     exists: (p) => overlay.has(p) || files.exists(p),
     read: (p) => (overlay.has(p) ? overlay.get(p)! : files.read(p)),
+    refused: files.refused,
   };
+}
+
+/** Why a CI file was refused when read, as its error says it. */
+function refusedCi(view: RepoFiles, path: string): string | undefined {
+  const why = view.refused().get(path);
+  return why === 'is UTF-16 encoded' ? `${why}; CI files are read as UTF-8` : why;
 }
 
 /**
@@ -182,7 +200,7 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource {
   const jobs: Job[] = [];
   const notes: ReturnType<typeof buildJobModel>['notes'] = [];
   if (systems.has('gitlab')) {
-    const gitlab = loadCi(view.read, problems);
+    const gitlab = loadCi(view.read, problems, (p) => refusedCi(view, p));
     if (gitlab) {
       out.found.add('gitlab');
       out.files.push(...gitlab.files);
@@ -258,6 +276,10 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource {
       out.bake.push(...bake.targets);
     }
   }
+  // A CI file refused when read is an error for that file alone, as invalid YAML is (GitLab's own were recorded
+  // by loadCi, which holds the pipeline).
+  for (const path of view.refused().keys()) if (!problems.some((p) => p.path === path)) problems.push({ path, kind: 'error', message: refusedCi(view, path)! });
+  const ciRefused = new Set(view.refused().keys());
   for (const [system, load] of [
     ['jenkins', loadJenkinsfiles],
     ['shell', loadShellScripts],
@@ -270,6 +292,8 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource {
     out.reportedFiles.push(...got.files);
   }
   if (out.found.size > 0) out.steps = findSteps({ jobs, notes }, view);
+  // Scripts and Jenkinsfiles are only searched for builds: one that cannot be read is passed over with a note.
+  for (const [path, message] of view.refused()) if (!ciRefused.has(path)) problems.push({ path, kind: 'skipped', message: `${message}; not searched for builds` });
   return out;
 }
 

@@ -238,11 +238,17 @@ function normalise(p: string): string {
  * repository-relative path, or null when it does not exist. A file that cannot be read (invalid YAML, a
  * template) is recorded in `problems` and listed in `unreadable`; the other files are still loaded.
  */
-export function loadCi(read: (path: string) => string | null, problems: CiProblem[] = []): CiSource | null {
+export function loadCi(read: (path: string) => string | null, problems: CiProblem[] = [], refused: (path: string) => string | undefined = () => undefined): CiSource | null {
   let main: string | null = null;
   let mainText: string | null = null;
   for (const n of CI_NAMES) {
     mainText = read(n);
+    const why = mainText === null ? refused(n) : undefined;
+    if (why !== undefined) {
+      // The pipeline's main file exists but cannot be read as text: an error, and no job is known.
+      problems.push({ path: n, kind: 'error', message: why });
+      return { files: [], external: [], unreadable: [n] };
+    }
     if (mainText !== null) {
       main = n;
       break;
@@ -295,6 +301,14 @@ export function loadCi(read: (path: string) => string | null, problems: CiProble
         const rel = normalise(inc);
         if (seen.has(rel)) continue;
         const t = read(rel);
+        const why = t === null ? refused(rel) : undefined;
+        if (why !== undefined) {
+          // Present but not readable as text (UTF-16, a NUL byte): as unreadable as invalid YAML.
+          seen.add(rel);
+          problems.push({ path: rel, kind: 'error', message: why });
+          unreadable.push(rel);
+          continue;
+        }
         if (t === null) {
           external.push({ file: path, ...at, kind: 'missing', what: inc });
           continue;
