@@ -20,6 +20,8 @@
  *   (b) bare dockerfile-ast parse of the same Dockerfiles (bench/child.mjs parse) — child wall time
  *   (c) dockerfile-utils validate() of the same Dockerfiles (bench/child.mjs validate) — child wall time
  *   (d) one Dockerfile with 50 / 500 / 5,000 stages through dist/src/engine.js fixDockerfile(), in-process
+ *   (e) scaling, in-process (bench/scaling.mjs): 2,000 → 8,000 stages each with its own FROM variable (fix and
+ *       diff), and 2,000 → 8,000 GitLab jobs merging one anchor (parse and job model); 4x is linear
  *   cold start of `node dist/src/bin.js --version` against `node -e 0`
  * The last stdout line is one JSON object with the figures.
  */
@@ -32,6 +34,7 @@ import { parseArgs } from 'node:util';
 import { DockerfileParser } from 'dockerfile-ast';
 import { generateFleet, SIZES, stagesDockerfile } from './gen.mjs';
 import { loadEngine, measureStages, median } from './stages.mjs';
+import { measureScaling } from './scaling.mjs';
 import { loadProfiles, summarise } from './profile-summary.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -237,6 +240,10 @@ for (const s of stageRes) {
 }
 const st = Object.fromEntries(stageRes.map((s) => [s.stages, s]));
 
+// ---------------------------------------------------------------------------------------------- (e) scaling
+log('(e) scaling: 2,000 -> 8,000 FROM variables (fix + diff) and GitLab jobs merging one anchor (job model)');
+const scaling = await measureScaling(QUICK ? 1000 : 2000, QUICK ? 1 : 3);
+
 // ---------------------------------------------------------------------------------------------- cold start
 log(`cold start: node -e 0 vs dockerfile-argfix --version, ${plan.cold} each, interleaved`);
 const coldBare = [];
@@ -284,6 +291,8 @@ const targets = {
   stages_500_ms: { ok: s500 <= 20, want: '<= 20 ms' },
   stages_5000_over_500: { ok: s5000over500 <= 12, want: '<= 12x' },
   cold_start_ratio: { ok: coldRatio <= 4, want: '<= 4x' },
+  scaling_from_vars: { ok: scaling.from_vars.ratio <= 6, want: '<= 6x (linear: 4x)' },
+  scaling_anchor_jobs: { ok: scaling.anchor_jobs.ratio <= 6, want: '<= 6x (linear: 4x)' },
   peak_rss_mb: { ok: peakMb <= 200, want: '<= 200 MB' },
 };
 const mark = (k) => (targets[k].ok ? 'PASS' : 'FAIL');
@@ -312,6 +321,13 @@ const rows = [
     s.stages === 500 ? mark('stages_500_ms') : '',
   ]),
   ['(d) 5,000 / 500 stages', `${n(s5000over500, 2)}x`, targets.stages_5000_over_500.want, mark('stages_5000_over_500')],
+  ...[
+    ['from_vars', 'FROM variables (fix + diff)'],
+    ['anchor_jobs', 'GitLab jobs on one anchor (model)'],
+  ].map(([k, label]) => {
+    const r = scaling[k];
+    return [`(e) ${n(r.n)} -> ${n(4 * r.n)} ${label}`, `${n(r.small_ms, 1)} ms -> ${n(r.large_ms, 1)} ms = ${n(r.ratio, 2)}x`, targets[`scaling_${k}`].want, mark(`scaling_${k}`)];
+  }),
   ['cold: node -e 0', `${n(bareMs, 1)} ms  (median of ${coldBare.length})`, '', ''],
   [`cold: bin.js --version (${version})`, `${n(cliMs, 1)} ms  = ${n(coldRatio, 2)}x`, targets.cold_start_ratio.want, mark('cold_start_ratio')],
   ['peak RSS of (a)', `${n(peakMb, 1)} MB  (b: ${n(bRssKiB / 1024, 0)} MB, c: ${n(cRssKiB / 1024, 0)} MB)`, targets.peak_rss_mb.want, mark('peak_rss_mb')],
@@ -342,6 +358,8 @@ const json = {
   stages_5000_ms: round(st[5000].median_ms),
   stages_5000_over_500: round(s5000over500),
   cold_start_ratio: round(coldRatio),
+  scaling_from_vars: round(scaling.from_vars.ratio),
+  scaling_anchor_jobs: round(scaling.anchor_jobs.ratio),
   cold_node_ms: round(bareMs, 1),
   cold_version_ms: round(cliMs, 1),
   peak_rss_mb: round(peakMb, 1),

@@ -6,14 +6,15 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { SuppliedDefault } from '../transforms/hoist-from-args.js';
-import type { RootCi } from './ci/integrate.js';
+import type { CiWrite, RootCi } from './ci/integrate.js';
 import type { Discovered } from './discover.js';
 import { CI_SYSTEMS, type CiSystem } from './ci/systems.js';
 import { findConfig, loadConfig, readConfig, type Config } from './config.js';
 import { unifiedDiff } from './diff.js';
 import { fixDockerfile, type DockerfileOutcome } from './engine.js';
+import type { TextEdit } from './edits.js';
 import { InputError } from './errors.js';
-import { readText, type PendingWrite } from './fsio.js';
+import { readText } from './fsio.js';
 import type { FileReport } from './report.js';
 
 export interface PlanOptions {
@@ -137,10 +138,10 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
     return c;
   };
 
-  const queue = (report: FileReport, abs: string, before: string, text: string, expected: Uint8Array, mode: number) => {
+  const queue = (report: FileReport, abs: string, before: string, text: string, expected: Uint8Array, mode: number, edits: readonly TextEdit[]) => {
     report.status = 'changed';
-    report.diff = unifiedDiff(report.path, before, text);
-    patches.push(unifiedDiff(display(root, abs), before, text));
+    report.diff = unifiedDiff(report.path, before, text, edits);
+    patches.push(unifiedDiff(display(root, abs), before, text, edits));
     if (opts.write) writes.push({ abs, text, expected, mode, report: reports.indexOf(report) });
   };
 
@@ -212,17 +213,17 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
       }
       report.findings = outcome.findings.map((f) => ({ ...f, file: report.path }));
       report.hoisted = outcome.hoisted;
-      if (outcome.output !== read.text) queue(report, p.abs, read.text, outcome.output, read.bytes, read.mode);
+      if (outcome.output !== read.text) queue(report, p.abs, read.text, outcome.output, read.bytes, read.mode, outcome.edits);
     } catch (e) {
       failed(report, e);
     }
   }
 
   if (ci && ciMod) {
-    const queued: PendingWrite[] = [];
+    const queued: CiWrite[] = [];
     const ciReports = ciMod.finishCi(ci, {
       cwd,
-      queue: (w: PendingWrite) => queued.push(w),
+      queue: (w: CiWrite) => queued.push(w),
       display: (abs) => display(cwd, abs),
       diff: unifiedDiff,
     });
@@ -233,7 +234,7 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
     }
     for (const w of queued) {
       const r = ciReports.find((x) => x.path === display(cwd, w.abs))!;
-      patches.push(unifiedDiff(display(root, w.abs), Buffer.from(w.expected).toString('utf8'), w.text));
+      patches.push(unifiedDiff(display(root, w.abs), Buffer.from(w.expected).toString('utf8'), w.text, w.edits));
       if (opts.write) writes.push({ abs: w.abs, text: w.text, expected: w.expected, mode: w.mode, report: reports.indexOf(r) });
     }
   }

@@ -15,6 +15,7 @@ import {
   evalGlobals,
   fromUses,
   fromVars,
+  globalsNamed,
   isBuiltin,
   isDeclarableName,
   isPlatform,
@@ -269,7 +270,7 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
     const candidates = new Map<ArgDecl, string>();
     for (const name of dependsOn(c.from.image.text)) {
       const s = supplied.get(name);
-      const decl = [...globalArgs].reverse().find((a) => a.name === name);
+      const decl = globalsNamed(model, name).at(-1);
       if (!s || !decl || rewrites.has(decl)) continue;
       if (decl.raw !== null && !decl.valueContiguous) continue;
       const raw = formatArgValue(s.value, escape);
@@ -292,6 +293,8 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
   }
 
   // 6. Findings about the references, in the file as read, with whether the edits fix them.
+  const firstStage = new Map<string, number>();
+  for (const o of model.froms) if (o.stageName !== null && !firstStage.has(o.stageName)) firstStage.set(o.stageName, o.index);
   const hoistedNames = new Map(plan.map((p) => [p.n.name, p]));
   const needsDefaultSeen = new Set<string>();
   let blamed: Set<string> | undefined;
@@ -319,7 +322,7 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
       );
       if (invalidSuppressed(c)) f.suppressed = true;
       else if (f.fixed && after.value !== null) f.fix = `with the new defaults it is "${after.value}"`;
-      else if (model.froms.some((o) => o.index < c.from.index && o.stageName === c.value)) {
+      else if (c.value !== null && (firstStage.get(c.value) ?? Infinity) < c.from.index) {
         f.fix = `"${c.value}" names an earlier stage, which builds; BuildKit still reports it (it parses every base name as a reference): rename the stage`;
       }
       findings.push(f);
@@ -353,7 +356,7 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
         const f = finding('NeedsDefault', at, `ARG ${name} has no default, so ${what} without --build-arg ${name}=…`, { name, fix: supplyHint([name]) });
         if (isSuppressed('NeedsDefault', instr)) f.suppressed = true;
         findings.push(f);
-      } else if (!hoisted && globalArgs.some((a) => a.name === name) && !globalArgs.some((a) => a.name === name && a.raw !== null)) bare.push(name);
+      } else if (!hoisted && globalsNamed(model, name).length > 0 && globalsNamed(model, name).every((a) => a.raw === null)) bare.push(name);
     }
     if (bare.length && invalid && !invalid.fixed && !invalid.suppressed && invalid.fix === undefined) {
       invalid.fix = `ARG ${bare.join(', ')} ${bare.length === 1 ? 'has' : 'have'} no default: ${supplyHint(bare)}`;

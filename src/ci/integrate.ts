@@ -16,7 +16,7 @@ import type { SuppliedDefault } from '../../transforms/hoist-from-args.js';
 import type { Config } from '../config.js';
 import { builtinEnv, evalGlobals, fromUses, isBuiltin, type FromVars } from '../dockerfile/analyze.js';
 import type { DockerfileModel } from '../dockerfile/parse.js';
-import { applyEdits } from '../edits.js';
+import { applyEdits, type TextEdit } from '../edits.js';
 import { ignored, isTemplatePath, loadGitignore, type Rules } from '../discover.js';
 import { InputError } from '../errors.js';
 import { readText, type PendingWrite } from '../fsio.js';
@@ -394,12 +394,15 @@ function stepSignature(src: CiSource): string {
   return src.steps.steps.map((s) => `${s.job.name}\0${s.command.label}\0${s.dockerfile}`).join('\n');
 }
 
+/** A changed CI file to write, with the edits that made it (for its diff). */
+export type CiWrite = PendingWrite & { edits: readonly TextEdit[] };
+
 export interface FinishOptions {
   cwd: string;
   /** Receives each changed CI file for writing (with --write). */
-  queue?(w: PendingWrite): void;
+  queue?(w: CiWrite): void;
   display(abs: string): string;
-  diff(path: string, before: string, after: string): string;
+  diff(path: string, before: string, after: string, edits?: readonly TextEdit[]): string;
 }
 
 /** Plans, verifies and (with --write) applies the CI edits; returns the CI files' reports. */
@@ -463,10 +466,12 @@ export function finishCi(ci: RootCi, o: FinishOptions): FileReport[] {
     try {
       const read = readText(abs);
       r.status = 'changed';
-      r.diff = o.diff(r.path, read.text, next);
+      const edits = result.edits.get(p) ?? [];
+      r.diff = o.diff(r.path, read.text, next, edits);
       o.queue?.({
         abs,
         text: next,
+        edits,
         expected: read.bytes,
         mode: read.mode,
         failed: (e) => {

@@ -99,12 +99,43 @@ export function deref(file: CiFile, node: unknown): Node | null {
   return n ?? null;
 }
 
+/** A map's explicit pairs by key (the first of each) and its `<<:` pairs, computed once per map. */
+interface KeyIndex {
+  byKey: Map<string, Pair>;
+  merges: Pair[];
+  /** mapKeys' answer, once computed (merge sources are resolved through the map's own document). */
+  keys?: string[];
+}
+const keyIndexes = new WeakMap<YAMLMap, KeyIndex>();
+
+/**
+ * The index of a map's keys: nothing edits a parsed document, so one pass over its pairs answers every later
+ * look-up in constant time (a job model looks the same keys up in every job, and the root map has one key per
+ * job: scanning it per job made the model quadratic in the number of jobs).
+ */
+function keyIndex(map: YAMLMap): KeyIndex {
+  let ix = keyIndexes.get(map);
+  if (ix) return ix;
+  ix = { byKey: new Map(), merges: [] };
+  for (const p of map.items) {
+    if (isMerge(p)) {
+      ix.merges.push(p);
+      continue;
+    }
+    const k = keyOf(p);
+    if (k !== null && !ix.byKey.has(k)) ix.byKey.set(k, p);
+  }
+  keyIndexes.set(map, ix);
+  return ix;
+}
+
 /** A map's value for `key`, explicit pairs first, then `<<:` sources in order. */
 export function mapGet(file: CiFile, map: YAMLMap, key: string, depth = 0): Node | null | undefined {
-  for (const p of map.items) if (!isMerge(p) && keyOf(p) === key) return deref(file, p.value);
+  const ix = keyIndex(map);
+  const own = ix.byKey.get(key);
+  if (own) return deref(file, own.value);
   if (depth > 10) return undefined;
-  for (const p of map.items) {
-    if (!isMerge(p)) continue;
+  for (const p of ix.merges) {
     const v = deref(file, p.value);
     const sources = isSeq(v) ? v.items.map((x) => deref(file, x)) : [v];
     for (const s of sources) {
@@ -118,6 +149,8 @@ export function mapGet(file: CiFile, map: YAMLMap, key: string, depth = 0): Node
 
 /** All keys of a map, merges included (explicit pairs win). */
 export function mapKeys(file: CiFile, map: YAMLMap, depth = 0): string[] {
+  const ix = keyIndex(map);
+  if (ix.keys && depth === 0) return ix.keys.slice();
   const keys = new Set<string>();
   for (const p of map.items) {
     if (isMerge(p)) {
@@ -129,7 +162,9 @@ export function mapKeys(file: CiFile, map: YAMLMap, depth = 0): string[] {
       if (k !== null) keys.add(k);
     }
   }
-  return [...keys];
+  const out = [...keys];
+  if (depth === 0) ix.keys = out.slice();
+  return out;
 }
 
 /**
@@ -268,6 +303,14 @@ export function buildJobModel(src: CiSource): JobModel {
     }
   };
 
+  // The deprecated top-level before_script (a default keyword too: gitlabhq entry/default.rb takes it), the last file's.
+  let rootBefore: Located | undefined;
+  for (const f of src.files) {
+    const root = f.doc.contents;
+    const b = isMap(root) ? mapGet(f, root, 'before_script') : undefined;
+    if (b !== undefined) rootBefore = { file: f, node: b };
+  }
+
   const jobs: Job[] = [];
   for (const [name, ds] of defs) {
     if (name.startsWith('.')) continue;
@@ -282,13 +325,7 @@ export function buildJobModel(src: CiSource): JobModel {
         if (b !== undefined) before = { file: d.file, node: b };
       }
     }
-    if (!before) {
-      for (const f of src.files) {
-        const root = f.doc.contents;
-        const b = isMap(root) ? mapGet(f, root, 'before_script') : undefined;
-        if (b !== undefined) before = { file: f, node: b };
-      }
-    }
+    if (!before) before = rootBefore;
     const items = [...(before ? flatten(before.file, before.node) : []), ...(script ? flatten(script.file, script.node) : [])];
     const variables = new Map<string, JobVariable>();
     for (const g of globalVars) addVars(variables, g.file, g.node, 'global variables');

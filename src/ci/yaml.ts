@@ -3,7 +3,7 @@
  * with `yaml` (merge keys on, `!reference` a known tag, ranges and source tokens kept). Nothing here
  * re-serialises a document: callers edit the text through node ranges.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document, type Node, type Scalar } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, visit, type Document, type Node, type Scalar } from 'yaml';
 import { InputError } from '../errors.js';
 import { templateByFirstLine, templateByKeys, templateByMarkers, templateInPath } from './templates.js';
 
@@ -125,8 +125,10 @@ function parseCi(path: string, text: string, multi: boolean): CiFile[] {
     keepSourceTokens: true,
     lineCounter: lc,
     merge: true,
-    // Duplicate keys: GitLab would silently keep the last one; editing on either reading could be wrong.
-    uniqueKeys: true,
+    // Duplicate keys: GitLab would silently keep the last one; editing on either reading could be wrong. They
+    // are refused (firstDuplicateKey), in one pass: the parser's own check scans the map per key, which is
+    // quadratic in a map's size (a GitLab file's root map has one key per job).
+    uniqueKeys: false,
     customTags: [REFERENCE_TAG],
   };
   let docs: Document.Parsed[];
@@ -140,7 +142,9 @@ function parseCi(path: string, text: string, multi: boolean): CiFile[] {
     throw e;
   }
   for (const doc of docs) {
-    const err = doc.errors[0];
+    let err: { pos: [number, ...number[]]; code: string; message: string } | undefined = doc.errors[0];
+    const dup = firstDuplicateKey(doc);
+    if (dup >= 0 && (!err || dup < err.pos[0])) err = { pos: [dup], code: 'DUPLICATE_KEY', message: 'Map keys must be unique' };
     if (!err) continue;
     const at = lc.linePos(err.pos[0]);
     const message =
@@ -152,6 +156,29 @@ function parseCi(path: string, text: string, multi: boolean): CiFile[] {
     throw new CiYamlError(path, `invalid YAML: ${message}`, at.line, at.col);
   }
   return docs.map((doc) => ({ path, text, doc, lc }));
+}
+
+/**
+ * Where the first key that repeats an earlier key of its map starts, or -1: yaml's `uniqueKeys: true` rule
+ * (scalar keys with the same value; other keys only when they are the same node), with a Set per map.
+ */
+function firstDuplicateKey(doc: Document.Parsed): number {
+  let first = -1;
+  visit(doc, {
+    Map: (_k, map) => {
+      const seen = new Set<unknown>();
+      for (const p of map.items) {
+        const key = p.key as Node | null;
+        const id = isScalar(key) ? key.value : key;
+        if (typeof id === 'number' && Number.isNaN(id)) continue; // NaN !== NaN: never a duplicate
+        if (seen.has(id)) {
+          const at = key?.range?.[0] ?? map.range?.[0] ?? 0;
+          if (first < 0 || at < first) first = at;
+        } else seen.add(id);
+      }
+    },
+  });
+  return first;
 }
 
 /** The template marker of a path or of a text's first line, or null. */

@@ -135,6 +135,22 @@ export function isPlatform(value: string): boolean {
   return parts.length <= 3 && parts.every((p, i) => (i === 0 ? /^[A-Za-z0-9_.-]+(\([^()]*\))?$/ : /^[A-Za-z0-9_.-]+$/).test(p));
 }
 
+/** The global ARGs by name (each name's declarations in file order), once per model. */
+const globalsByName = new WeakMap<DockerfileModel, Map<string, DockerfileModel['globalArgs']>>();
+export function globalsNamed(model: DockerfileModel, name: string): DockerfileModel['globalArgs'] {
+  let ix = globalsByName.get(model);
+  if (!ix) {
+    ix = new Map();
+    for (const a of model.globalArgs) {
+      const list = ix.get(a.name);
+      if (list) list.push(a);
+      else ix.set(a.name, [a]);
+    }
+    globalsByName.set(model, ix);
+  }
+  return ix.get(name) ?? [];
+}
+
 /** Every name a word looks up, directly or through the defaults of the global ARGs it names (transitively). */
 export function namesUnder(model: DockerfileModel, word: string): Set<string> {
   const names = new Set<string>();
@@ -142,11 +158,23 @@ export function namesUnder(model: DockerfileModel, word: string): Set<string> {
     for (const u of expandWord(text, new Map(), model.escape).uses) {
       if (names.has(u.name)) continue;
       names.add(u.name);
-      for (const a of model.globalArgs) if (a.name === u.name && a.raw !== null) visit(a.raw);
+      for (const a of globalsNamed(model, u.name)) if (a.raw !== null) visit(a.raw);
     }
   };
   visit(word);
   return names;
+}
+
+/**
+ * An environment that is `base` with each name of `fill` set to `value`, without copying `base`: what the
+ * shell expander reads of an environment (get, has).
+ */
+function overlay(base: ReadonlyMap<string, string>, fill: ReadonlySet<string>, value: string): ReadonlyMap<string, string> {
+  if (fill.size === 0) return base;
+  return {
+    get: (k: string) => (fill.has(k) ? value : base.get(k)),
+    has: (k: string) => fill.has(k) || base.has(k),
+  } as unknown as ReadonlyMap<string, string>;
 }
 
 /** A FROM variable and where a FROM first uses it (1-based, in the file as read). */
@@ -182,17 +210,27 @@ export interface FromVars {
 export function fromVars(model: DockerfileModel, fallbacks: ReadonlyMap<string, string> = new Map()): FromVars {
   const written = (a: { name: string; raw: string | null }) => (a.raw !== null && fallbacks.get(a.name) === a.raw ? null : a.raw);
   const builtins = builtinEnv(model);
+  const declared = (n: string) => globalsNamed(model, n).length > 0;
   /** The global scope as written, with the names in `fill` given a plain value (as if passed as build args). */
-  const envWith = (fill: ReadonlySet<string>) =>
+  const evalWith = (fill: ReadonlySet<string>) =>
     evalGlobals(
       [
-        ...[...fill].filter((n) => !model.globalArgs.some((a) => a.name === n)).map((name) => ({ name, raw: PLACEHOLDER })),
+        ...[...fill].filter((n) => !declared(n)).map((name) => ({ name, raw: PLACEHOLDER })),
         ...model.globalArgs.map((a) => ({ name: a.name, raw: fill.has(a.name) ? PLACEHOLDER : written(a) })),
       ],
       builtins,
       model.escape,
     ).env;
-  const env = envWith(new Set());
+  const env = evalWith(new Set());
+  // Names some global default reads. When `fill` holds none of them, filling changes no other global's value,
+  // so the scope with `fill` is the scope as written with those names set: no walk over every global per FROM
+  // (a file with thousands of stages and as many ARGs would make that quadratic).
+  const read = new Set<string>();
+  for (const a of model.globalArgs) {
+    const raw = written(a);
+    if (raw !== null && raw.includes('$')) for (const u of expandWord(raw, new Map(), model.escape).uses) read.add(u.name);
+  }
+  const envWith = (fill: ReadonlySet<string>) => ([...fill].some((n) => read.has(n)) ? evalWith(fill) : overlay(env, fill, PLACEHOLDER));
   const defaults = new Map<string, string>();
   for (const a of model.globalArgs) {
     const raw = written(a);
@@ -207,7 +245,7 @@ export function fromVars(model: DockerfileModel, fallbacks: ReadonlyMap<string, 
       if (names.length === 0) continue;
       const first = expandWord(word.text, env, model.escape);
       const pos = model.table.position(word.map[first.uses[0]?.start ?? 0]);
-      const at = (name: string): FromVar => ({ name, ...pos, default: defaults.get(name) ?? null, declared: model.globalArgs.some((a) => a.name === name) });
+      const at = (name: string): FromVar => ({ name, ...pos, default: defaults.get(name) ?? null, declared: declared(name) });
       for (const n of names) if (!uses.has(n)) uses.set(n, at(n));
       const validIn = (e: ReadonlyMap<string, string>) => {
         if (word === from.image) {
@@ -226,8 +264,8 @@ export function fromVars(model: DockerfileModel, fallbacks: ReadonlyMap<string, 
       for (const n of blamed.length ? blamed : undefaulted.length ? undefaulted : names) if (!needs.has(n)) needs.set(n, at(n));
     }
   }
-  const order = [...uses.keys()];
-  return { uses: [...uses.values()], needs: [...needs.values()].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name)) };
+  const order = new Map([...uses.keys()].map((n, i) => [n, i]));
+  return { uses: [...uses.values()], needs: [...needs.values()].sort((a, b) => order.get(a.name)! - order.get(b.name)!) };
 }
 
 /** A value that is valid in every part of a reference but a digest: a host, a path component, a tag, an OS. */
