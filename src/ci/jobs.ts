@@ -287,10 +287,11 @@ export function buildJobModel(src: CiSource): JobModel {
     return [];
   };
 
-  const addVars = (out: Map<string, JobVariable>, file: CiFile, node: Node | null, where: string) => {
+  const addVars = (out: Map<string, JobVariable>, file: CiFile, node: Node | null, where: string, take: (name: string) => boolean = () => true) => {
     const m = deref(file, node);
     if (!isMap(m)) return;
     for (const k of mapKeys(file, m)) {
+      if (!take(k)) continue;
       let v = mapGet(file, m, k);
       if (isMap(v)) v = mapGet(file, v, 'value');
       const text = scalarText(file, v ?? null);
@@ -318,17 +319,12 @@ export function buildJobModel(src: CiSource): JobModel {
     const at = position(file, ds[ds.length - 1].keyNode.range?.[0] ?? 0);
     const script = lookup(name, ['script']);
     const own = lookup(name, ['before_script']);
+    const inherits = inheritance(name);
     let before: Located | undefined = own;
-    if (!before) {
-      for (const d of defaults) {
-        const b = mapGet(d.file, d.map, 'before_script');
-        if (b !== undefined) before = { file: d.file, node: b };
-      }
-    }
-    if (!before) before = rootBefore;
+    if (!before && inherits.default('before_script')) before = defaultKey('before_script') ?? rootBefore;
     const items = [...(before ? flatten(before.file, before.node) : []), ...(script ? flatten(script.file, script.node) : [])];
     const variables = new Map<string, JobVariable>();
-    for (const g of globalVars) addVars(variables, g.file, g.node, 'global variables');
+    for (const g of globalVars) addVars(variables, g.file, g.node, 'global variables', inherits.variable);
     for (const l of jobLayers(name)) {
       const v = mapGet(l.file, l.map, 'variables');
       if (v !== undefined) addVars(variables, l.file, v, 'variables');
@@ -357,7 +353,8 @@ export function buildJobModel(src: CiSource): JobModel {
     const onlyNode = o && isMap(o.node) ? mapGet(o.file, o.node, 'refs') : o?.node;
     if (o && isSeq(onlyNode)) for (const x of onlyNode.items) only.push(scalarText(o.file, deref(o.file, x as Node)) ?? '');
     const job: Job = { name, file, line: at.line, column: at.column, items, variables, ifs, only, platform: GITLAB };
-    const shell = gitlabShell(job, lookup(name, ['tags']) ?? defaultKey('tags'), lookup(name, ['image']) ?? defaultKey('image'), matrix);
+    const fromDefault = (key: string) => (inherits.default(key) ? defaultKey(key) : undefined);
+    const shell = gitlabShell(job, lookup(name, ['tags']) ?? fromDefault('tags'), lookup(name, ['image']) ?? fromDefault('image'), matrix);
     if (shell.dialect !== 'posix') job.shell = shell;
     jobs.push(job);
   }
@@ -371,6 +368,27 @@ export function buildJobModel(src: CiSource): JobModel {
       if (v !== undefined) got = { file: d.file, node: v };
     }
     return got;
+  }
+
+  /**
+   * A job's `inherit:` (through `extends`, deep-merged like any hash): `default:` and `variables:` are each
+   * true (the default), false, or a list of the default keywords or global variables to keep (gitlabhq
+   * lib/gitlab/ci/config/entry/inherit/{default,variables}.rb, applied in processable.rb overwrite_entry and
+   * root_and_job_variables_value). Anything else is a configuration error for GitLab: nothing is inherited.
+   */
+  function inheritance(name: string): { default(key: string): boolean; variable(name: string): boolean } {
+    const rule = (what: 'default' | 'variables') => {
+      const got = lookup(name, ['inherit', what]);
+      if (got === undefined) return () => true;
+      const n = deref(got.file, got.node);
+      if (isScalar(n) && typeof n.value === 'boolean') return () => n.value as boolean;
+      if (isSeq(n)) {
+        const keep = new Set(n.items.map((x) => scalarText(got.file, deref(got.file, x as Node))));
+        return (key: string) => keep.has(key);
+      }
+      return () => false;
+    };
+    return { default: rule('default'), variable: rule('variables') };
   }
 }
 
