@@ -110,12 +110,24 @@ describe('builds the tool cannot read', () => {
     }
   });
 
-  test('CiNoBuildCommand is a warning when the needed variable is undeclared (no build arg reaches it today)', async () => {
+  test('CiNoBuildCommand is about the Dockerfile as the tool leaves it: info once the ARG is hoisted (as a second run reads it), NeedsDefault the warning', async () => {
     const dir = repo('FROM $BASE_IMAGE\n');
     try {
       const r = await runJson<Report>(dir, false);
       const f = r.report.files.flatMap((x) => x.findings).map((x) => `${x.rule}:${x.severity}`);
-      expect(f).toEqual(['UndefinedArgInFrom:warning', 'InvalidDefaultArgInFrom:warning', 'NeedsDefault:warning', 'CiNoBuildCommand:warning']);
+      expect(f).toEqual(['UndefinedArgInFrom:warning', 'InvalidDefaultArgInFrom:warning', 'NeedsDefault:warning', 'CiNoBuildCommand:info']);
+      expect(r.code).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('CiNoBuildCommand stays a warning when the needed variable stays undeclared (its hoisting suppressed)', async () => {
+    const dir = repo('# check=skip=UndefinedArgInFrom\nFROM $BASE_IMAGE\n');
+    try {
+      const r = await runJson<Report>(dir, false);
+      const f = r.report.files.flatMap((x) => x.findings).filter((x) => x.rule.startsWith('Ci')).map((x) => `${x.rule}:${x.severity}`);
+      expect(f).toEqual(['CiNoBuildCommand:warning']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

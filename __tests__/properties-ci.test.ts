@@ -7,7 +7,11 @@
  * 3. insertion-only: every original byte of every file is kept, in order (and CRLF stays CRLF);
  * 4. the output YAML parses, everything but the build commands reads the same, and each build command's value,
  *    re-read, is the original command (words in order, nothing after it moved) plus exactly one build arg for
- *    every FROM variable its jobs define, spelled as the README says for the builder.
+ *    every FROM variable its jobs define, spelled as the README says for the builder (bare where a job may have
+ *    no value, never where one defines it empty);
+ * 5. a repository whose Dockerfiles need nothing gets no CI edit and no CI warning;
+ * 6. findings are stable: what the first run (with --write) reports about CI and leaves unfixed is exactly what
+ *    the second run reports (rule, file, variable, severity, message; positions may move with the edits).
  *
  * Each repository is run once and the outcome shared by the four properties (same seed, same inputs).
  * A fixed seed keeps the suite reproducible; FUZZ_RUNS/FUZZ_SEED run more (`npm run fuzz` sets them).
@@ -28,7 +32,7 @@ const params = { numRuns: runs, ...(seed !== undefined ? { seed } : {}) };
 const timeout = Math.max(60_000, runs * 1_000);
 
 interface Report {
-  files: { path: string; changed: boolean; status: string; findings: { rule: string; severity: string }[] }[];
+  files: { path: string; changed: boolean; status: string; findings: { rule: string; severity: string; message: string; name?: string; fixed: boolean }[] }[];
   summary: { changed: number; unchanged: number; skipped: number; errors: number };
 }
 interface RunResult {
@@ -282,6 +286,25 @@ describe('GitLab CI properties', () => {
         if (!dockerfilesChanged) {
           expect(o.first.code).toBe(0);
           expect(o.first.report.files.flatMap((f) => f.findings)).toEqual([]);
+        }
+      }),
+      params,
+    );
+  }, timeout);
+
+  test('6. stable findings: the second run reports exactly the CI findings the first left unfixed', async () => {
+    /** CI findings as comparable lines. CiShellCommentInBlock reports where the edit was placed, so it comes with the edit. */
+    const lines = (r: RunResult, unfixedOnly: boolean) =>
+      r.report.files
+        .flatMap((f) => f.findings.filter((x) => x.rule.startsWith('Ci') && x.rule !== 'CiShellCommentInBlock' && !(unfixedOnly && x.fixed)).map((x) => `${f.path} ${x.rule} ${x.severity} ${x.name ?? '-'}: ${x.message}`))
+        .sort();
+    await fc.assert(
+      fc.asyncProperty(repoArb, async (repo) => {
+        const o = await outcome(repo);
+        const first = lines(o.first, true);
+        const second = lines(o.second, false);
+        if (JSON.stringify(first) !== JSON.stringify(second)) {
+          throw new Error(`run 1 (unfixed):\n${first.join('\n')}\n\nrun 2:\n${second.join('\n')}\n\nrepository:\n${show(repo)}`);
         }
       }),
       params,

@@ -38,7 +38,7 @@ export class VerificationError extends Error {}
 const NO_VARS: FromVars = { uses: [], needs: [] };
 
 /** The supplied defaults as the ARG values the transform would write (see fromVars). */
-function fallbacks(options: HoistOptions, model: DockerfileModel): Map<string, string> {
+export function fallbacks(options: HoistOptions, model: DockerfileModel): Map<string, string> {
   const out = new Map<string, string>();
   for (const [name, d] of options.defaults ?? []) out.set(name, formatArgValue(d.value, model.escape));
   return out;

@@ -80,7 +80,11 @@ export const RULES = {
   },
   CiMaybeUnset: {
     severity: 'warning',
-    description: 'A passed FROM variable is unset in some pipelines of the job',
+    description: 'A needed FROM variable is unset in some pipelines of the job (passed bare where that keeps the Dockerfile default, else not passed)',
+  },
+  CiEmptyVariable: {
+    severity: 'warning',
+    description: 'The CI gives a needed FROM variable an empty value (or a Bake variable defaults to ""), which would override the Dockerfile default: not passed there',
   },
   CiNoBuildCommand: {
     severity: 'warning',

@@ -11,7 +11,7 @@ import type { Discovered } from './discover.js';
 import { CI_SYSTEMS, type CiSystem } from './ci/systems.js';
 import { findConfig, loadConfig, readConfig, type Config } from './config.js';
 import { unifiedDiff } from './diff.js';
-import { fixDockerfile, type DockerfileOutcome } from './engine.js';
+import { fallbacks, fixDockerfile, type DockerfileOutcome } from './engine.js';
 import type { TextEdit } from './edits.js';
 import { InputError } from './errors.js';
 import { readText } from './fsio.js';
@@ -209,7 +209,9 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
         const fromCi = new Map([...ci.defaultsFor(p.rel)].filter(([name]) => needed.has(name)));
         // The need stays what the file as written has (phase 1), whatever value the CI now supplies.
         if (fromCi.size) outcome = { ...fixDockerfile(read.text, { defaults: defaultsOf(p.config, fromCi), ignore: p.config.ignore }), vars: outcome.vars };
-        ci.facts.set(p.rel, { ...ciMod.ciFacts(p.rel, outcome.model, outcome.vars, passDefined), report });
+        // The user's own defaults count as none on the file as left (fromVars' fallbacks), as in phase 1.
+        const supplied = outcome.model ? fallbacks({ defaults: defaultsOf(p.config, new Map()) }, outcome.model) : new Map<string, string>();
+        ci.facts.set(p.rel, { ...ciMod.ciFacts(p.rel, outcome.model, outcome.vars, passDefined, supplied), report });
       }
       report.findings = outcome.findings.map((f) => ({ ...f, file: report.path }));
       report.hoisted = outcome.hoisted;

@@ -13,7 +13,7 @@ import { AZURE, azureMacro } from '../src/ci/platform.js';
 import { parseShell } from '../src/ci/shell.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, dynamicHint, missingAnywhere, unseen, planArgs, type DockerfileFacts } from './ci-args.js';
+import { addedFinding, decideArgs, dynamicHint, missingAnywhere, reportArgs, stillMissing, unseen, type DockerfileFacts } from './ci-args.js';
 import type { CiTransformResult } from './ci-steps.js';
 import { eolOf, indentAt, mapContentEnd } from './github-actions.js';
 
@@ -49,24 +49,31 @@ export function azureTransform(tasks: readonly AzureDockerTask[], dockerfiles: R
     const value = t.args && typeof t.args.value === 'string' ? t.args.value : '';
     // buildAndPush ignores `arguments`: nothing there is passed.
     const given = command === 'build' ? argumentsPassed(value) : { passed: [], dynamic: false };
-    const toAdd = planArgs({ label, file: t.file.path, pos, jobs: [t.job], passed: given.passed, bareKeepsDefault: false }, facts, push);
-    if (toAdd.length === 0) continue;
+    const site = { label, file: t.file.path, pos, jobs: [t.job], passed: given.passed, bareKeepsDefault: false };
+    const toAdd = decideArgs(site, facts);
     const flags = toAdd.map(({ name }) => `--build-arg ${name}=$(${azureMacro(t.job, name)})`).join(' ');
+    const planned = toAdd.length === 0 || command === 'buildandpush' || given.dynamic ? null : place(t, flags);
+    reportArgs(site, facts, planned && typeof planned !== 'string' ? toAdd : [], push);
+    if (toAdd.length === 0) continue;
+    // What a finding about an edit that cannot be made names: what is still missing on a second run.
+    const unmade = toAdd.filter((a) => stillMissing(facts, [a.name]).length > 0);
+    const unmadeFlags = unmade.map(({ name }) => `--build-arg ${name}=$(${azureMacro(t.job, name)})`).join(' ');
     if (command === 'buildandpush') {
-      push(
-        finding('CiAzureBuildAndPush', pos, `${label} in ${t.job.name} builds ${t.dockerfile}, but buildAndPush ignores arguments, so ${toAdd.map((a) => a.name).join(', ')} cannot be passed; not edited`, {
-          fix: `split it into a Docker@2 task with command: build and arguments: ${flags}, and one with command: push`,
-        }),
-      );
+      if (unmade.length) {
+        push(
+          finding('CiAzureBuildAndPush', pos, `${label} in ${t.job.name} builds ${t.dockerfile}, but buildAndPush ignores arguments, so ${unmade.map((a) => a.name).join(', ')} cannot be passed; not edited`, {
+            fix: `split it into a Docker@2 task with command: build and arguments: ${unmadeFlags}, and one with command: push`,
+          }),
+        );
+      }
       continue;
     }
     if (given.dynamic) {
-      push(finding('CiDynamicArgs', pos, `${label} in ${t.job.name} takes arguments from a variable, which may already pass ${toAdd.map((a) => a.name).join(', ')}; not edited`, { fix: `check that its arguments pass ${flags}`, ...unseen([{ path: facts.path, names: toAdd.map((a) => a.name), facts }]) }));
+      if (unmade.length) push(finding('CiDynamicArgs', pos, `${label} in ${t.job.name} takes arguments from a variable, which may already pass ${unmade.map((a) => a.name).join(', ')}; not edited`, { fix: `check that its arguments pass ${unmadeFlags}`, ...unseen([{ path: facts.path, names: unmade.map((a) => a.name), facts }]) }));
       continue;
     }
-    const planned = place(t, flags);
-    if (typeof planned === 'string') {
-      push(finding('CiBuildArgsShape', pos, `${label} in ${t.job.name}: ${planned}; not edited`, { fix: `add ${flags} to its arguments` }));
+    if (typeof planned === 'string' || planned === null) {
+      if (unmade.length) push(finding('CiBuildArgsShape', pos, `${label} in ${t.job.name}: ${planned}; not edited`, { fix: `add ${unmadeFlags} to its arguments` }));
       continue;
     }
     edits.set(t.file.path, [...(edits.get(t.file.path) ?? []), ...planned]);

@@ -33,6 +33,14 @@ export interface DockerfileFacts {
   repoVars: Set<string>;
   /** The global ARG default of each used variable, as written in the file as read. */
   defaults: Map<string, string>;
+  /**
+   * The Dockerfile as the tool leaves it (its planned edits applied): the variables it still needs from the
+   * build, a default the user supplied (config, --default) counting as none (fromVars' fallbacks), so a second
+   * run sees the same; and the default, by name, of each variable whose FROMs are valid without a build arg
+   * (what an unset variable falls back to). Findings are about this state: what the first run leaves unfixed
+   * is what the second run reports.
+   */
+  after: { needs: string[]; kept: Map<string, string>; undeclared: Set<string> };
   /** The repository opted in (--pass-defined, `pass-defined: true`) to pass CI-defined variables it does not need. */
   passDefined: boolean;
   /** Where the first FROM needing a variable is (else the first using one), 1-based, in the file as read. */
@@ -52,6 +60,15 @@ export interface ArgSite {
   passed: readonly { name: string; raw: string | null }[];
   /** An unset bare arg keeps the Dockerfile default (docker-family shell commands). */
   bareKeepsDefault: boolean;
+  /** An empty value keeps the Dockerfile default too (the Drone/Woodpecker docker plugins skip empty ones). */
+  emptyKeepsDefault?: boolean;
+  /**
+   * Other jobs the same edit reaches (a shared command that builds other Dockerfiles in them, which declare
+   * the variable): passing it must be right for them as well.
+   */
+  coJobs?: (name: string) => readonly Job[];
+  /** The same command builds another Dockerfile (in other jobs) that declares the name: passing it is no mistake. */
+  declaredElsewhere?: (name: string) => boolean;
 }
 
 export interface PlannedArg {
@@ -92,7 +109,17 @@ export function flagFor(command: Pick<BuildCommand, 'tool'>, name: string): stri
 /** For a build whose Dockerfile is unknown: each Dockerfile that needs a variable the build does not pass. */
 export function missingAnywhere(passed: readonly { name: string }[], dockerfiles: ReadonlyMap<string, DockerfileFacts>): Missing[] {
   const given = new Set(passed.map((p) => p.name));
-  return [...dockerfiles.values()].map((f) => ({ path: f.path, names: f.needs.filter((n) => !given.has(n)), facts: f })).filter((m) => m.names.length > 0);
+  return [...dockerfiles.values()].map((f) => ({ path: f.path, names: f.after.needs.filter((n) => !given.has(n)), facts: f })).filter((m) => m.names.length > 0);
+}
+
+/**
+ * Of the args planned for a site that cannot be edited (a shape, a shell, arguments the tool cannot extend),
+ * the ones to report: those the Dockerfile as left still needs, and opted-in ones (--pass-defined), which a
+ * second run plans again. One whose need the tool's own Dockerfile edit met (a default every build agrees on)
+ * is no longer missing there.
+ */
+export function stillMissing(facts: DockerfileFacts, names: readonly string[]): string[] {
+  return names.filter((n) => facts.after.needs.includes(n) || facts.passDefined);
 }
 
 /** A Dockerfile a build may build, and the variables it needs that the build does not pass. */
@@ -103,7 +130,7 @@ export interface Missing {
 }
 
 /** unseenSeverity for what builds the tool cannot read may miss. */
-export const unseen = (missing: readonly Missing[]) => ({ severity: missing.some((m) => m.names.some((n) => m.facts.undeclared.has(n))) ? ('warning' as const) : ('info' as const) });
+export const unseen = (missing: readonly Missing[]) => ({ severity: missing.some((m) => m.names.some((n) => m.facts.after.undeclared.has(n))) ? ('warning' as const) : ('info' as const) });
 
 /** The hint of a build whose Dockerfile is unknown: what it should pass if it builds one that needs something. */
 export function dynamicHint(missing: readonly Missing[], where: string): string {
@@ -138,42 +165,162 @@ export function addedFinding(site: { label: string; pos: { line: number; column:
   });
 }
 
+/** What a job gives a variable: a value, a value in some pipelines only, an empty value, or nothing. */
+export interface Coverage {
+  kind: 'set' | 'maybe' | 'empty' | 'undefined';
+  why?: string;
+}
+
 /**
- * Findings for one site and one Dockerfile, and the build args the site should get: only the variables the
- * Dockerfile needs (src/dockerfile/analyze.ts fromVars), and, when the repository opted in, CI-defined ones
- * whose Dockerfile default is valid. A Dockerfile that needs nothing gets no warning (about hazards,
- * misspellings or values): that build works as it is; a CI-defined variable it does not need gets an info
- * finding (CiDefinedNotPassed).
+ * The variable `name` in `job`: its own definition first (a job variable overrides a predefined one), then the
+ * platform's predefined variables, unset in some pipelines unless the job only runs when it is set.
  */
-export function planArgs(site: ArgSite, facts: DockerfileFacts, push: (f: Finding) => void): PlannedArg[] {
+export function coverage(job: Job, name: string): Coverage {
+  const v = job.variables.get(name);
+  if (v) {
+    if (v.empty) return { kind: 'empty', why: v.empty };
+    if (v.maybeUnset) return { kind: 'maybe', why: v.maybeUnset };
+    return { kind: 'set' };
+  }
+  if (job.platform.predefined.has(name)) return job.platform.maybeUnset(name) && !job.platform.guaranteed(job, name) ? { kind: 'maybe' } : { kind: 'set' };
+  return { kind: 'undefined' };
+}
+
+/** How a site passes a variable: `NAME=value` for every job, bare `NAME` (read from each job's environment), or not. */
+export type PassMode = 'value' | 'bare' | 'none';
+
+/**
+ * Whether a bare pass is right for a job that has `c`: its value reaches the build, or the Dockerfile default is
+ * kept. docker, buildx, podman, buildah and nerdctl read a bare `--build-arg NAME` from the environment and leave
+ * the arg unset when NAME is unset (docker/cli opts.ValidateEnv, buildx listToMap, buildah readBuildArg,
+ * containerd/nerdctl#1417), but pass an empty value when NAME is set empty; kaniko turns an unset one into
+ * `NAME=` (GoogleContainerTools/kaniko cmd/executor/cmd/root.go resolveEnvironmentBuildArgs), and buildctl
+ * has no bare form (moby/buildkit cmd/buildctl/build/opt.go: `invalid value`): bareKeepsDefault says which.
+ */
+function bareIsRight(site: ArgSite, job: Job, name: string, c: Coverage): boolean {
+  if (site.emptyKeepsDefault) return c.kind !== 'set' || envReadable(job, name);
+  switch (c.kind) {
+    case 'set':
+      return site.bareKeepsDefault && envReadable(job, name);
+    case 'undefined':
+      return site.bareKeepsDefault;
+    case 'maybe':
+      // GitHub and Azure export a variable of another event as empty, not unset.
+      return site.bareKeepsDefault && job.platform.unsetIsUnset;
+    case 'empty':
+      return false;
+  }
+}
+
+/** The job's value of `name` is an environment variable (not a GitHub matrix key or input). */
+const envReadable = (job: Job, name: string) => {
+  const kind = job.variables.get(name)?.kind;
+  return kind === undefined || kind === 'env';
+};
+
+/**
+ * How the site should pass a needed variable (the only variables a build passes unasked for): `NAME=$NAME`
+ * where every job has a value; bare where some have none or may have none, if a bare arg is right in every
+ * job the edit reaches (the job's value where it has one, the Dockerfile default where it is unset); else not
+ * at all — `NAME=$NAME` would override the Dockerfile default with an empty value where the job's value is
+ * empty or unset. Never passed when no job of the site gives it a value.
+ */
+export function passMode(site: ArgSite, name: string): PassMode {
+  const own = site.jobs.map((j) => coverage(j, name));
+  if (!own.some((c) => c.kind === 'set' || c.kind === 'maybe')) return 'none';
+  const all = [...site.jobs, ...(site.coJobs?.(name) ?? [])].map((j) => ({ j, c: coverage(j, name) }));
+  if (all.every(({ c }) => c.kind === 'set')) return 'value';
+  return all.every(({ j, c }) => bareIsRight(site, j, name, c)) ? 'bare' : 'none';
+}
+
+/**
+ * The build args a site should get for one Dockerfile: each variable it needs (src/dockerfile/analyze.ts
+ * fromVars, on the file as read) that the site does not pass yet, in its pass mode; and, when the repository
+ * opted in (--pass-defined), the CI-defined variables it does not need. No findings: see reportArgs.
+ */
+export function decideArgs(site: ArgSite, facts: DockerfileFacts): PlannedArg[] {
+  const passed = new Set(site.passed.map((p) => p.name));
+  const out: PlannedArg[] = [];
+  for (const name of facts.uses) {
+    if (passed.has(name)) continue;
+    const needed = facts.needs.includes(name);
+    if (!needed && !facts.passDefined) continue;
+    const mode = passMode(site, name);
+    if (mode !== 'none') out.push({ name, bare: mode === 'bare', needed });
+  }
+  return out;
+}
+
+/**
+ * The findings about one site and one Dockerfile, on the state the tool leaves (facts.after, and the site
+ * passing what it passed plus `added`): a second run, which reads that state, finds the same. A Dockerfile that
+ * then needs nothing gets no warning (about hazards, misspellings or values): its build works as it is; a
+ * CI-defined variable it does not need and the site does not pass gets an info finding (CiDefinedNotPassed).
+ */
+export function reportArgs(site: ArgSite, facts: DockerfileFacts, added: readonly PlannedArg[], push: (f: Finding) => void): void {
   const { jobs, pos } = site;
   const platform = jobs[0].platform;
-  const passed = new Map(site.passed.map((p) => [p.name, p]));
   const text = jobsText(jobs);
-  const warn = facts.needs.length > 0;
+  const needs = facts.after.needs;
+  const passed = new Map(site.passed.map((p) => [p.name, p]));
+  for (const a of added) if (!passed.has(a.name)) passed.set(a.name, { name: a.name, raw: a.bare ? null : platform.shellValue(jobs[0], a.name, false) });
 
-  if (warn) {
-    for (const p of site.passed) {
-      if (facts.declared.has(p.name) || BUILTIN_BUILD_ARGS.has(p.name)) continue;
+  if (needs.length > 0) {
+    for (const p of passed.values()) {
+      if (facts.declared.has(p.name) || BUILTIN_BUILD_ARGS.has(p.name) || site.declaredElsewhere?.(p.name)) continue;
       const sug = suggest(p.name, facts.declared);
       push(finding('CiUnusedBuildArg', pos, `${site.label} passes build arg '${p.name}', which ${facts.path} never declares${sug ? ` (did you mean ${sug}?)` : ''}`, { name: p.name }));
     }
   }
 
   const defined = (name: string) => jobs.every((j) => j.platform.predefined.has(name) || j.variables.has(name));
-  const toAdd: PlannedArg[] = [];
   for (const name of facts.uses) {
-    const needed = facts.needs.includes(name);
+    const needed = needs.includes(name);
     const p = passed.get(name);
     if (needed) hazards(name, p?.raw ?? null);
     if (p) {
       if (!needed) continue;
       const same = p.raw === null || jobs.every((j) => j.platform.sameValue(j, name, p.raw!));
-      if (!same) push(finding('CiArgDifferentValue', pos, `${site.label} already passes ${name}=${p.raw}, not ${platform.shellValue(jobs[0], name, false)}; left as it is`, { name }));
+      if (!same) {
+        push(finding('CiArgDifferentValue', pos, `${site.label} already passes ${name}=${p.raw}, not ${platform.shellValue(jobs[0], name, false)}; left as it is`, { name }));
+        continue;
+      }
+      covered(name, p.raw === null ? 'bare' : 'value');
       continue;
     }
-    if (!defined(name)) {
-      if (needed) {
+    if (needed) {
+      covered(name, 'none');
+      continue;
+    }
+    if (!defined(name)) continue;
+    const dflt = facts.after.kept.get(name) || facts.defaults.get(name);
+    const unsafe = facts.passDefined && passMode(site, name) === 'none';
+    push(
+      finding('CiDefinedNotPassed', pos, `the CI of ${text} defines ${definedAs(jobs, name)}, but ${facts.path} does not need it: the build uses ${dflt === undefined ? `its FROM without ${name}` : `the Dockerfile default ${name}=${dflt}`}; not passed`, {
+        name,
+        fix: unsafe ? `it is empty or unset in some pipelines, where passing it would override the default with an empty value` : `to build with the CI's value, pass it yourself or run with --pass-defined`,
+      }),
+    );
+  }
+
+  /**
+   * The findings about the jobs of the site that do not give a needed variable a value, as the site passes it
+   * (`mode`): unset (CiMaybeUnset), empty (CiEmptyVariable) or never defined (CiUndefinedVariable). A variable
+   * the site passes although no job defines it is the site's own business (a project variable): no finding.
+   */
+  function covered(name: string, mode: PassMode): void {
+    const byKind = new Map<Coverage['kind'], { jobs: Job[]; why: string[] }>();
+    for (const j of jobs) {
+      const c = coverage(j, name);
+      const g = byKind.get(c.kind) ?? { jobs: [], why: [] };
+      g.jobs.push(j);
+      if (c.why && !g.why.includes(c.why)) g.why.push(c.why);
+      byKind.set(c.kind, g);
+    }
+    const undef = byKind.get('undefined');
+    if (undef?.jobs.length === jobs.length) {
+      // Passed although no job defines it: the site's own business (a project or repository variable).
+      if (mode === 'none') {
         push(
           finding('CiUndefinedVariable', pos, `${name} is used in a FROM of ${facts.path}, but the CI of ${text} never defines it; hoisted, not passed`, {
             name,
@@ -181,35 +328,65 @@ export function planArgs(site: ArgSite, facts: DockerfileFacts, push: (f: Findin
           }),
         );
       }
-      continue;
+      return;
     }
-    const unset = platform.maybeUnset(name) && jobs.some((j) => !j.platform.guaranteed(j, name));
-    const bare = unset && site.bareKeepsDefault && platform.unsetIsUnset;
-    if (!needed && (!facts.passDefined || (unset && !bare))) {
-      const dflt = facts.defaults.get(name);
+    const kept = facts.after.kept.get(name);
+    const fallback = kept === undefined ? `${facts.path}'s FROM is not valid without it` : kept === '' ? `${facts.path}'s FROM is valid without it` : `the Dockerfile default is ${name}=${kept}`;
+    /** What the build gets where the job has no value, as the site passes it. */
+    const there = (k: Coverage['kind']) => {
+      const empty = mode === 'value' || (mode === 'bare' && k === 'empty' && !site.emptyKeepsDefault);
+      if (empty) return `there ${mode === 'bare' ? `the bare --build-arg ${name}` : site.label} passes it empty, which overrides the Dockerfile default${kept === undefined ? ` (and ${fallback})` : ''}`;
+      return kept === undefined ? `there the build fails: ${fallback}` : `there the build goes without it: ${fallback}`;
+    };
+    /** Why a site that does not pass it cannot (some job has a value). */
+    const reasons = () => {
+      const out = new Set<string>();
+      for (const j of [...jobs, ...(site.coJobs?.(name) ?? [])]) {
+        const c = coverage(j, name);
+        if (bareIsRight(site, j, name, c)) continue;
+        if (c.kind === 'empty') out.add(`an empty ${name} would override the Dockerfile default, and a bare --build-arg passes it empty too`);
+        else if (c.kind === 'set') {
+          if (site.bareKeepsDefault) out.add(`a matrix key or input is no environment variable for a bare --build-arg to read`);
+        } else if (!site.bareKeepsDefault) out.add(`${site.label} has no bare --build-arg that leaves ${name} unset where it has no value, and ${name}=$${name} would pass it empty there`);
+        else out.add(`${j.platform.id === 'github' ? 'GitHub' : 'the CI'} sets ${name} empty where it has no value, and a bare --build-arg passes it empty too`);
+      }
+      return [...out].join('; ');
+    };
+    const valued = jobs.filter((j) => ['set', 'maybe'].includes(coverage(j, name).kind));
+    const also = valued.length ? `, also in ${valued.length === jobs.length ? 'the pipelines' : jobsText(valued)} where it has a value, which is not passed` : '';
+    const tail = (k: Coverage['kind']) =>
+      mode === 'none'
+        ? `; not passed (${valued.length ? reasons() : 'no job here gives it a value'}): ${kept === undefined ? `${fallback}, so the build fails${also}` : `the build goes without it${also}: ${fallback}`}`
+        : `: ${there(k)}`;
+
+    if (undef) {
+      const others = jobs.filter((j) => !undef.jobs.includes(j));
       push(
-        finding('CiDefinedNotPassed', pos, `the CI of ${text} defines ${definedAs(jobs, name)}, but ${facts.path} does not need it: the build uses ${dflt === undefined ? `its FROM without ${name}` : `the Dockerfile default ${name}=${dflt}`}; not passed`, {
+        finding('CiUndefinedVariable', pos, `${name} is used in a FROM of ${facts.path}, and ${jobsText(others)} define${others.length === 1 ? 's' : ''} it, but ${jobsText(undef.jobs)} never define${undef.jobs.length === 1 ? 's' : ''} it${tail('undefined')}`, {
           name,
-          fix: facts.passDefined ? `it may be unset in some pipelines, where passing it would override the default with an empty value` : `to build with the CI's value, pass it yourself or run with --pass-defined`,
+          fix: `define ${name} in ${jobsText(undef.jobs)}${mode === 'none' ? ', or give each job its own build command' : ''}`,
         }),
       );
-      continue;
     }
-    if (unset) {
+    const maybe = byKind.get('maybe');
+    if (maybe) {
       push(
-        finding(
-          'CiMaybeUnset',
-          pos,
-          bare
-            ? `${name} is unset in some pipelines of ${text}; passed bare (--build-arg ${name}) so the Dockerfile default is kept then`
-            : `${name} is unset in some pipelines of ${text}; ${site.label} passes it as empty then, which overrides the Dockerfile default`,
-          { name, fix: platform.id === 'gitlab' ? `guard the job with "rules: - if: $${name}"` : `run the job only on the events that set ${name}` },
-        ),
+        finding('CiMaybeUnset', pos, `${name} has no value in some pipelines of ${jobsText(maybe.jobs)}${maybe.why.length ? ` (${maybe.why.join('; ')})` : ''}${tail('maybe')}`, {
+          name,
+          fix: platform.id === 'gitlab' ? `guard the job with "rules: - if: $${name}", or give ${name} a value in every pipeline` : `run the job only on the events that set ${name}`,
+        }),
       );
     }
-    toAdd.push({ name, bare, needed });
+    const empty = byKind.get('empty');
+    if (empty) {
+      push(
+        finding('CiEmptyVariable', pos, `${name} is empty in ${jobsText(empty.jobs)} (${empty.why.join('; ')})${tail('empty')}`, {
+          name,
+          fix: `give ${name} a value in ${jobsText(empty.jobs)}${kept === undefined ? '' : ', or leave it out there to build with the Dockerfile default'}`,
+        }),
+      );
+    }
   }
-  return toAdd;
 
   /** The hazards of CI variables in an image reference, for a variable the build passes or is given. */
   function hazards(name: string, raw: string | null): void {

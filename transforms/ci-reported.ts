@@ -37,7 +37,7 @@ export function reportedTransform(builds: readonly ReportedBuild[], dockerfiles:
     built.add(b.dockerfile);
     const passed = new Set(b.command.passed.map((p) => p.name));
     // Only what the Dockerfile needs: a FROM that is valid with its defaults builds as it is.
-    const missing = facts.needs.filter((n) => !passed.has(n));
+    const missing = facts.after.needs.filter((n) => !passed.has(n));
     if (missing.length === 0) continue;
     const flags = missing.map((n) => flagFor(b.command, n)).join(' ');
     const dyn = b.command.dynamic.length ? ' (its dynamic arguments may already pass some of them)' : '';

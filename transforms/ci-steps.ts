@@ -15,7 +15,8 @@ import { stepPosition, type BuildStep, type CiSteps, type ScriptFileBuild } from
 import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, flagFor, jobsText, missingAnywhere, unseen, planArgs, type DockerfileFacts, type PlannedArg } from './ci-args.js';
+import { addedFinding, decideArgs, flagFor, jobsText, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type DockerfileFacts, type PlannedArg } from './ci-args.js';
+import type { Job } from '../src/ci/jobs.js';
 
 export type { DockerfileFacts } from './ci-args.js';
 
@@ -66,20 +67,12 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
 
   // One edit per command as written: jobs sharing an anchor, a hidden job or a !reference share it.
   const groups = new Map<string, Map<string, Group>>();
+  const commandKey = (step: BuildStep) => `${step.item.file.path}\0${step.item.node.range?.[0]}\0${step.command.call.start}`;
+  /** Steps whose Dockerfile is not known: reported once the command's own edit (from its other jobs) is known. */
+  const dynamic: BuildStep[] = [];
   for (const step of steps.steps) {
-    const pos = stepPosition(step);
-    const file = step.item.file.path;
     if (step.dockerfile === null) {
-      // Silent unless a Dockerfile it may build needs a variable the command does not pass.
-      const missing = missingAnywhere(step.command.passed, dockerfiles);
-      if (missing.length === 0) continue;
-      push(
-        finding('CiDynamicDockerfile', pos, `${step.command.label} in job '${step.job.name}': ${step.unresolved}; not edited`, {
-          ...unseen(missing),
-          fix: `if it builds ${missing.map((m) => m.path).join(' or ')}, pass ${[...new Set(missing.flatMap((m) => m.names))].join(', ')} yourself, or use a literal -f/context path`,
-        }),
-        file,
-      );
+      dynamic.push(step);
       continue;
     }
     const facts = dockerfiles.get(step.dockerfile);
@@ -87,7 +80,7 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
     built.add(step.dockerfile);
     // One command as written may build different Dockerfiles in different jobs (a shared anchor with a
     // job variable in -f): those are sub-groups whose build args are merged into one insertion.
-    const key = `${file}\0${step.item.node.range?.[0]}\0${step.command.call.start}`;
+    const key = commandKey(step);
     const byDockerfile = groups.get(key) ?? new Map<string, Group>();
     groups.set(key, byDockerfile);
     const g = byDockerfile.get(step.dockerfile);
@@ -95,52 +88,83 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
     else byDockerfile.set(step.dockerfile, { steps: [step], facts });
   }
 
+  /** The build args each command got (by commandKey). */
+  const addedTo = new Map<string, string[]>();
   for (const byDockerfile of groups.values()) {
+    const all = [...byDockerfile.values()];
+    // The flag reaches every job that runs the command: for each Dockerfile, the jobs building the others that
+    // declare the variable must be fine with how it is passed too.
+    const sites = all.map((g) => ({
+      ...site(g, (name) => all.filter((o) => o !== g && o.facts.declared.has(name)).flatMap((o) => o.steps.map((s) => s.job))),
+      declaredElsewhere: (name: string) => all.some((o) => o !== g && o.facts.declared.has(name)),
+    }));
     const merged: PlannedArg[] = [];
-    for (const g of byDockerfile.values()) {
-      for (const a of plan(g)) {
+    all.forEach((g, k) => {
+      for (const a of decideArgs(sites[k], g.facts)) {
         const seen = merged.find((m) => m.name === a.name);
-        if (!seen) merged.push(a);
-        else seen.bare ||= a.bare;
+        if (!seen) merged.push({ ...a });
+        else {
+          seen.bare ||= a.bare;
+          seen.needed ||= a.needed;
+        }
       }
-    }
-    const first = byDockerfile.values().next().value!;
-    place(first.steps[0], merged, [...byDockerfile.values()].flatMap((g) => g.steps), first.facts);
+    });
+    const first = all[0];
+    const late: [Finding, string][] = [];
+    const placed = place(first.steps[0], merged, all.flatMap((g) => g.steps), first.facts, late);
+    // The findings, on the command as it is left (a second run reads that), then those about the edit.
+    all.forEach((g, k) => reportArgs(sites[k], g.facts, placed ? merged : [], (f) => push(f, g.steps[0].item.file.path)));
+    for (const [f, file] of late) push(f, file);
+    if (placed) addedTo.set(commandKey(first.steps[0]), merged.map((a) => a.name));
   }
 
-  /** Findings for one command and one Dockerfile, and the build args it should get. */
-  function plan({ steps: group, facts }: Group): PlannedArg[] {
+  for (const step of dynamic) {
+    // Silent unless a Dockerfile it may build needs a variable the command does not pass (as it is left: its
+    // edit for the jobs whose Dockerfile is known reaches this job too).
+    const passed = [...step.command.passed, ...(addedTo.get(commandKey(step)) ?? []).map((name) => ({ name }))];
+    const missing = missingAnywhere(passed, dockerfiles);
+    if (missing.length === 0) continue;
+    push(
+      finding('CiDynamicDockerfile', stepPosition(step), `${step.command.label} in job '${step.job.name}': ${step.unresolved}; not edited`, {
+        ...unseen(missing),
+        fix: `if it builds ${missing.map((m) => m.path).join(' or ')}, pass ${[...new Set(missing.flatMap((m) => m.names))].join(', ')} yourself, or use a literal -f/context path`,
+      }),
+      step.item.file.path,
+    );
+  }
+
+  /** The site of one command and one Dockerfile (the jobs that build it there). */
+  function site({ steps: group }: Group, coJobs: (name: string) => readonly Job[]): ArgSite {
     const step = group[0];
     const cmd = step.command;
     const file = step.item.file;
     for (const w of cmd.foreignBuildArg) {
       push(finding('CiBuildctlBuildArg', at(file, step.map ? step.map[w.start] : 0), 'buildctl has no --build-arg flag; use --opt build-arg:NAME=VALUE'), file.path);
     }
-    return planArgs(
-      { label: cmd.label, file: file.path, pos: stepPosition(step), jobs: group.map((s) => s.job), passed: cmd.passed, bareKeepsDefault: cmd.bareKeepsDefault },
-      facts,
-      (f) => push(f, file.path),
-    );
+    return { label: cmd.label, file: file.path, pos: stepPosition(step), jobs: group.map((s) => s.job), passed: cmd.passed, bareKeepsDefault: cmd.bareKeepsDefault, coJobs };
   }
 
-  /** The insertion for one command (R6), unless its arguments or position cannot be known. */
-  function place(step: BuildStep, toAdd: PlannedArg[], group: BuildStep[], facts: DockerfileFacts): void {
-    if (toAdd.length === 0) return;
+  /** The insertion for one command (R6), unless its arguments or position cannot be known; true when made. */
+  function place(step: BuildStep, toAdd: PlannedArg[], group: BuildStep[], facts: DockerfileFacts, late: [Finding, string][]): boolean {
+    if (toAdd.length === 0) return false;
+    // What a finding about an edit that cannot be made names: what is still missing on a second run.
+    const unmade = toAdd.filter((a) => stillMissing(facts, [a.name]).length > 0);
     const cmd = step.command;
     const file = step.item.file;
     const pos = stepPosition(step);
     const text = jobsText(group.map((s) => s.job));
     if (cmd.dynamic.length) {
+      if (unmade.length === 0) return false;
       const src = step.item.node.value as string;
       const names = cmd.dynamic.map((w) => src.slice(w.start, w.end)).join(', ');
       push(
-        finding('CiDynamicArgs', pos, `${cmd.label} in ${text} takes arguments from ${names}, which may already pass ${toAdd.map((a) => a.name).join(', ')}; not edited`, {
-          fix: `check that ${names} passes ${toAdd.map((a) => `--build-arg ${a.name}`).join(' ')}`,
-          ...unseen([{ path: facts.path, names: toAdd.map((a) => a.name), facts }]),
+        finding('CiDynamicArgs', pos, `${cmd.label} in ${text} takes arguments from ${names}, which may already pass ${unmade.map((a) => a.name).join(', ')}; not edited`, {
+          fix: `check that ${names} passes ${unmade.map((a) => `--build-arg ${a.name}`).join(' ')}`,
+          ...unseen([{ path: facts.path, names: unmade.map((a) => a.name), facts }]),
         }),
         file.path,
       );
-      return;
+      return false;
     }
     // The shells the command may run in: one edit must be right in each (Azure macros are, in every shell).
     const dialects = new Set<Dialect>();
@@ -151,26 +175,33 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
       else if (s.job.shell?.candidates?.length) for (const c of s.job.shell.candidates) dialects.add(c.dialect);
       else unknown = true;
     }
-    if (unknown) return undecided(step, toAdd, group, text);
+    if (unknown) {
+      if (unmade.length) undecided(step, unmade, group, text);
+      return false;
+    }
     if (!step.map) {
-      push(finding('CiDynamicDockerfile', pos, `cannot locate ${cmd.label} in the YAML source; not edited`), file.path);
-      return;
+      if (unmade.length) push(finding('CiDynamicDockerfile', pos, `cannot locate ${cmd.label} in the YAML source; not edited`), file.path);
+      return false;
     }
     const plans = [...dialects].map((d) => placeFlags(step, toAdd, d));
     const e = plans[0];
-    if (plans.some((p) => JSON.stringify(p) !== JSON.stringify(e))) return undecided(step, toAdd, group, text);
+    if (plans.some((p) => JSON.stringify(p) !== JSON.stringify(e))) {
+      if (unmade.length) undecided(step, unmade, group, text);
+      return false;
+    }
     if (e.comment) {
-      push(
+      late.push([
         finding('CiShellCommentInBlock', at(file, e.comment), `a shell '#' in this block scalar turns the rest of the joined line into a comment; the new flags are placed before it`, {
           fix: 'move the comment out of the command',
         }),
         file.path,
-      );
+      ]);
     }
     const list = edits.get(file.path) ?? [];
     list.push(...e.edits);
     edits.set(file.path, list);
-    push(addedFinding({ label: cmd.label, pos }, text, flagsFor(step, toAdd, [...dialects][0]), facts, toAdd), file.path);
+    late.push([addedFinding({ label: cmd.label, pos }, text, flagsFor(step, toAdd, [...dialects][0]), facts, toAdd), file.path]);
+    return true;
   }
 
   /** CiShellUndecided: the step's shell is not known, so neither spelling of a variable can be written. */
@@ -209,7 +240,7 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
     const jobs = jobsText(callers.map((c) => c.job));
     const facts = s.dockerfile === null ? null : dockerfiles.get(s.dockerfile);
     if (s.dockerfile !== null && !facts) continue;
-    const missing = facts ? [{ path: facts.path, names: facts.needs.filter((n) => !s.command.passed.some((p) => p.name === n)), facts }].filter((m) => m.names.length) : missingAnywhere(s.command.passed, dockerfiles);
+    const missing = facts ? [{ path: facts.path, names: facts.after.needs.filter((n) => !s.command.passed.some((p) => p.name === n)), facts }].filter((m) => m.names.length) : missingAnywhere(s.command.passed, dockerfiles);
     if (missing.length === 0) continue;
     const flags = [...new Set(missing.flatMap((m) => m.names))].map((n) => flagFor(s.command, n)).join(' ');
     const what = facts ? `${facts.path} without passing ${missing[0].names.join(', ')}` : `an image whose Dockerfile cannot be resolved (it may be ${missing.map((m) => m.path).join(' or ')})`;

@@ -42,7 +42,8 @@ export function ciTransform(input: CiTransformInput): { edits: Map<string, TextE
     const f = findings[i];
     if (f.rule === 'CiBuildInShellScript' && called.has(`${f.file}:${f.line}`)) findings.splice(i, 1);
   }
-  const unbuilt = [...dockerfiles.values()].filter((f) => !built.has(f.path) && f.needs.length > 0);
+  // As the Dockerfiles are left: a need the tool's own default met is no longer a reason to look for the build.
+  const unbuilt = [...dockerfiles.values()].filter((f) => !built.has(f.path) && f.after.needs.length > 0).map((f) => ({ ...f, needs: f.after.needs }));
   const externals = input.external;
   for (const f of unbuilt) {
     const ext = externals.length ? ` (the build may live in ${externals.map((x) => `${x.kind} include ${x.what}`).join(', ')})` : '';

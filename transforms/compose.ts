@@ -10,7 +10,7 @@ import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
 import { suggest } from '../src/dockerfile/suggest.js';
-import { addedFinding, dynamicHint, missingAnywhere, unseen, type DockerfileFacts } from './ci-args.js';
+import { addedFinding, dynamicHint, missingAnywhere, stillMissing, unseen, type DockerfileFacts } from './ci-args.js';
 import type { CiTransformResult } from './ci-steps.js';
 
 function lineEnd(text: string, off: number): number {
@@ -45,14 +45,15 @@ export function composeTransform(builds: readonly ComposeBuild[], dockerfiles: R
     if (!facts) continue;
     built.add(b.dockerfile);
     // Only what the Dockerfile needs (a FROM valid with its defaults builds as it is); silent otherwise.
-    if (facts.needs.length === 0) continue;
-    for (const p of b.passed) {
+    // Findings on the Dockerfile as the tool leaves it (a second run reads that); the edit on the one as read.
+    if (facts.after.needs.length > 0) for (const p of b.passed) {
       if (facts.declared.has(p.name)) continue;
       const sug = suggest(p.name, facts.declared);
       push(finding('CiUnusedBuildArg', pos, `compose service '${b.service}' passes build arg '${p.name}', which ${facts.path} never declares${sug ? ` (did you mean ${sug}?)` : ''}`, { name: p.name }));
     }
     const names = facts.needs.filter((n) => !b.passed.some((p) => p.name === n));
     if (names.length === 0) continue;
+    const missing = stillMissing(facts, names);
     const file = b.file;
     const eol = eolOf(file.text);
     let edit: TextEdit | null = null;
@@ -78,10 +79,10 @@ export function composeTransform(builds: readonly ComposeBuild[], dockerfiles: R
       list.push(edit);
       edits.set(file.path, list);
       push(addedFinding({ label: 'compose build', pos }, `service '${b.service}'`, names.map((n) => `build.args ${n}`), facts, names.map((name) => ({ name, bare: true, needed: true }))));
-    } else {
+    } else if (missing.length) {
       push(
         finding('CiBuildArgsShape', pos, `compose service '${b.service}': ${why}; not edited`, {
-          fix: `give it a build.args list with ${names.map((n) => `- ${n}`).join(', ')}`,
+          fix: `give it a build.args list with ${missing.map((n) => `- ${n}`).join(', ')}`,
         }),
       );
     }

@@ -10,7 +10,7 @@ import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { PluginBuild } from '../src/ci/drone.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, dynamicHint, missingAnywhere, unseen, planArgs, type DockerfileFacts } from './ci-args.js';
+import { addedFinding, decideArgs, dynamicHint, missingAnywhere, reportArgs, stillMissing, unseen, type DockerfileFacts } from './ci-args.js';
 import type { CiTransformResult } from './ci-steps.js';
 import { eolOf, indentAt, mapContentEnd } from './github-actions.js';
 
@@ -77,11 +77,16 @@ export function droneTransform(plugins: readonly PluginBuild[], dockerfiles: Rea
     const facts = dockerfiles.get(b.dockerfile);
     if (!facts) continue;
     built.add(b.dockerfile);
-    const toAdd = planArgs({ label, file: b.file.path, pos, jobs: [b.job], passed: b.passed, bareKeepsDefault: true }, facts, push);
-    if (toAdd.length === 0) continue;
-    const t = target(b);
+    // The plugin reads each name from the step's environment and skips it when unset or empty (drone-docker
+    // addProxyValue): a name is always passed "bare", and the Dockerfile default is kept where it has no value.
+    const site = { label, file: b.file.path, pos, jobs: [b.job], passed: b.passed, bareKeepsDefault: true, emptyKeepsDefault: true };
+    const toAdd = decideArgs(site, facts).map((a) => ({ ...a, bare: true }));
+    const t = toAdd.length ? target(b) : null;
+    reportArgs(site, facts, t && typeof t !== 'string' ? toAdd : [], push);
+    if (toAdd.length === 0 || t === null) continue;
     if (typeof t === 'string') {
-      push(finding('CiBuildArgsShape', pos, `${label} in ${b.job.name}: ${t}; not edited`, { fix: `add ${toAdd.map((a) => a.name).join(', ')} to settings.build_args_from_env` }));
+      const unmade = stillMissing(facts, toAdd.map((a) => a.name));
+      if (unmade.length) push(finding('CiBuildArgsShape', pos, `${label} in ${b.job.name}: ${t}; not edited`, { fix: `add ${unmade.join(', ')} to settings.build_args_from_env` }));
       continue;
     }
     const p = pending.get(t.key) ?? { file: b.file.path, names: [], build: t.build };

@@ -10,7 +10,7 @@ import { githubExpression } from '../src/ci/platform.js';
 import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, dynamicHint, missingAnywhere, unseen, planArgs, type DockerfileFacts } from './ci-args.js';
+import { addedFinding, decideArgs, dynamicHint, missingAnywhere, reportArgs, stillMissing, unseen, type DockerfileFacts } from './ci-args.js';
 import type { CiTransformResult } from './ci-steps.js';
 
 const LABEL = 'docker/build-push-action';
@@ -51,25 +51,27 @@ export function githubActionsTransform(actions: readonly ActionBuild[], dockerfi
     const facts = dockerfiles.get(a.dockerfile);
     if (!facts) continue;
     built.add(a.dockerfile);
-    const toAdd = planArgs({ label: LABEL, file: a.file.path, pos, jobs: [a.job], passed: a.passed, bareKeepsDefault: false }, facts, push);
-    const lines = toAdd.flatMap(({ name }) => {
-      const e = githubExpression(a.job, name);
-      return e ? [`${name}=${e}`] : [];
-    });
+    const site = { label: LABEL, file: a.file.path, pos, jobs: [a.job], passed: a.passed, bareKeepsDefault: false };
+    const toAdd = decideArgs(site, facts).filter(({ name }) => githubExpression(a.job, name));
+    const lines = toAdd.map(({ name }) => `${name}=${githubExpression(a.job, name)}`);
+    const planned = lines.length === 0 ? [] : place(a, lines);
+    reportArgs(site, facts, typeof planned === 'string' ? [] : toAdd, push);
     if (lines.length === 0) continue;
-    const planned = place(a, lines);
     if (typeof planned === 'string') {
-      push(
-        finding('CiBuildArgsShape', pos, `${LABEL} in job '${a.job.name}': ${planned}; not edited`, {
-          fix: `add these build-args lines: ${lines.join(', ')}`,
-        }),
-      );
+      const unmade = toAdd.flatMap((t, i) => (stillMissing(facts, [t.name]).length ? [lines[i]] : []));
+      if (unmade.length) {
+        push(
+          finding('CiBuildArgsShape', pos, `${LABEL} in job '${a.job.name}': ${planned}; not edited`, {
+            fix: `add these build-args lines: ${unmade.join(', ')}`,
+          }),
+        );
+      }
       continue;
     }
     const list = edits.get(a.file.path) ?? [];
     list.push(...planned);
     edits.set(a.file.path, list);
-    push(addedFinding({ label: LABEL, pos }, `job '${a.job.name}'`, lines.map((l) => `build-args ${l}`), facts, toAdd.filter(({ name }) => githubExpression(a.job, name))));
+    push(addedFinding({ label: LABEL, pos }, `job '${a.job.name}'`, lines.map((l) => `build-args ${l}`), facts, toAdd));
   }
   return { edits, findings, built };
 }

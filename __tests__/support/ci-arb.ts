@@ -4,8 +4,9 @@
  * one-line and multi-line, single- and double-quoted, folded `>`/`>-`, literal `|`/`|-` with ` \` continuations),
  * shared between two jobs through an anchored sequence, an anchored item, a `<<:` merge key, a hidden job +
  * `extends` or `!reference`, with `cd` in `before_script`/`default:`/the script, `variables:` (global, job,
- * template), every builder the tool patches, trailing comments, `&& docker push`, CRLF or LF, and build args
- * already passed.
+ * template), every builder the tool patches, trailing comments, `&& docker push`, CRLF or LF, build args
+ * already passed, variables defined empty (`V: ""`, `V:`, `value: ""`) and jobs with `inherit:` (`variables:
+ * false` or a list, `default: false` or a list, which drops a `default:`/top-level `before_script` cd).
  *
  * Each generated repository carries its own oracle: for every build command, the exact YAML value as written,
  * where the command's words start and end in it, and, per job that runs it, the Dockerfile the job builds and
@@ -101,6 +102,8 @@ export interface JobRun {
   cwd: string;
   /** Job variables (global + own + inherited), predefined ones excluded. */
   vars: Set<string>;
+  /** Those of `vars` the job defines with an empty value. */
+  empty: Set<string>;
 }
 
 export interface GenCommand {
@@ -250,10 +253,11 @@ function buildDockerfile(path: string, r: DockerfileSpec): GenDockerfile {
 // ---------------------------------------------------------------------------------------------------------------
 // CI
 
-const varsArb = fc.array(fc.record({ name: fc.nat({ max: JOB_VAR_NAMES.length - 1 }), value: fc.nat({ max: 3 }), long: fc.boolean() }), {
-  maxLength: 2,
-});
-type VarsSpec = { name: number; value: number; long: boolean }[];
+const varsArb = fc.array(
+  fc.record({ name: fc.nat({ max: JOB_VAR_NAMES.length - 1 }), value: fc.nat({ max: 3 }), long: fc.boolean(), empty: fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom('""', "''", '', '~') }) }),
+  { maxLength: 2 },
+);
+type VarsSpec = { name: number; value: number; long: boolean; empty: string | null }[];
 
 const unitArb = fc.record({
   kind: fc.constantFrom<Kind>('direct', 'anchorSeq', 'anchorItem', 'merge', 'extends', 'reference'),
@@ -282,6 +286,11 @@ const unitArb = fc.record({
   /** merge/extends: a `before_script: [cd …]` in the template (the job's own wins, then the template's, then default). */
   tplBefore: fc.option(fc.nat({ max: CWDS.length - 1 })),
   vars: fc.tuple(varsArb, varsArb, varsArb),
+  /** Per job: an `inherit:` of its own (variables: false / a list of globals; default: false / a list). */
+  inherit: fc.tuple(
+    fc.option(fc.record({ variables: fc.option(fc.oneof(fc.constant(false as const), fc.subarray([...JOB_VAR_NAMES]))), default: fc.option(fc.constantFrom<false | 'image' | 'before_script'>(false, 'image', 'before_script')) }), { freq: 3 }),
+    fc.option(fc.record({ variables: fc.option(fc.oneof(fc.constant(false as const), fc.subarray([...JOB_VAR_NAMES]))), default: fc.option(fc.constantFrom<false | 'image' | 'before_script'>(false, 'image', 'before_script')) }), { freq: 3 }),
+  ),
 });
 type UnitSpec = typeof unitArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -312,20 +321,37 @@ function repoOf(dockerfile: fc.Arbitrary<DockerfileSpec>): fc.Arbitrary<GenRepo>
   .map((r) => buildRepo(r));
 }
 
-function renderVars(spec: VarsSpec, indent: string): { lines: string[]; names: Set<string> } {
+function renderVars(spec: VarsSpec, indent: string): { lines: string[]; names: Set<string>; empty: Set<string> } {
   const lines: string[] = [];
   const names = new Set<string>();
+  const empty = new Set<string>();
   for (const v of spec) {
     const name = JOB_VAR_NAMES[v.name];
     if (names.has(name)) continue; // duplicate keys are refused (uniqueKeys): never generated
     names.add(name);
     const vals = JOB_VARS[name];
-    const val = vals[v.value % vals.length];
-    if (v.long) lines.push(`${indent}  ${name}:`, `${indent}    value: ${val}`, `${indent}    description: the ${name.toLowerCase()}`);
-    else lines.push(`${indent}  ${name}: ${val}`);
+    // Empty: `""`, `''`, nothing (null) or `~` (null): GitLab reads a null value as "" (Ruby nil.to_s).
+    const val = v.empty ?? vals[v.value % vals.length];
+    if (v.empty !== null) empty.add(name);
+    const sp = (x: string) => (x === '' ? '' : ` ${x}`);
+    if (v.long) lines.push(`${indent}  ${name}:`, `${indent}    value:${sp(val)}`, `${indent}    description: the ${name.toLowerCase()}`);
+    else lines.push(`${indent}  ${name}:${sp(val)}`);
   }
-  return lines.length ? { lines: [`${indent}variables:`, ...lines], names } : { lines: [], names };
+  return lines.length ? { lines: [`${indent}variables:`, ...lines], names, empty } : { lines: [], names, empty };
 }
+
+type InheritSpec = { variables: false | string[] | null; default: false | 'image' | 'before_script' | null } | null;
+
+/** A job's `inherit:` lines (2-space job indentation). */
+function renderInherit(i: InheritSpec): string[] {
+  if (!i || (i.variables === null && i.default === null)) return [];
+  const out = ['  inherit:'];
+  if (i.variables !== null) out.push(`    variables: ${i.variables === false ? 'false' : `[${i.variables.join(', ')}]`}`);
+  if (i.default !== null) out.push(`    default: ${i.default === false ? 'false' : `[${i.default}]`}`);
+  return out;
+}
+const inheritsVar = (i: InheritSpec, name: string) => !i || i.variables === null || (i.variables !== false && i.variables.includes(name));
+const inheritsBefore = (i: InheritSpec) => !i || i.default === null || i.default === 'before_script';
 
 function cdWord(target: string, abs: boolean): string {
   if (abs) return target ? `cd "$CI_PROJECT_DIR/${target}"` : 'cd $CI_PROJECT_DIR';
@@ -587,9 +613,10 @@ function buildRepo(r: RepoSpec): GenRepo {
     const two = u.kind === 'anchorSeq' || u.kind === 'anchorItem' || u.kind === 'merge' || (u.kind !== 'direct' && u.second);
     const jobNames = two ? [`build-${k}`, `build-${k}-b`] : [`build-${k}`];
     const tplBefore = (u.kind === 'merge' || u.kind === 'extends') && u.tplBefore !== null ? u.tplBefore : null;
+    const inh = (j: number): InheritSpec => u.inherit[j] ?? null;
     const ownCwd = (j: number): string => {
       const b = u.before[j];
-      return b !== null ? CWDS[b] : tplBefore !== null ? CWDS[tplBefore] : globalCwd;
+      return b !== null ? CWDS[b] : tplBefore !== null ? CWDS[tplBefore] : inheritsBefore(inh(j)) ? globalCwd : '';
     };
     const scriptCd = u.scriptCd === 'block' && !u.style.startsWith('literal') ? 'item' : u.scriptCd;
     const cdTarget = CWDS[u.scriptCdTarget];
@@ -603,12 +630,17 @@ function buildRepo(r: RepoSpec): GenRepo {
     // Job variables, per kind (template vars: merge = shallow override, extends = deep merge, others: unused).
     const jv = [renderVars(u.vars[0], '  '), renderVars(u.vars[1], '  ')];
     const tv = renderVars(u.vars[2], '  ');
-    const globals = g.names;
-    const varsOf = (j: number): Set<string> => {
-      const own = jv[j].names;
-      if (u.kind === 'extends') return new Set([...globals, ...tv.names, ...own]);
-      if (u.kind === 'merge') return new Set([...globals, ...(jv[j].lines.length ? own : tv.names)]);
-      return new Set([...globals, ...own]);
+    /** The job's variables, each with whether its value is empty (later definitions override earlier ones). */
+    const varsOf = (j: number): Map<string, boolean> => {
+      const out = new Map<string, boolean>();
+      const add = (r: { names: Set<string>; empty: Set<string> }, take: (n: string) => boolean = () => true) => {
+        for (const n of r.names) if (take(n)) out.set(n, r.empty.has(n));
+      };
+      add(g, (n) => inheritsVar(inh(j), n));
+      if (u.kind === 'extends') add(tv);
+      if (u.kind === 'merge' && !jv[j].lines.length) add(tv);
+      add(jv[j]);
+      return out;
     };
     const item = (dash: number, anchor: string | null) => renderItem(u, built.words, marker, dash, anchor, scriptCd === 'block' ? cdText : null);
     const scriptItems = (dash: number, anchor: string | null, pre: boolean): { lines: string[]; r: Rendered } => {
@@ -626,23 +658,23 @@ function buildRepo(r: RepoSpec): GenRepo {
       case 'direct': {
         const s = scriptItems(4, null, true);
         rendered = s.r;
-        out.push(`${jobNames[0]}:`, '  image: docker:27', ...jv[0].lines, ...beforeLines(0, '  '), '  script:', ...s.lines);
+        out.push(`${jobNames[0]}:`, '  image: docker:27', ...renderInherit(inh(0)), ...jv[0].lines, ...beforeLines(0, '  '), '  script:', ...s.lines);
         break;
       }
       case 'anchorSeq': {
         const s = scriptItems(2, null, true);
         rendered = s.r;
         out.push(`.script-${k}: &script_${k}`, ...s.lines);
-        jobNames.forEach((n, j) => out.push(`${n}:`, ...jv[j].lines, ...beforeLines(j, '  '), `  script: *script_${k}`));
+        jobNames.forEach((n, j) => out.push(`${n}:`, ...renderInherit(inh(j)), ...jv[j].lines, ...beforeLines(j, '  '), `  script: *script_${k}`));
         break;
       }
       case 'anchorItem': {
         const s = scriptItems(4, `build_${k}`, true);
         rendered = s.r;
-        out.push(`${jobNames[0]}:`, ...jv[0].lines, ...beforeLines(0, '  '), '  script:', ...s.lines);
+        out.push(`${jobNames[0]}:`, ...renderInherit(inh(0)), ...jv[0].lines, ...beforeLines(0, '  '), '  script:', ...s.lines);
         const cdItem = scriptCd === 'item' ? [`    - ${cdText}`] : [];
         // The literal block's own `cd` is part of the shared scalar, so it runs in both jobs.
-        out.push(`${jobNames[1]}:`, '  stage: build', ...jv[1].lines, ...beforeLines(1, '  '), '  script:', '    - echo "second"', ...cdItem, `    - *build_${k}`);
+        out.push(`${jobNames[1]}:`, '  stage: build', ...renderInherit(inh(1)), ...jv[1].lines, ...beforeLines(1, '  '), '  script:', '    - echo "second"', ...cdItem, `    - *build_${k}`);
         break;
       }
       case 'merge': {
@@ -650,7 +682,7 @@ function buildRepo(r: RepoSpec): GenRepo {
         rendered = s.r;
         const tb = tplBefore === null ? [] : ['  before_script:', `    - ${cdWord(CWDS[tplBefore], !u.scriptCdAbs)}`];
         out.push(`.tpl-${k}: &tpl_${k}`, '  image: docker:27', ...tv.lines, ...tb, '  script:', ...s.lines);
-        jobNames.forEach((n, j) => out.push(`${n}:`, `  <<: *tpl_${k}`, ...jv[j].lines, ...beforeLines(j, '  ')));
+        jobNames.forEach((n, j) => out.push(`${n}:`, `  <<: *tpl_${k}`, ...renderInherit(inh(j)), ...jv[j].lines, ...beforeLines(j, '  ')));
         break;
       }
       case 'extends': {
@@ -658,7 +690,7 @@ function buildRepo(r: RepoSpec): GenRepo {
         rendered = s.r;
         const tb = tplBefore === null ? [] : ['  before_script:', `    - ${cdWord(CWDS[tplBefore], !u.scriptCdAbs)}`];
         out.push(`.base-${k}:`, '  image: docker:27', ...tv.lines, ...tb, '  script:', ...s.lines);
-        jobNames.forEach((n, j) => out.push(`${n}:`, j === 0 ? `  extends: .base-${k}` : `  extends: [.base-${k}]`, ...jv[j].lines, ...beforeLines(j, '  ')));
+        jobNames.forEach((n, j) => out.push(`${n}:`, j === 0 ? `  extends: .base-${k}` : `  extends: [.base-${k}]`, ...renderInherit(inh(j)), ...jv[j].lines, ...beforeLines(j, '  ')));
         break;
       }
       case 'reference': {
@@ -666,7 +698,7 @@ function buildRepo(r: RepoSpec): GenRepo {
         rendered = s.r;
         out.push(`.setup-${k}:`, ...tv.lines, '  script:', ...s.lines);
         jobNames.forEach((n, j) =>
-          out.push(`${n}:`, ...jv[j].lines, ...beforeLines(j, '  '), '  script:', ...(u.preItem ? ['    - echo "start"'] : []), `    - !reference [.setup-${k}, script]`),
+          out.push(`${n}:`, ...renderInherit(inh(j)), ...jv[j].lines, ...beforeLines(j, '  '), '  script:', ...(u.preItem ? ['    - echo "start"'] : []), `    - !reference [.setup-${k}, script]`),
         );
         break;
       }
@@ -682,7 +714,10 @@ function buildRepo(r: RepoSpec): GenRepo {
       cmdEnd: rendered.cmdEnd,
       prepassed: built.prepassed,
       paths: built.paths,
-      runs: jobNames.map((job, j) => ({ job, cwd: cwds[j], vars: varsOf(j) })),
+      runs: jobNames.map((job, j) => {
+        const vs = varsOf(j);
+        return { job, cwd: cwds[j], vars: new Set(vs.keys()), empty: new Set([...vs].filter(([, e]) => e).map(([n]) => n)) };
+      }),
     });
   });
   const eol = r.crlf ? '\r\n' : '\n';
@@ -697,14 +732,24 @@ function buildRepo(r: RepoSpec): GenRepo {
 
 export interface ExpectedArg {
   name: string;
-  /** Passed bare (`--build-arg NAME`): a may-be-unset variable with a docker-family builder. */
+  /** Passed bare (`--build-arg NAME`): some job may have no value, and a bare arg keeps the default there. */
   bare: boolean;
 }
 
+/** What a job gives a variable (README "Values that cannot override a default with nothing"). */
+function valueOf(run: JobRun, name: string): 'set' | 'maybe' | 'empty' | 'undefined' {
+  if (run.vars.has(name)) return run.empty.has(name) ? 'empty' : 'set';
+  if (PREDEFINED.has(name)) return MAYBE_UNSET.has(name) ? 'maybe' : 'set';
+  return 'undefined';
+}
+
 /**
- * The build args the tool must add to a command: for each Dockerfile it builds (per job), each FROM variable
- * every job building that Dockerfile through this command defines (predefined or `variables:`), unless the
- * command already passes it.
+ * The build args the tool must add to a command: for each Dockerfile it builds (per job), each variable the
+ * Dockerfile needs that the command does not pass yet, when some job building it there gives it a value:
+ * `NAME=$NAME` when every job it reaches has a value; bare when a docker-family builder (which leaves an unset
+ * bare arg unset) reaches jobs that have a value, none, or one in some pipelines only — never where a job
+ * defines it empty (a bare arg passes the empty value); else not at all. "Every job it reaches": the jobs
+ * building this Dockerfile and those building another one there that declares the variable.
  */
 export function expectedArgs(repo: GenRepo, cmd: GenCommand): ExpectedArg[] {
   const exists = (p: string) => p in repo.files;
@@ -714,14 +759,25 @@ export function expectedArgs(repo: GenRepo, cmd: GenCommand): ExpectedArg[] {
     if (d === null || !exists(d) || !repo.dockerfiles.some((x) => x.path === d)) continue;
     byDf.set(d, [...(byDf.get(d) ?? []), run]);
   }
-  const out: ExpectedArg[] = [];
   const docker = cmd.tool === 'docker' || cmd.tool === 'buildx' || cmd.tool === 'podman';
+  /** The names a Dockerfile declares once fixed: its own global ARGs and everything it needs (hoisted). */
+  const declares = (path: string, name: string) => {
+    const df = repo.dockerfiles.find((x) => x.path === path)!;
+    return df.needs.includes(name) || new RegExp(`^ARG ${name}(=|\\r?$)`, 'm').test(df.text);
+  };
+  const out: ExpectedArg[] = [];
   for (const [d, runs] of byDf) {
     const df = repo.dockerfiles.find((x) => x.path === d)!;
     for (const name of df.needs) {
-      if (cmd.prepassed.some((p) => p.name === name) || out.some((o) => o.name === name)) continue;
-      if (!runs.every((r) => PREDEFINED.has(name) || r.vars.has(name))) continue;
-      out.push({ name, bare: docker && MAYBE_UNSET.has(name) });
+      if (cmd.prepassed.some((p) => p.name === name)) continue;
+      const own = runs.map((r) => valueOf(r, name));
+      if (!own.some((v) => v === 'set' || v === 'maybe')) continue;
+      const reached = [...own, ...[...byDf].filter(([o]) => o !== d && declares(o, name)).flatMap(([, rs]) => rs.map((r) => valueOf(r, name)))];
+      const bare = !reached.every((v) => v === 'set');
+      if (bare && !(docker && reached.every((v) => v !== 'empty'))) continue;
+      const seen = out.find((o) => o.name === name);
+      if (seen) seen.bare ||= bare;
+      else out.push({ name, bare });
     }
   }
   return out;

@@ -1,7 +1,8 @@
 /**
  * The CI fixture harness: each `__fixtures__/<set>/<case>/input` tree is copied to a temp directory and fixed
- * with `--write`; the tree must equal `expected/` byte for byte, a second run must change nothing, and every
- * changed file must keep all of its original bytes in order (insertions only).
+ * with `--write`; the tree must equal `expected/` byte for byte, a second run must change nothing and report
+ * exactly the CI findings the first left unfixed, and every changed file must keep all of its original bytes in
+ * order (insertions only).
  */
 import { describe, expect, test } from '@jest/globals';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
@@ -25,7 +26,21 @@ function tree(dir: string): Map<string, Buffer> {
 }
 
 
-type FixtureReport = { files: { path: string; changed: boolean; error?: string; note?: string; findings: { rule: string }[] }[]; summary: { changed: number } };
+type FixtureReport = {
+  files: { path: string; changed: boolean; error?: string; note?: string; findings: { rule: string; severity: string; message: string; name?: string; fixed: boolean }[] }[];
+  summary: { changed: number };
+};
+
+/**
+ * A run's CI findings as comparable lines (positions left out: the first run's edits move lines). The unfixed
+ * ones of a first run are what a second run must report. CiShellCommentInBlock is about where an edit was
+ * placed, so it comes with the edit.
+ */
+export function ciFindingLines(report: FixtureReport, unfixedOnly: boolean): string[] {
+  return report.files
+    .flatMap((f) => f.findings.filter((x) => x.rule.startsWith('Ci') && x.rule !== 'CiShellCommentInBlock' && !(unfixedOnly && x.fixed)).map((x) => `${f.path} ${x.rule} ${x.severity} ${x.name ?? '-'}: ${x.message}`))
+    .sort();
+}
 
 /** `run()` in-process on `dir` (JSON report; `write` applies; `ci` the --ci systems). */
 export async function runJson<R = FixtureReport>(dir: string, write: boolean, ci?: string[]): Promise<{ code: number; report: R; err: string }> {
@@ -84,6 +99,7 @@ export function ciFixtures(set: string, min: number): void {
         expect(first.report.files.flatMap((f) => (f.note === undefined ? [] : [`${f.path}: ${f.note}`]))).toEqual(meta.notes ?? []);
         const second = await runJson(dir, false, meta.ci);
         expect(second.report.summary.changed).toBe(0);
+        expect(ciFindingLines(second.report, false)).toEqual(ciFindingLines(first.report, true));
         expect(tree(dir)).toEqual(after);
       } finally {
         rmSync(dir, { recursive: true, force: true });

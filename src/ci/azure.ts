@@ -12,7 +12,7 @@
  */
 import { isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { combine, POSIX, type ShellChoice } from './dialect.js';
-import { deref, keyOf, mapGet, mapKeys, scalarText, type Job, type JobVariable } from './jobs.js';
+import { deref, emptyValue, keyOf, mapGet, mapKeys, scalarText, type Job, type JobVariable } from './jobs.js';
 import { AZURE, azureEnvName } from './platform.js';
 import type { FileWalker } from './reported.js';
 import { joinPath } from './steps.js';
@@ -54,7 +54,13 @@ function addVariables(file: CiFile, node: Node | null | undefined, vars: Map<str
   const add = (name: string, v: Node | null | undefined, at: number) => {
     const text = scalarText(file, v ?? null);
     const line = position(file, at).line;
-    const jv: JobVariable = { value: text !== null && !text.includes('$') ? text : null, source: `${where} in ${file.path}:${line}`, ...(text !== null ? { raw: text } : {}) };
+    const empty = emptyValue(v, `${where} define it`);
+    const jv: JobVariable = {
+      value: text !== null && !text.includes('$') && !empty ? text : null,
+      source: `${where} in ${file.path}:${line}`,
+      ...(text !== null ? { raw: text } : {}),
+      ...(empty ? { empty } : {}),
+    };
     for (const k of new Set([name, azureEnvName(name)])) {
       vars.set(k, jv);
       macros.set(k, name);

@@ -5,7 +5,7 @@
  * and `inherits` are read, and the file's `variable` block. HCL has no parser with source ranges on npm, so
  * HCL targets are read shallowly (string-literal `context`/`dockerfile`, the keys of `args`) for a report.
  */
-import { isMap, isSeq, type Node, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { deref, keyOf, mapGet, mapKeys, scalarText } from './jobs.js';
 import type { RepoLister } from './github.js';
 import { joinPath } from './steps.js';
@@ -24,6 +24,13 @@ export interface BakeTarget {
   passed: string[];
   /** Variables the file declares. */
   variables: Set<string>;
+  /**
+   * How each declared variable defaults (docker/buildx bake/hclparser resolveValue): without a `default` it is
+   * the environment variable or "" (so `${V}` passes an empty value where the environment has none); with
+   * `default = null` an unset one leaves the arg out and the Dockerfile default applies (bake-reference.md
+   * "Variable"); with `default = ""` it is empty too. JSON: the variable's object, for adding a default.
+   */
+  defaults: Map<string, { kind: 'none' | 'null' | 'empty' | 'value'; node: YAMLMap | null }>;
   dockerfile: string | null;
   unresolved?: string;
   line: number;
@@ -46,6 +53,19 @@ function loadJson(file: CiFile): BakeTarget[] {
   if (!isMap(root)) return [];
   const vars = mapGet(file, root, 'variable');
   const variables = new Set(isMap(vars) ? mapKeys(file, vars) : []);
+  const defaults: BakeTarget['defaults'] = new Map();
+  if (isMap(vars)) {
+    for (const k of variables) {
+      const v = mapGet(file, vars, k);
+      if (!isMap(v)) {
+        defaults.set(k, { kind: 'value', node: null });
+        continue;
+      }
+      const d = mapGet(file, v, 'default');
+      const kind = d === undefined ? 'none' : d === null || (isScalar(d) && d.value === null) ? 'null' : isScalar(d) && d.value === '' ? 'empty' : 'value';
+      defaults.set(k, { kind, node: v });
+    }
+  }
   const targets = mapGet(file, root, 'target');
   if (!isMap(targets)) return [];
   const byName = new Map<string, YAMLMap>();
@@ -81,7 +101,7 @@ function loadJson(file: CiFile): BakeTarget[] {
     const name = keyOf(p);
     const m = byName.get(name ?? '');
     if (name === null || !m) continue;
-    const t: BakeTarget = { file, node: m, root, name, passed: argNames(m), variables, dockerfile: null, ...position(file, (p.key as Node).range?.[0] ?? 0) };
+    const t: BakeTarget = { file, node: m, root, name, passed: argNames(m), variables, defaults, dockerfile: null, ...position(file, (p.key as Node).range?.[0] ?? 0) };
     if (get(m, 'dockerfile-inline') !== undefined) t.unresolved = 'the Dockerfile is inline (dockerfile-inline)';
     else resolve(t, scalarText(file, get(m, 'context') ?? null), scalarText(file, get(m, 'dockerfile') ?? null));
     out.push(t);
@@ -122,6 +142,13 @@ function topLevel(body: string): string {
 function loadHcl(path: string, text: string): BakeTarget[] {
   const file = { path, text } as CiFile;
   const variables = new Set([...text.matchAll(/^\s*variable\s+"([A-Za-z_][A-Za-z0-9_]*)"/gm)].map((m) => m[1]));
+  const defaults: BakeTarget['defaults'] = new Map();
+  for (const m of text.matchAll(/^\s*variable\s+"([A-Za-z_][A-Za-z0-9_]*)"\s*\{/gm)) {
+    const body = block(text, m.index! + m[0].length - 1);
+    const d = body === null ? null : /^\s*default\s*=\s*(.*?)\s*$/m.exec(topLevel(body));
+    const raw = d ? /^\s*default\s*=\s*(.*?)\s*$/m.exec(body!)![1] : null;
+    defaults.set(m[1], { kind: body === null ? 'value' : raw === null ? 'none' : raw === 'null' ? 'null' : raw === '""' ? 'empty' : 'value', node: null });
+  }
   const out: BakeTarget[] = [];
   for (const m of text.matchAll(/^\s*target\s+"([^"]+)"\s*\{/gm)) {
     const open = m.index! + m[0].length - 1;
@@ -129,7 +156,7 @@ function loadHcl(path: string, text: string): BakeTarget[] {
     const before = text.slice(0, m.index! + m[0].indexOf('target'));
     const line = before.split('\n').length;
     const column = before.length - before.lastIndexOf('\n');
-    const t: BakeTarget = { file, node: null, root: null, name: m[1], passed: [], variables, dockerfile: null, line, column };
+    const t: BakeTarget = { file, node: null, root: null, name: m[1], passed: [], variables, defaults, dockerfile: null, line, column };
     out.push(t);
     if (body === null) {
       t.unresolved = 'the target block could not be read';

@@ -8,7 +8,7 @@
  * not in `tags`, BITBUCKET_PR_* only in `pull-requests`.
  */
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
-import { deref, keyOf, mapGet, scalarText, type Job, type JobVariable } from './jobs.js';
+import { deref, emptyValue, keyOf, mapGet, scalarText, type Job, type JobVariable } from './jobs.js';
 import { BITBUCKET } from './platform.js';
 import { loadCiFile, position, type CiFile, type CiProblem } from './yaml.js';
 
@@ -27,9 +27,19 @@ function customVariables(file: CiFile, node: Node | null | undefined, out: Map<s
     if (!isMap(m)) continue;
     const name = scalarText(file, mapGet(file, m, 'name') ?? null);
     if (!name) continue;
-    const d = scalarText(file, mapGet(file, m, 'default') ?? null);
+    const dn = mapGet(file, m, 'default');
+    const d = scalarText(file, dn ?? null);
     const at = position(file, m.range?.[0] ?? 0);
-    out.set(name, { value: d !== null && !d.includes('$') ? d : null, source: `custom pipeline variables in ${file.path}:${at.line}`, ...(d !== null ? { raw: d } : {}) });
+    // Without a default the value is what the person starting the pipeline types, and an empty string when it
+    // is started without one (a schedule, the API): "Otherwise, an empty string will be used as a value"
+    // (bitbucket.org/blog/introducing-default-values-for-custom-pipeline-variables).
+    const empty = dn === undefined ? 'a custom pipeline variable without a default: empty when the pipeline starts without a value (a schedule, the API)' : emptyValue(dn, 'a custom pipeline variable with a default');
+    out.set(name, {
+      value: d !== null && !d.includes('$') && !empty ? d : null,
+      source: `custom pipeline variables in ${file.path}:${at.line}`,
+      ...(d !== null ? { raw: d } : {}),
+      ...(empty ? { empty } : {}),
+    });
   }
 }
 

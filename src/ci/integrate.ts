@@ -14,7 +14,7 @@ import { azureTransform } from '../../transforms/azure.js';
 import { droneTransform } from '../../transforms/drone.js';
 import type { SuppliedDefault } from '../../transforms/hoist-from-args.js';
 import type { Config } from '../config.js';
-import { builtinEnv, evalGlobals, fromUses, isBuiltin, type FromVars } from '../dockerfile/analyze.js';
+import { builtinEnv, evalGlobals, fromUses, fromVars, isBuiltin, type FromVars } from '../dockerfile/analyze.js';
 import type { DockerfileModel } from '../dockerfile/parse.js';
 import { applyEdits, type TextEdit } from '../edits.js';
 import { ignored, isTemplatePath, loadGitignore, type Rules } from '../discover.js';
@@ -32,7 +32,7 @@ import { buildJobModel, type Job } from './jobs.js';
 import { CI_SYSTEMS, type CiSystem } from './platform.js';
 import { deriveFromRemote } from './predefined.js';
 import { loadJenkinsfiles, loadShellScripts, type FileWalker, type ReportedBuild } from './reported.js';
-import { ciDefaults, findSteps, type BuildStep, type CiSteps } from './steps.js';
+import { ciDefaults, findSteps, type CiSteps, type DefaultSource } from './steps.js';
 import { loadCi, reusingParsed, type CiFile, type CiProblem, type ExternalInclude } from './yaml.js';
 
 /** Everything the enabled CI systems of one repository build, and the files they live in. */
@@ -337,7 +337,7 @@ export function prepareCi(root: string, config: Config | InputError, systems: Re
   ci.source = source;
   const remote = ci.source.found.has('gitlab') ? gitRemote(root) : null;
   const derived = remote ? deriveFromRemote(remote, config instanceof InputError ? undefined : config.registry) : new Map<string, string>();
-  const steps: Pick<BuildStep, 'job' | 'dockerfile'>[] = [...ci.source.steps.steps, ...ci.source.actions, ...ci.source.azure, ...ci.source.plugins];
+  const steps: DefaultSource[] = [...ci.source.steps.steps, ...ci.source.actions, ...ci.source.azure, ...ci.source.plugins];
   ci.defaultsFor = (rel) => {
     const out = new Map<string, SuppliedDefault>();
     if (!steps.some((s) => s.dockerfile === rel)) return out;
@@ -353,7 +353,7 @@ export function prepareCi(root: string, config: Config | InputError, systems: Re
  * read, src/dockerfile/analyze.ts fromVars), and, from the parsed output (no second parse), what it declares
  * and where its variables sit in an image reference.
  */
-export function ciFacts(path: string, model: DockerfileModel | null, vars: FromVars, passDefined = false): DockerfileFacts {
+export function ciFacts(path: string, model: DockerfileModel | null, vars: FromVars, passDefined = false, fallbacks: ReadonlyMap<string, string> = new Map()): DockerfileFacts {
   const tagVars = new Set<string>();
   const repoVars = new Set<string>();
   if (model) {
@@ -374,6 +374,17 @@ export function ciFacts(path: string, model: DockerfileModel | null, vars: FromV
   const first = vars.needs[0] ?? vars.uses[0];
   const defaults = new Map<string, string>();
   for (const u of vars.uses) if (u.default !== null) defaults.set(u.name, u.default);
+  // The Dockerfile as the tool leaves it (`model` is the output): what it still needs, a supplied default
+  // counting as none, and the default an unset variable falls back to where its FROMs are valid without it.
+  const after = { needs: [] as string[], kept: new Map<string, string>(), undeclared: new Set<string>() };
+  if (model && model.froms.length) {
+    const still = fromVars(model, fallbacks).needs;
+    after.needs = still.map((n) => n.name);
+    after.undeclared = new Set(still.filter((n) => !n.declared).map((n) => n.name));
+    const out = fromVars(model);
+    const failing = new Set(out.needs.map((n) => n.name));
+    for (const u of out.uses) if (!failing.has(u.name)) after.kept.set(u.name, u.default ?? '');
+  }
   return {
     path,
     uses: vars.uses.map((u) => u.name),
@@ -383,6 +394,7 @@ export function ciFacts(path: string, model: DockerfileModel | null, vars: FromV
     tagVars,
     repoVars,
     defaults,
+    after,
     passDefined,
     line: first?.line ?? 1,
     column: first?.column ?? 1,
@@ -421,6 +433,11 @@ export function finishCi(ci: RootCi, o: FinishOptions): FileReport[] {
   const plan = (src: CiSource) =>
     ciTransform({ steps: src.steps, actions: src.actions, external: src.external, others: [composeTransform(src.compose, facts), bakeTransform(src.bake, facts), reportedTransform(src.reported, facts), azureTransform(src.azure, facts), droneTransform(src.plugins, facts), unknown], dockerfiles: facts });
   const result = plan(ci.source);
+  // The CI is read only while some Dockerfile needs something (src/repo.ts): when none does once the planned
+  // Dockerfile edits are made, a second run does not read it, so its unfixed findings are not reported now
+  // either (the edits' own findings are).
+  const wanted = [...ci.facts.values()].some((f) => f.after.needs.length > 0 || (f.passDefined && f.uses.length > 0));
+  if (!wanted) result.findings = result.findings.filter((f) => f.fixed);
   const reports = new Map<string, FileReport>();
   for (const f of ci.source.files) {
     const r: FileReport = { path: o.display(join(ci.root, f.path)), status: 'unchanged', findings: [], hoisted: [], diff: '' };

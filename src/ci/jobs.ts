@@ -24,6 +24,23 @@ export interface JobVariable {
   kind?: 'env' | 'matrix' | 'input';
   /** The value as written, when it is a scalar (for hazards such as `${{ github.event.before }}`). */
   raw?: string;
+  /**
+   * Why the job's value is, or may be, empty (`V: ""`, `V:` or `V: null`, a long form without `value`, a
+   * Bitbucket custom variable without default). The variable is set then, so a bare `--build-arg V` passes the
+   * empty value too: no spelling keeps the Dockerfile default (docker/buildx/podman read `V` from the
+   * environment when it is set, even empty).
+   */
+  empty?: string;
+  /** Why the job may run without it (a GitLab variable only some of the job's `rules:` set). */
+  maybeUnset?: string;
+}
+
+/** Why a variable's value node says empty: a null (`V:`, `V: ~`, `V: null`) or an empty string; else undefined. */
+export function emptyValue(node: Node | null | undefined, what = 'defined'): string | undefined {
+  if (node === undefined) return `${what} without a value`;
+  if (node === null || (isScalar(node) && node.value === null)) return `${what} as null, an empty value`;
+  if (isScalar(node) && node.value === '') return `${what} as an empty string`;
+  return undefined;
 }
 
 export interface Job {
@@ -184,7 +201,13 @@ export function addEnvMap(
     const v = mapGet(file, m, k);
     const text = scalarText(file, v ?? null);
     const at = position(file, (v ?? m).range?.[0] ?? 0);
-    out.set(k, { value: text !== null && literal(text) ? text : null, source: `${where} in ${file.path}:${at.line}`, ...(text !== null ? { raw: text } : {}) });
+    const empty = emptyValue(v ?? null, `${where} defines it`);
+    out.set(k, {
+      value: text !== null && literal(text) && !empty ? text : null,
+      source: `${where} in ${file.path}:${at.line}`,
+      ...(text !== null ? { raw: text } : {}),
+      ...(empty ? { empty } : {}),
+    });
   }
 }
 
@@ -293,13 +316,16 @@ export function buildJobModel(src: CiSource): JobModel {
     for (const k of mapKeys(file, m)) {
       if (!take(k)) continue;
       let v = mapGet(file, m, k);
+      // The long form `V: {value: …, description: …}`: GitLab (Ruby) reads a missing or null value as "" (nil.to_s).
       if (isMap(v)) v = mapGet(file, v, 'value');
       const text = scalarText(file, v ?? null);
       const at = position(file, (v ?? m).range?.[0] ?? 0);
+      const empty = emptyValue(v, `${where} define it`);
       out.set(k, {
-        value: text !== null && !text.includes('$') ? text : null,
+        value: text !== null && !text.includes('$') && !empty ? text : null,
         source: `${where} in ${file.path}:${at.line}`,
         ...(text !== null ? { raw: text } : {}),
+        ...(empty ? { empty } : {}),
       });
     }
   };
@@ -340,14 +366,21 @@ export function buildJobModel(src: CiSource): JobModel {
     }
     const ifs: string[] = [];
     const rules = lookup(name, ['rules']);
+    /** Each rule the job can run by, with its `variables:` (the first rule that matches sets them). */
+    const ruleVars: Map<string, JobVariable>[] = [];
     if (rules && isSeq(rules.node)) {
       for (const r of rules.node.items) {
         const m = deref(rules.file, r as Node);
         if (!isMap(m)) continue;
         if (scalarText(rules.file, mapGet(rules.file, m, 'when')) === 'never') continue;
         ifs.push(scalarText(rules.file, mapGet(rules.file, m, 'if')) ?? '');
+        const vars = new Map<string, JobVariable>();
+        const rv = mapGet(rules.file, m, 'variables');
+        if (rv !== undefined) addVars(vars, rules.file, rv, `rules:variables of job '${name}'`);
+        ruleVars.push(vars);
       }
     }
+    applyRuleVariables(variables, ruleVars);
     const only: string[] = [];
     const o = lookup(name, ['only']);
     const onlyNode = o && isMap(o.node) ? mapGet(o.file, o.node, 'refs') : o?.node;
@@ -389,6 +422,31 @@ export function buildJobModel(src: CiSource): JobModel {
       return () => false;
     };
     return { default: rule('default'), variable: rule('variables') };
+  }
+}
+
+/**
+ * `rules: - if: … variables: {…}`: the variables of the rule that matches override the job's (gitlabhq
+ * doc/ci/yaml rules:variables). A name every rule sets is set (its literal value only when every rule gives the
+ * same one); a name only some rules set is set in some pipelines: unset then, unless the job defines it anyway.
+ * Empty in any of them is empty in some pipelines.
+ */
+function applyRuleVariables(variables: Map<string, JobVariable>, rules: readonly Map<string, JobVariable>[]): void {
+  const names = new Set(rules.flatMap((r) => [...r.keys()]));
+  for (const n of names) {
+    const base = variables.get(n);
+    const sets = rules.map((r) => r.get(n) ?? base);
+    const given = sets.filter((v): v is JobVariable => v !== undefined);
+    const values = new Set(given.map((v) => v.value));
+    const empty = given.find((v) => v.empty)?.empty;
+    const first = rules.map((r) => r.get(n)).find((v) => v !== undefined)!;
+    variables.set(n, {
+      value: given.length === sets.length && values.size === 1 ? [...values][0] : null,
+      source: first.source,
+      ...(first.raw !== undefined ? { raw: first.raw } : {}),
+      ...(empty ? { empty: `${empty}${given.length > 1 ? ' in some pipelines' : ''}` } : {}),
+      ...(given.length < sets.length ? { maybeUnset: `only some of its rules: set ${n}` } : {}),
+    });
   }
 }
 

@@ -368,21 +368,28 @@ export function stepPosition(step: BuildStep): { line: number; column: number } 
 }
 
 /** Literal variables of the jobs that build `dockerfile`: the CI's defaults for the Dockerfile side. */
-export function ciDefaults(steps: readonly Pick<BuildStep, 'job' | 'dockerfile'>[], dockerfile: string): Map<string, { value: string; source: string }> {
+/** A build the CI runs: its job, its Dockerfile, and the build args it already passes, where known. */
+export type DefaultSource = Pick<BuildStep, 'job' | 'dockerfile'> & { passed?: readonly { name: string; raw: string | null }[]; command?: unknown };
+
+export function ciDefaults(steps: readonly DefaultSource[], dockerfile: string): Map<string, { value: string; source: string }> {
   const out = new Map<string, { value: string; source: string }>();
-  const conflicting = new Set<string>();
-  for (const s of steps) {
-    if (s.dockerfile !== dockerfile) continue;
-    for (const [name, v] of s.job.variables) {
-      if (v.value === null || conflicting.has(name)) continue;
-      const prev = out.get(name);
-      if (prev && prev.value !== v.value) {
-        out.delete(name);
-        conflicting.add(name);
-        continue;
-      }
-      if (!prev) out.set(name, { value: v.value, source: v.source });
-    }
+  const building = steps.filter((s) => s.dockerfile === dockerfile);
+  if (building.length === 0) return out;
+  // A value becomes the default only when every build of the Dockerfile gets that same value: then the default
+  // is what every build passes anyway. A default from the jobs that define it would stand in for the value in
+  // the jobs that do not, silently, and make the Dockerfile look as if it needed nothing from those jobs.
+  const literal = (s: DefaultSource, name: string) => {
+    const v = s.job.variables.get(name);
+    // A build that already passes it with another value does not get the CI's.
+    const cmdPassed = typeof s.command === 'object' && s.command !== null ? (s.command as { passed?: DefaultSource['passed'] }).passed : undefined;
+    const p = (s.passed ?? cmdPassed ?? []).find((x) => x.name === name);
+    // A build that passes it with other text gets that text: a literal value, or one not known here.
+    if (p && p.raw !== null && !s.job.platform.sameValue(s.job, name, p.raw)) return /\$|%|`/.test(p.raw) || p.raw === '' ? null : p.raw.replace(/^(["'])(.*)\1$/s, '$2');
+    return v && v.value !== null && !v.empty && !v.maybeUnset ? v.value : null;
+  };
+  for (const [name, v] of building[0].job.variables) {
+    const value = literal(building[0], name);
+    if (value !== null && building.every((s) => literal(s, name) === value)) out.set(name, { value, source: v.source });
   }
   return out;
 }

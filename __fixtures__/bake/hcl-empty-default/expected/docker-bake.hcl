@@ -1,0 +1,10 @@
+variable "BASE_TAG" {
+  default = ""
+}
+
+variable "REGISTRY" {
+}
+
+target "default" {
+  context = "."
+}
