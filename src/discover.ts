@@ -25,7 +25,7 @@ const DATA_EXT = new Set(
 /**
  * Source code, scripts and packages. A file like `dockerfile_args_test.go` is source; but on the bare name
  * (`Dockerfile.go`, `Dockerfile.py`) the suffix is a variant label in hundreds of public repositories, so
- * there the content decides (see Discovered.sourceExt).
+ * there the content decides.
  */
 const SOURCE_EXT = new Set(
   ('go py pyi js mjs cjs jsx ts mts cts tsx rs java kt kts scala groovy gradle rb php pl pm lua swift c h cc cpp cxx hpp hh ' +
@@ -86,9 +86,6 @@ export interface Discovered {
   path: string;
   /** Given on the command line as a file (processed whatever its name, path and content). */
   explicit: boolean;
-  /** A source extension on the bare name (`Dockerfile.py`): a Dockerfile if it reads as one; if it does not, that
-   * is no surprise, so the skip is listed only with --verbose. */
-  sourceExt?: string;
 }
 
 /** A path passed over on purpose, with the reason. */
@@ -154,8 +151,7 @@ export function discover(paths: readonly string[], options: { gitignore?: boolea
       skipped.push({ path, note: why, verboseOnly: true });
       return;
     }
-    const ext = extension(name);
-    files.push(SOURCE_EXT.has(ext.toLowerCase()) ? { path, explicit: false, sourceExt: ext } : { path, explicit: false });
+    files.push({ path, explicit: false });
   };
 
   /** `template`: the nearest enclosing template directory's name (`{{ cookiecutter.x }}`), if any. */
@@ -182,12 +178,12 @@ export function discover(paths: readonly string[], options: { gitignore?: boolea
         } catch (e) {
           const code = (e as NodeJS.ErrnoException).code;
           if (isDockerfileName(ent.name) || code === 'ELOOP') {
-            skipped.push({ path: abs, note: code === 'ELOOP' ? 'symbolic link loop; not followed' : 'broken symbolic link; passed over' });
+            skipped.push({ path: abs, note: code === 'ELOOP' ? 'symbolic link loop; not followed' : 'broken symbolic link; passed over', verboseOnly: true });
           }
           continue;
         }
         if (!inside(root, real)) {
-          skipped.push({ path: abs, note: 'symbolic link to outside the searched directory; not followed' });
+          skipped.push({ path: abs, note: 'symbolic link to outside the searched directory; not followed', verboseOnly: true });
           continue;
         }
         const st = statSync(real);
@@ -197,7 +193,7 @@ export function discover(paths: readonly string[], options: { gitignore?: boolea
       if (isDir) {
         if (SKIP_DIRS.has(ent.name) || ignored(here, abs, true)) continue;
         if (visited.has(real)) {
-          skipped.push({ path: abs, note: 'symbolic link loop; not followed' });
+          skipped.push({ path: abs, note: 'symbolic link loop; not followed', verboseOnly: true });
           continue;
         }
         visited.add(real);

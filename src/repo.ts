@@ -181,7 +181,9 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
       if (outcome.skip !== null) {
         report.status = 'skipped';
         report.note = outcome.skip;
-        if (file.sourceExt !== undefined) report.verboseOnly = true;
+        // Why a discovered file is not taken is listed with -v (the summary counts it): a repository whose
+        // Dockerfiles need nothing prints its summary and nothing else. A file named on the command line says why.
+        if (!file.explicit) report.verboseOnly = true;
         continue;
       }
       planned.push({ abs, rel: display(root, abs), report, config, read, outcome });
