@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,12 +110,43 @@ describe('builds the tool cannot read', () => {
     }
   });
 
-  test('CiNoBuildCommand is a warning when the needed variable is undeclared (no build arg reaches it today)', async () => {
-    const dir = repo('FROM $BASE_IMAGE\n');
+  test('CiNoBuildCommand is a warning when the needed variable is undeclared (no build arg reaches it today), at its line in the file as read', async () => {
+    const dir = repo('# the base\nFROM $BASE_IMAGE\n');
     try {
+      const r = await runJson<Report & { files: { findings: { line: number }[] }[] }>(dir, false);
+      const f = r.report.files.flatMap((x) => x.findings).map((x) => `${x.rule}:${x.severity}:${x.line}`);
+      // The hoisted ARG goes above line 2; the finding still names line 2, where the FROM is as read.
+      expect(f).toEqual(['UndefinedArgInFrom:warning:2', 'InvalidDefaultArgInFrom:warning:2', 'NeedsDefault:warning:2', 'CiNoBuildCommand:warning:2']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('an inline ${V:-x} default leaves nothing to pass: no CiNoBuildCommand, before or after the fix', async () => {
+    const dir = repo('FROM ${BASE_IMAGE:-alpine:3.20}\n');
+    try {
+      const first = await runJson<Report>(dir, true);
+      expect(first.report.files.flatMap((x) => x.findings).map((x) => x.rule)).toEqual(['UndefinedArgInFrom']);
+      expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe('ARG BASE_IMAGE\nFROM ${BASE_IMAGE:-alpine:3.20}\n');
+      const second = await runJson<Report>(dir, false);
+      expect(second.code).toBe(0);
+      expect(second.report.files.flatMap((x) => x.findings)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a script that builds a Dockerfile needing nothing is silent, though another Dockerfile needs a variable', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'argfix-need-'));
+    try {
+      writeFileSync(join(dir, 'Dockerfile'), 'FROM $CI_REGISTRY_IMAGE/base:latest\n');
+      mkdirSync(join(dir, 'tools'));
+      mkdirSync(join(dir, 'ci'));
+      writeFileSync(join(dir, 'tools', 'Dockerfile'), 'FROM alpine:3.20\n');
+      writeFileSync(join(dir, 'ci', 'tools.sh'), 'docker build -t tools tools\n');
+      writeFileSync(join(dir, '.gitlab-ci.yml'), 'app:\n  script:\n    - docker build -t app .\ntools:\n  script:\n    - ./ci/tools.sh\n');
       const r = await runJson<Report>(dir, false);
-      const f = r.report.files.flatMap((x) => x.findings).map((x) => `${x.rule}:${x.severity}`);
-      expect(f).toEqual(['UndefinedArgInFrom:warning', 'InvalidDefaultArgInFrom:warning', 'NeedsDefault:warning', 'CiNoBuildCommand:warning']);
+      expect(r.report.files.flatMap((x) => x.findings).map((x) => x.rule).filter((x) => x.startsWith('Ci'))).toEqual(['CiBuildArgAdded']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
