@@ -28,7 +28,7 @@ function cli(cwd: string, ...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-type Report = { files: { path: string; findings: { rule: string; severity: string; message: string; name?: string }[] }[] };
+type Report = { files: { path: string; findings: { rule: string; severity: string; message: string; line: number; name?: string }[] }[] };
 
 describe('a correct repository', () => {
   test('--check prints only the summary and exits 0 (pinned ARG named like a CI variable, matrix path, bake helpers, a Go test file, a template directory)', () => {
@@ -113,7 +113,7 @@ describe('builds the tool cannot read', () => {
   test('CiNoBuildCommand is a warning when the needed variable is undeclared (no build arg reaches it today), at its line in the file as read', async () => {
     const dir = repo('# the base\nFROM $BASE_IMAGE\n');
     try {
-      const r = await runJson<Report & { files: { findings: { line: number }[] }[] }>(dir, false);
+      const r = await runJson<Report>(dir, false);
       const f = r.report.files.flatMap((x) => x.findings).map((x) => `${x.rule}:${x.severity}:${x.line}`);
       // The hoisted ARG goes above line 2; the finding still names line 2, where the FROM is as read.
       expect(f).toEqual(['UndefinedArgInFrom:warning:2', 'InvalidDefaultArgInFrom:warning:2', 'NeedsDefault:warning:2', 'CiNoBuildCommand:warning:2']);
