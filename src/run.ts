@@ -224,8 +224,10 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
     if (opts.listDifferent) for (const r of changed) io.out(`${r.path}\n`);
     else if (mode === 'dry-run') for (const r of changed) io.out(opts.color ? colorDiff(r.diff) : r.diff);
     let text = '';
-    // Info findings explain the edits of a changed file; elsewhere (a build left as it is) they print with -v.
-    if (!opts.quiet) for (const r of reports) for (const f of r.findings) if (f.severity !== 'info' || r.status === 'changed' || opts.verbose) text += formatFinding(f);
+    // Info findings explain the edits of a changed file; elsewhere (a build left as it is) they print with -v, and
+    // so do suppressed ones (the user asked for silence there). JSON has them all.
+    const shownFinding = (r: FileReport, f: FileReport['findings'][number]) => opts.verbose || (!f.suppressed && (f.severity !== 'info' || r.status === 'changed'));
+    if (!opts.quiet) for (const r of reports) for (const f of r.findings) if (shownFinding(r, f)) text += formatFinding(f);
     // Skip notes in path order; those whose name or path already says "not a Dockerfile" only with --verbose
     // (the summary counts them), so a correct repository prints nothing but its summary.
     const notes = reports.filter((r) => r.note !== undefined);
