@@ -2,7 +2,7 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import pc from 'picocolors';
-import { discover, type Discovered } from './discover.js';
+import { discover, hardLinkNote, type Discovered } from './discover.js';
 import { InputError } from './errors.js';
 import { isOutstanding } from './findings.js';
 import { prepareWrites, type PendingWrite, type WriteFailure } from './fsio.js';
@@ -84,13 +84,13 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
   const found = discover(paths, { gitignore: opts.gitignore });
   const generalErrors: string[] = [];
   for (const e of found.errors) generalErrors.push(e.startsWith('/') ? display(cwd, e.split(': ')[0]) + e.slice(e.indexOf(': ')) : e);
-  const discoverySkips: FileReport[] = found.skipped.map(({ path, note, verboseOnly }) => ({
+  const discoverySkips: FileReport[] = found.skipped.map(({ path, note, verboseOnly, sameAs }) => ({
     path: display(cwd, path),
     status: 'skipped',
     findings: [],
     hoisted: [],
     diff: '',
-    note,
+    note: sameAs !== undefined ? hardLinkNote(display(cwd, sameAs)) : note,
     ...(verboseOnly ? { verboseOnly } : {}),
   }));
 
