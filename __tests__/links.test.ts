@@ -198,3 +198,17 @@ describe('Dockerfiles through links', () => {
     expect(lstatSync(join(repo, '.gitlab-ci.yml')).isSymbolicLink()).toBe(true);
   });
 });
+
+describe('files the tool reads for itself', () => {
+  test('a .gitignore or config linked to a device is not read (the run ends; git ignores a linked .gitignore too)', () => {
+    const dir = tree({ 'repo/Dockerfile': DOCKERFILE }, [
+      ['repo/.gitignore', '/dev/zero'],
+      ['repo/sub/.dockerfile-argfix.yaml', '/dev/zero'],
+    ]);
+    writeFileSync(join(dir, 'repo/sub/Dockerfile'), DOCKERFILE);
+    const r = spawnSync(process.execPath, [bin, '-q', '.'], { cwd: join(dir, 'repo'), encoding: 'utf8', timeout: 30_000 });
+    expect(r.signal).toBeNull();
+    expect(r.stderr).toBe('dockerfile-argfix: sub/.dockerfile-argfix.yaml: cannot read config (not a regular file)\n');
+    expect(r.stdout).toContain('+++ b/Dockerfile\n');
+  });
+});

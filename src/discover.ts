@@ -121,10 +121,17 @@ export interface Rules {
   ig: Ignore;
 }
 
+/**
+ * The `.gitignore` of `dir`, as git reads it: a regular file only (git does not follow a symbolically linked
+ * .gitignore, and a link to a device or a FIFO would never end), at most 4 MiB.
+ */
 export function loadGitignore(dir: string): Rules | null {
   let text: string;
   try {
-    text = readFileSync(join(dir, '.gitignore'), 'utf8');
+    const path = join(dir, '.gitignore');
+    const st = lstatSync(path);
+    if (!st.isFile() || st.size > 4 * 1024 * 1024) return null;
+    text = readFileSync(path, 'utf8');
   } catch {
     return null;
   }

@@ -26,6 +26,7 @@ export function readText(path: string, maxBytes = DEFAULT_MAX_BYTES): ReadFile {
     throw new InputError(`cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
   if (st.isDirectory()) throw new InputError('is a directory');
+  if (!st.isFile()) throw new InputError('is not a regular file');
   if (st.size > maxBytes) throw new InputError(`larger than the ${maxBytes}-byte limit (${st.size} bytes)`);
   let bytes: Buffer;
   try {
