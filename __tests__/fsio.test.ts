@@ -83,7 +83,7 @@ describe('writing a repository all or nothing', () => {
       const abs = join(base, p);
       writeFileSync(abs, text);
       const read = readText(abs);
-      const w: PendingWrite = { abs, text: `${text}new\n`, expected: read.bytes, mode: read.mode, failed: () => {} };
+      const w: PendingWrite = { abs, text: `${text}new\n`, expected: read.bytes, mode: read.mode };
       return w;
     });
   };

@@ -157,8 +157,6 @@ export interface PendingWrite {
   /** The bytes the plan was made from: the write is refused if the file no longer has them. */
   expected: Buffer;
   mode: number;
-  /** Called with the reason when this file could not be written. */
-  failed(reason: InputError): void;
 }
 
 export interface WriteFailure {

@@ -238,7 +238,6 @@ async function writeRepository(plan: RepoPlan, opts: RunOptions, cwd: string): P
     text: w.text,
     expected: Buffer.from(w.expected.buffer, w.expected.byteOffset, w.expected.byteLength),
     mode: w.mode,
-    failed: () => {},
   }));
   const reportOf = (i: number) => plan.reports[plan.writes[i].report];
   const notWritten = (why: (path: string) => string, except: ReadonlySet<number> = new Set()) => {
@@ -299,6 +298,7 @@ async function writeRepository(plan: RepoPlan, opts: RunOptions, cwd: string): P
         const r = reportOf(pending.indexOf(f.write));
         r.status = 'error';
         r.error = `${r.path}: written, and could not be put back after another file failed: ${f.error.message}`;
+        r.heldBack = false;
       }
       error = `${name}: ${done.failures.length} of ${pending.length} files could not be written, and ${done.notRestored.length} already written could not be put back (${done.notRestored.map((f) => display(cwd, f.write.abs)).join(', ')})`;
     } else if (undoBranch) {

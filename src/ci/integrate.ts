@@ -576,10 +576,6 @@ export function finishCi(ci: RootCi, o: FinishOptions): FileReport[] {
         text: next,
         expected: read.bytes,
         mode: read.mode,
-        failed: (e) => {
-          r.status = 'error';
-          r.error = e.format(r.path);
-        },
       });
     } catch (e) {
       r.status = 'error';
