@@ -200,9 +200,10 @@ describe('Dockerfiles through links', () => {
 });
 
 describe('files the tool reads for itself', () => {
-  test('a .gitignore or config linked to a device is not read (the run ends; git ignores a linked .gitignore too)', () => {
-    const dir = tree({ 'repo/Dockerfile': DOCKERFILE }, [
+  test('a .gitignore, config or .git/config linked to a device is not read (the run ends; git ignores a linked .gitignore too)', () => {
+    const dir = tree({ 'repo/Dockerfile': DOCKERFILE, 'repo/.gitlab-ci.yml': CI }, [
       ['repo/.gitignore', '/dev/zero'],
+      ['repo/.git/config', '/dev/zero'],
       ['repo/sub/.dockerfile-argfix.yaml', '/dev/zero'],
     ]);
     writeFileSync(join(dir, 'repo/sub/Dockerfile'), DOCKERFILE);

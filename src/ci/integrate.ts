@@ -368,6 +368,13 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource {
   return out;
 }
 
+/** A small regular file's text; throws for anything else (a .git/config linked to a device or a FIFO would never end). */
+function readSmall(path: string): string {
+  const st = statSync(path);
+  if (!st.isFile() || st.size > 1 << 20) throw new Error(`${path}: not a small regular file`);
+  return readFileSync(path, 'utf8');
+}
+
 /**
  * origin's URL, read from .git/config as data: nothing from a scanned repository is executed (running git
  * there would honour its config, e.g. core.fsmonitor). Handles `[remote "origin"]` and a `.git` file
@@ -377,14 +384,14 @@ function gitRemote(root: string): string | null {
   try {
     let gitDir = join(root, '.git');
     if (statSync(gitDir).isFile()) {
-      const m = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(gitDir, 'utf8'));
+      const m = /^gitdir:\s*(.+?)\s*$/m.exec(readSmall(gitDir));
       if (!m) return null;
       gitDir = resolve(root, m[1]);
       const common = join(gitDir, 'commondir');
-      if (existsSync(common)) gitDir = resolve(gitDir, readFileSync(common, 'utf8').trim());
+      if (existsSync(common)) gitDir = resolve(gitDir, readSmall(common).trim());
     }
     let section = '';
-    for (const raw of readFileSync(join(gitDir, 'config'), 'utf8').split(/\r?\n/)) {
+    for (const raw of readSmall(join(gitDir, 'config')).split(/\r?\n/)) {
       const line = raw.trim();
       const head = /^\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]$/.exec(line);
       if (head) {
