@@ -198,7 +198,7 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
   const passDefined = opts.passDefined === true || (!(rootConfig instanceof InputError) && rootConfig.passDefined === true);
   const wanted = planned.some((p) => p.outcome.vars.needs.length > 0 || (passDefined && p.outcome.vars.uses.length > 0));
   const ciMod = opts.ci && wanted ? await import('./ci/integrate.js') : null;
-  const ci: RootCi | null = ciMod ? ciMod.prepareCi(root, rootConfig, new Set(opts.ciSystems ?? CI_SYSTEMS)) : null;
+  const ci: RootCi | null = ciMod ? ciMod.prepareCi(root, rootConfig, new Set(opts.ciSystems ?? CI_SYSTEMS), planned.map((p) => p.rel)) : null;
 
   for (const p of planned) {
     const { report, read } = p;

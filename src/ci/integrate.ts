@@ -4,8 +4,8 @@
  * of the fixed Dockerfiles, plan the CI edits, verify them (the output parses and asks for nothing more),
  * and report each CI file like any other file.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ciTransform, type DockerfileFacts } from '../../transforms/ci.js';
 import { bakeTransform } from '../../transforms/bake.js';
 import { composeTransform } from '../../transforms/compose.js';
@@ -33,7 +33,7 @@ import { CI_SYSTEMS, type CiSystem } from './platform.js';
 import { deriveFromRemote } from './predefined.js';
 import { loadJenkinsfiles, loadShellScripts, type FileWalker, type ReportedBuild } from './reported.js';
 import { ciDefaults, findSteps, type BuildStep, type CiSteps } from './steps.js';
-import { loadCi, reusingParsed, type CiFile, type CiProblem, type ExternalInclude } from './yaml.js';
+import { CI_NAMES, loadCi, reusingParsed, type CiFile, type CiProblem, type ExternalInclude } from './yaml.js';
 
 /** Everything the enabled CI systems of one repository build, and the files they live in. */
 export interface CiSource {
@@ -73,29 +73,76 @@ const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
 /** Walks at most this many directory entries per repository for Jenkinsfiles and shell scripts. */
 const MAX_WALK = 50_000;
 
-type RepoFiles = RepoLister & FileWalker;
+/**
+ * The repository's files as the CI loaders see them, plus where each really is: a CI file (or a Dockerfile a
+ * build names) reached through a symbolic link is read, matched and written at its real path inside the
+ * repository; one whose real path is outside the repository (or a loop) is never read (`refused`).
+ */
+type RepoFiles = RepoLister &
+  FileWalker & {
+    /** The real path of `p` relative to the repository root (`/`-separated), or null when it does not exist or is outside. */
+    real(p: string): string | null;
+    /** `p` as the Dockerfiles of the repository are known: its real path, or the discovered path of the same inode (a hard link). */
+    canonical(p: string): string;
+    /** Paths a loader asked for that resolve outside the repository, with the note. */
+    refused: Map<string, string>;
+  };
 interface Entry {
   name: string;
   dir: boolean;
   file: boolean;
 }
 
+const OUTSIDE = 'symbolic link to outside the repository; not read';
+
 /**
  * One repository's files as the CI loaders see them, each directory listed, each file read and each path
  * probed once for the whole CI pass (the analysis and its verification), so the readers of compose files,
- * workflows, Jenkinsfiles and shell scripts share one look at the disk.
+ * workflows, Jenkinsfiles and shell scripts share one look at the disk. `dockerfiles`: the repository's
+ * discovered Dockerfiles (repository-relative), which a hard link to one of them stands for.
  */
-function repoFiles(root: string): RepoFiles {
+function repoFiles(root: string, dockerfiles: readonly string[] = []): RepoFiles {
   const listings = new Map<string, Entry[]>();
   const known = new Set<string>(); // regular files seen in a listing: they list as [] (readdir would fail)
   const texts = new Map<string, string | null>();
   const probed = new Map<string, boolean>();
+  const located = new Map<string, string | null | typeof OUTSIDE>();
+  const refused = new Map<string, string>();
+  let rootReal = root;
+  try {
+    rootReal = realpathSync(root);
+  } catch {
+    /* the root is gone: nothing will be read */
+  }
   let walked: string[] | null = null;
+  /** The real path relative to the root, null when missing (or a loop), OUTSIDE when it resolves out of the root. */
+  const locate = (p: string): string | null | typeof OUTSIDE => {
+    let hit = located.get(p);
+    if (hit === undefined) {
+      try {
+        const rel = relative(rootReal, realpathSync(join(root, p)));
+        hit = rel.startsWith('..') || isAbsolute(rel) ? OUTSIDE : rel.split(sep).join('/');
+      } catch {
+        hit = null;
+      }
+      located.set(p, hit);
+    }
+    return hit;
+  };
+  let inodes: Map<string, string> | null = null;
+  const inodeKey = (p: string): string | null => {
+    try {
+      const st = statSync(join(rootReal, p));
+      return st.isFile() ? `${st.dev}:${st.ino}` : null;
+    } catch {
+      return null;
+    }
+  };
   const entries = (dir: string): Entry[] => {
     let list = listings.get(dir);
     if (!list) {
       list = [];
-      if (!known.has(dir)) {
+      if (!known.has(dir) && locate(dir) !== OUTSIDE) {
         try {
           const prefix = dir === '' || dir === '.' ? '' : `${dir}/`;
           for (const e of readdirSync(join(root, dir), { withFileTypes: true })) {
@@ -143,26 +190,60 @@ function repoFiles(root: string): RepoFiles {
     read: (p) => {
       if (texts.has(p)) return texts.get(p)!;
       let text: string | null = null;
-      try {
-        const abs = join(root, p);
-        if (statSync(abs).isFile()) text = readFileSync(abs, 'utf8');
-      } catch {
-        text = null;
+      const real = locate(p);
+      if (real === OUTSIDE) {
+        // Never read: not for the analysis, not for a diff (the note says why).
+        if (lstatOk(join(root, p))) refused.set(p, OUTSIDE);
+      } else if (real !== null) {
+        try {
+          const abs = join(rootReal, real);
+          if (statSync(abs).isFile()) text = readFileSync(abs, 'utf8');
+        } catch {
+          text = null;
+        }
       }
       texts.set(p, text);
       return text;
     },
+    real: (p) => {
+      const r = locate(p);
+      return r === OUTSIDE ? null : r;
+    },
+    canonical: (p) => {
+      const r = locate(p);
+      if (r === OUTSIDE || r === null || dockerfiles.includes(r)) return r === OUTSIDE || r === null ? p : r;
+      // A hard link to a discovered Dockerfile (discovery takes each inode once) stands for it.
+      if (!inodes) {
+        inodes = new Map();
+        for (const d of dockerfiles) {
+          const k = inodeKey(d);
+          if (k !== null && !inodes.has(k)) inodes.set(k, d);
+        }
+      }
+      const k = inodeKey(r);
+      return (k !== null && inodes.get(k)) || r;
+    },
+    refused,
   };
 }
 
-/** The repository as it would be with the planned CI files written. */
+/** `abs` exists as a directory entry (a link, even a dangling one). */
+function lstatOk(abs: string): boolean {
+  try {
+    lstatSync(abs);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The repository as it would be with the planned CI files written (`overlay`: new texts by real path). */
 function withOverlay(files: RepoFiles, overlay: ReadonlyMap<string, string>): RepoFiles {
+  const at = (p: string) => files.real(p) ?? p;
   return {
-    files: files.files,
-    list: files.list,
-    dirs: files.dirs,
-    exists: (p) => overlay.has(p) || files.exists(p),
-    read: (p) => (overlay.has(p) ? overlay.get(p)! : files.read(p)),
+    ...files,
+    exists: (p) => overlay.has(at(p)) || files.exists(p),
+    read: (p) => (overlay.has(at(p)) ? overlay.get(at(p))! : files.read(p)),
   };
 }
 
@@ -182,7 +263,15 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource {
   const jobs: Job[] = [];
   const notes: ReturnType<typeof buildJobModel>['notes'] = [];
   if (systems.has('gitlab')) {
-    const gitlab = loadCi(view.read, problems);
+    // A local include that links out of the repository is not read: the pipeline is then held, as for an
+    // include that cannot be parsed (it may hold anything).
+    const outside: string[] = [];
+    const gitlab = loadCi((p) => {
+      const text = view.read(p);
+      if (text === null && view.refused.has(p)) outside.push(p);
+      return text;
+    }, problems);
+    if (gitlab) gitlab.unreadable.push(...outside.filter((p) => !CI_NAMES.includes(p)));
     if (gitlab) {
       out.found.add('gitlab');
       out.files.push(...gitlab.files);
@@ -270,7 +359,20 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource {
     out.reportedFiles.push(...got.files);
   }
   if (out.found.size > 0) out.steps = findSteps({ jobs, notes }, view);
+  // Links out of the repository that a loader asked for: never read, each a note for itself.
+  for (const [path, message] of view.refused) if (!problems.some((p) => p.path === path)) problems.push({ path, kind: 'skipped', message });
+  // A build naming a Dockerfile through a link (or a hard link) builds the Dockerfile the tool analysed.
+  for (const list of [out.steps.steps, out.steps.scriptFiles, out.actions, out.compose, out.bake, out.azure, out.plugins, out.reported] as { dockerfile: string | null }[][]) {
+    for (const b of list) if (b.dockerfile !== null) b.dockerfile = view.canonical(b.dockerfile);
+  }
   return out;
+}
+
+/** A small regular file's text; throws for anything else (a .git/config linked to a device or a FIFO would never end). */
+function readSmall(path: string): string {
+  const st = statSync(path);
+  if (!st.isFile() || st.size > 1 << 20) throw new Error(`${path}: not a small regular file`);
+  return readFileSync(path, 'utf8');
 }
 
 /**
@@ -282,14 +384,14 @@ function gitRemote(root: string): string | null {
   try {
     let gitDir = join(root, '.git');
     if (statSync(gitDir).isFile()) {
-      const m = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(gitDir, 'utf8'));
+      const m = /^gitdir:\s*(.+?)\s*$/m.exec(readSmall(gitDir));
       if (!m) return null;
       gitDir = resolve(root, m[1]);
       const common = join(gitDir, 'commondir');
-      if (existsSync(common)) gitDir = resolve(gitDir, readFileSync(common, 'utf8').trim());
+      if (existsSync(common)) gitDir = resolve(gitDir, readSmall(common).trim());
     }
     let section = '';
-    for (const raw of readFileSync(join(gitDir, 'config'), 'utf8').split(/\r?\n/)) {
+    for (const raw of readSmall(join(gitDir, 'config')).split(/\r?\n/)) {
       const line = raw.trim();
       const head = /^\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]$/.exec(line);
       if (head) {
@@ -305,8 +407,9 @@ function gitRemote(root: string): string | null {
   return null;
 }
 
-export function prepareCi(root: string, config: Config | InputError, systems: ReadonlySet<CiSystem> = new Set(CI_SYSTEMS)): RootCi {
-  const ci: RootCi = { root, files: repoFiles(root), source: null, systems, problems: [], facts: new Map(), defaultsFor: () => new Map() };
+/** `dockerfiles`: the repository's Dockerfiles (repository-relative), which a hard link to one of them stands for. */
+export function prepareCi(root: string, config: Config | InputError, systems: ReadonlySet<CiSystem> = new Set(CI_SYSTEMS), dockerfiles: readonly string[] = []): RootCi {
+  const ci: RootCi = { root, files: repoFiles(root, dockerfiles), source: null, systems, problems: [], facts: new Map(), defaultsFor: () => new Map() };
   const source = analyse(ci.files, systems);
   ci.problems = source.problems;
   if (source.found.size === 0) return ci;
@@ -389,33 +492,62 @@ export function finishCi(ci: RootCi, o: FinishOptions): FileReport[] {
   }
   if (!ci.source) return out;
   const facts = new Map<string, DockerfileFacts>(ci.facts);
-  // An unreadable CI file (and so a held GitLab pipeline) may build any Dockerfile: none is then said to be built by no CI step.
-  const unknown = { edits: new Map(), findings: [], built: new Set(ci.problems.some((p) => p.kind === 'error') ? facts.keys() : []) };
+  // An unreadable CI file (and so a held GitLab pipeline), or one that links out of the repository, may build any
+  // Dockerfile: none is then said to be built by no CI step.
+  const unknown = { edits: new Map(), findings: [], built: new Set(ci.problems.some((p) => p.kind === 'error') || ci.files.refused.size > 0 ? facts.keys() : []) };
   const plan = (src: CiSource) =>
     ciTransform({ steps: src.steps, actions: src.actions, external: src.external, others: [composeTransform(src.compose, facts), bakeTransform(src.bake, facts), reportedTransform(src.reported, facts), azureTransform(src.azure, facts), droneTransform(src.plugins, facts), unknown], dockerfiles: facts });
   const result = plan(ci.source);
+  // One report per real file: a CI file reached through a symbolic link is reported, diffed and written at its
+  // real path (so `git apply` of the diff patches what --write patches), and the link stays a link.
+  const realOf = (p: string) => ci.files.real(p) ?? p;
   const reports = new Map<string, FileReport>();
-  for (const f of ci.source.files) {
-    const r: FileReport = { path: o.display(join(ci.root, f.path)), status: 'unchanged', findings: [], hoisted: [], diff: '' };
-    const held = ci.source.held.get(f.path);
-    if (held !== undefined) r.note = held;
-    reports.set(f.path, r);
-    out.push(r);
-  }
-  for (const f of result.findings) {
-    if (!reports.has(f.file) && ci.source.reportedFiles.includes(f.file)) {
-      const r: FileReport = { path: o.display(join(ci.root, f.file)), status: 'unchanged', findings: [], hoisted: [], diff: '' };
-      reports.set(f.file, r);
+  const byReal = new Map<string, FileReport>();
+  const links = new Map<FileReport, Set<string>>();
+  const reportFor = (p: string): FileReport => {
+    const real = realOf(p);
+    let r = byReal.get(real);
+    if (!r) {
+      r = { path: o.display(join(ci.root, real)), status: 'unchanged', findings: [], hoisted: [], diff: '' };
+      byReal.set(real, r);
+      links.set(r, new Set());
       out.push(r);
     }
+    if (real !== p) links.get(r)!.add(p);
+    reports.set(p, r);
+    return r;
+  };
+  for (const f of ci.source.files) {
+    const r = reports.get(f.path) ?? reportFor(f.path);
+    const held = ci.source.held.get(f.path);
+    if (held !== undefined) r.note = held;
+  }
+  for (const f of result.findings) {
+    if (!reports.has(f.file) && ci.source.reportedFiles.includes(f.file)) reportFor(f.file);
     const target = reports.get(f.file) ?? ci.facts.get(f.file)?.report;
-    if (target) target.findings.push({ ...f, file: target.path });
+    if (!target) continue;
+    // A file read through two paths (a link and its target, both CI files) gets each finding once.
+    if (links.get(target)?.size && target.findings.some((x) => x.rule === f.rule && x.line === f.line && x.column === f.column && x.message === f.message)) continue;
+    target.findings.push({ ...f, file: target.path });
+  }
+  // The new text of each changed file, by real path; the same file reached through two paths must get the same edits.
+  const planned = new Map<string, { before: string; next: string }>();
+  const conflicting = new Set<string>();
+  const readAs = new Map<string, string>();
+  for (const f of ci.source.files) {
+    const real = realOf(f.path);
+    if (!readAs.has(real)) readAs.set(real, f.path);
+    const next = applyEdits(f.text, result.edits.get(f.path) ?? []);
+    const prior = planned.get(real);
+    if (!prior) planned.set(real, { before: f.text, next });
+    else if (prior.next !== next || prior.before !== f.text) conflicting.add(real);
   }
   const outputs = new Map<string, string>();
-  for (const f of ci.source.files) {
-    const edits = result.edits.get(f.path) ?? [];
-    const next = applyEdits(f.text, edits);
-    if (next !== f.text) outputs.set(f.path, next);
+  for (const [real, p] of planned) if (!conflicting.has(real) && p.next !== p.before) outputs.set(real, p.next);
+  for (const real of conflicting) {
+    const r = byReal.get(real)!;
+    r.status = 'error';
+    r.error = `${r.path}: is read as more than one CI file (${[real, ...links.get(r)!].sort().join(', ')}, through symbolic links) and they need different edits; not edited`;
   }
   if (outputs.size === 0) return out;
   // Verify: the new files parse, and planning again asks for nothing more. The changed files are parsed again;
@@ -426,29 +558,31 @@ export function finishCi(ci: RootCi, o: FinishOptions): FileReport[] {
     const second = plan(again);
     if ([...second.edits.values()].some((e) => e.length > 0)) throw new Error('the planned CI edits do not settle the file');
   } catch (e) {
-    for (const p of outputs.keys()) {
-      const r = reports.get(p)!;
+    for (const real of outputs.keys()) {
+      const r = byReal.get(real)!;
       r.status = 'error';
       r.error = `${r.path}: internal error: ${e instanceof Error ? e.message : String(e)} (not written)`;
     }
     return out;
   }
-  for (const [p, next] of outputs) {
-    const r = reports.get(p)!;
-    const abs = join(ci.root, p);
+  for (const [real, next] of outputs) {
+    const r = byReal.get(real)!;
+    const abs = join(ci.root, real);
     try {
       const read = readText(abs);
+      // The edits were planned on the text the analysis read: the file must still hold exactly that.
+      if (read.text !== ci.files.read(readAs.get(real)!)) throw new InputError('changed on disk since it was read; not written');
       r.status = 'changed';
       r.diff = o.diff(r.path, read.text, next);
+      const via = [...links.get(r)!].sort();
+      if (via.length > 0) {
+        r.note = `${via.length === 1 ? `the CI file ${via[0]} is a symbolic link` : `the CI files ${via.join(', ')} are symbolic links`} to this file; written here, the link${via.length === 1 ? '' : 's'} left as ${via.length === 1 ? 'it is' : 'they are'}`;
+      }
       o.queue?.({
         abs,
         text: next,
         expected: read.bytes,
         mode: read.mode,
-        failed: (e) => {
-          r.status = 'error';
-          r.error = e.format(r.path);
-        },
       });
     } catch (e) {
       r.status = 'error';
