@@ -17,14 +17,17 @@ import { addedFinding, dynamicHint, missingAnywhere, unseen, planArgs, type Dock
 import type { CiTransformResult } from './ci-steps.js';
 import { eolOf, indentAt, mapContentEnd } from './github-actions.js';
 
-/** Build args an `arguments` value passes (read as the words of a `docker build` command), and whether it may pass more. */
-function argumentsPassed(value: string): { passed: { name: string; raw: string | null }[]; dynamic: boolean } {
+/**
+ * Build args an `arguments` value passes (read as the words of a `docker build` command), whether it may pass
+ * more, and whether it ends the options (`--`), after which an appended flag would be an operand.
+ */
+function argumentsPassed(value: string): { passed: { name: string; raw: string | null }[]; dynamic: boolean; endsOptions: boolean } {
   const src = `docker build ${value}`;
   const script = parseShell(AZURE.mask!(src));
   const call = script.error ? undefined : script.calls.find((c) => c.kind === 'call');
   const cmd = call ? recognise(call, src, new Map()) : null;
-  if (!cmd) return { passed: [...value.matchAll(/--build-arg[= ]+["']?([A-Za-z_]\w*)/g)].map((m) => ({ name: m[1], raw: null })), dynamic: true };
-  return { passed: cmd.passed.map((p) => ({ name: p.name, raw: p.raw })), dynamic: cmd.dynamic.length > 0 };
+  if (!cmd) return { passed: [...value.matchAll(/--build-arg[= ]+["']?([A-Za-z_]\w*)/g)].map((m) => ({ name: m[1], raw: null })), dynamic: true, endsOptions: false };
+  return { passed: cmd.passed.map((p) => ({ name: p.name, raw: p.raw })), dynamic: cmd.dynamic.length > 0, endsOptions: cmd.endOfOptions !== null };
 }
 
 export function azureTransform(tasks: readonly AzureDockerTask[], dockerfiles: ReadonlyMap<string, DockerfileFacts>): CiTransformResult {
@@ -48,7 +51,7 @@ export function azureTransform(tasks: readonly AzureDockerTask[], dockerfiles: R
     built.add(t.dockerfile);
     const value = t.args && typeof t.args.value === 'string' ? t.args.value : '';
     // buildAndPush ignores `arguments`: nothing there is passed.
-    const given = command === 'build' ? argumentsPassed(value) : { passed: [], dynamic: false };
+    const given = command === 'build' ? argumentsPassed(value) : { passed: [], dynamic: false, endsOptions: false };
     const toAdd = planArgs({ label, file: t.file.path, pos, jobs: [t.job], passed: given.passed, bareKeepsDefault: false }, facts, push);
     if (toAdd.length === 0) continue;
     const flags = toAdd.map(({ name }) => `--build-arg ${name}=$(${azureMacro(t.job, name)})`).join(' ');
@@ -64,9 +67,9 @@ export function azureTransform(tasks: readonly AzureDockerTask[], dockerfiles: R
       push(finding('CiDynamicArgs', pos, `${label} in ${t.job.name} takes arguments from a variable, which may already pass ${toAdd.map((a) => a.name).join(', ')}; not edited`, { fix: `check that its arguments pass ${flags}`, ...unseen([{ path: facts.path, names: toAdd.map((a) => a.name), facts }]) }));
       continue;
     }
-    const planned = place(t, flags);
+    const planned = given.endsOptions ? 'arguments holds `--`, after which an appended flag is not a flag' : place(t, flags);
     if (typeof planned === 'string') {
-      push(finding('CiBuildArgsShape', pos, `${label} in ${t.job.name}: ${planned}; not edited`, { fix: `add ${flags} to its arguments` }));
+      push(finding('CiBuildArgsShape', pos, `${label} in ${t.job.name}: ${planned}; not edited`, { fix: `add ${flags} to its arguments${given.endsOptions ? ', before the `--`' : ''}` }));
       continue;
     }
     edits.set(t.file.path, [...(edits.get(t.file.path) ?? []), ...planned]);

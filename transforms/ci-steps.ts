@@ -4,7 +4,7 @@
  *
  * Policy (research ci.md §5): which args and findings come from planArgs (R1, R2, R5); the flag follows the
  * tool, the command's spelling and the step's shell (R3, R4: `$V`, PowerShell `"V=$env:V"`, cmd.exe `V=%V%`);
- * flags go before a last-word context, else after the command, one line per flag in multi-line block and plain
+ * flags go before `--` or a last-word context, else after the command, one line per flag in multi-line block and plain
  * scalars, continued with the shell's own continuation character (R6); shared nodes are edited once (R8). A
  * command whose shell cannot be decided (a matrix over Windows and Linux runners, an unknown shell, a shared
  * definition run by jobs of different shells) is reported with the flags for each shell, not edited.
@@ -251,7 +251,9 @@ function placeFlags(step: BuildStep, toAdd: PlannedArg[], dialect: Dialect): { e
   const last = words[words.length - 1];
   const srcStart = (i: number) => map[words[i].start];
   const srcEnd = (i: number) => map[words[i].end - 1] + 1;
-  const contextLast = cmd.contextIndex === words.length - 1;
+  // The word the new flags are written in front of: `--` (the words after it are operands, so a flag there is
+  // not a flag), else a last-word context; null: after the last word.
+  const anchor = cmd.endOfOptions ?? (cmd.contextIndex === words.length - 1 ? words.length - 1 : null);
   const firstLine = lineStart(text, srcStart(0));
   const lastLine = lineStart(text, srcEnd(words.length - 1) - 1);
   const eol = text.slice(lineEnd(text, srcEnd(words.length - 1)), lineEnd(text, srcEnd(words.length - 1)) + 2).startsWith('\r\n') ? '\r\n' : '\n';
@@ -259,8 +261,8 @@ function placeFlags(step: BuildStep, toAdd: PlannedArg[], dialect: Dialect): { e
   const nl = value.indexOf('\n', last.end);
   const comment = step.script.comments.find((c) => c.start >= last.end && (nl < 0 || c.start < nl));
   const inline = (): TextEdit[] =>
-    contextLast
-      ? [{ start: srcStart(words.length - 1), end: srcStart(words.length - 1), text: `${flags.join(' ')} ` }]
+    anchor !== null
+      ? [{ start: srcStart(anchor), end: srcStart(anchor), text: `${flags.join(' ')} ` }]
       : [{ start: srcEnd(words.length - 1), end: srcEnd(words.length - 1), text: ` ${flags.join(' ')}` }];
   const block = node.type === 'BLOCK_FOLDED' || node.type === 'BLOCK_LITERAL';
   if (firstLine === lastLine || (node.type !== 'PLAIN' && !block)) return { edits: inline(), comment: null };
@@ -278,20 +280,20 @@ function placeFlags(step: BuildStep, toAdd: PlannedArg[], dialect: Dialect): { e
   const end = srcEnd(words.length - 1);
   const restBlank = text.slice(end, lineEnd(text, end)).trim() === '';
   if (node.type === 'BLOCK_LITERAL') {
-    const target = contextLast ? lineStart(text, srcStart(words.length - 1)) : lastLine;
+    const target = anchor !== null ? lineStart(text, srcStart(anchor)) : lastLine;
     if (opensLine(target)) {
       const ind = leading(text, target);
       return { edits: [{ start: target, end: target, text: flags.map((f) => `${ind}${f} ${cont}${eol}`).join('') }], comment: null };
     }
     // After the last word, continuing the command (its last line holds nothing else).
-    if (contextLast || !restBlank) return { edits: inline(), comment: null };
+    if (anchor !== null || !restBlank) return { edits: inline(), comment: null };
     const ind = leading(text, lastLine);
     return { edits: [{ start: end, end, text: flags.map((f) => ` ${cont}${eol}${ind}${f}`).join('') }], comment: null };
   }
   // Folded or plain multi-line: one line per flag at the block's base (or the neighbour's) indentation.
   const baseIndent = (ls: number) => (node.type === 'BLOCK_FOLDED' ? leading(text, text.indexOf('\n', node.range![0]) + 1) : leading(text, ls));
-  if (contextLast) {
-    const target = lineStart(text, srcStart(words.length - 1));
+  if (anchor !== null) {
+    const target = lineStart(text, srcStart(anchor));
     if (!opensLine(target)) return { edits: inline(), comment: null };
     const ind = baseIndent(target);
     return { edits: [{ start: target, end: target, text: flags.map((f) => `${ind}${f}${eol}`).join('') }], comment: null };
