@@ -9,13 +9,14 @@
 import { isMap } from 'yaml';
 import type { AzureDockerTask } from '../src/ci/azure.js';
 import { recognise } from '../src/ci/builders.js';
+import { afterLastEntry, blockIndent, eolOf, FLOW_INDICATOR, inFlow, lastContentLine, quotePlain } from '../src/ci/place.js';
 import { AZURE, azureMacro } from '../src/ci/platform.js';
 import { parseShell } from '../src/ci/shell.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
 import { addedFinding, dynamicHint, missingAnywhere, unseen, planArgs, type DockerfileFacts } from './ci-args.js';
 import type { CiTransformResult } from './ci-steps.js';
-import { eolOf, indentAt, mapContentEnd } from './github-actions.js';
+import { indentAt } from './github-actions.js';
 
 /**
  * Build args an `arguments` value passes (read as the words of a `docker build` command), whether it may pass
@@ -79,7 +80,8 @@ export function azureTransform(tasks: readonly AzureDockerTask[], dockerfiles: R
 }
 
 function place(t: AzureDockerTask, flags: string): TextEdit[] | string {
-  const text = t.file.text;
+  const file = t.file;
+  const text = file.text;
   const eol = eolOf(text);
   const a = t.args;
   if (a) {
@@ -88,18 +90,24 @@ function place(t: AzureDockerTask, flags: string): TextEdit[] | string {
     if (a.type === 'PLAIN' && oneLine) {
       let e = end;
       while (e > start && /\s/.test(text[e - 1])) e--;
+      // Inside a flow collection a plain value cannot hold `,[]{}`: quoted there, when that reads the same.
+      if (inFlow(file, start) && FLOW_INDICATOR.test(flags)) {
+        const q = quotePlain(file, a, flags);
+        if (!q) return 'arguments is a plain value in a flow collection that cannot be quoted';
+        return [q.open, { start: e, end: e, text: q.escape(` ${flags}`) }, q.close];
+      }
       return [{ start: e, end: e, text: ` ${flags}` }];
     }
-    if ((a.type === 'QUOTE_DOUBLE' || a.type === 'QUOTE_SINGLE') && oneLine) return [{ start: end - 1, end: end - 1, text: ` ${flags}` }];
+    if (a.type === 'QUOTE_DOUBLE' && oneLine) return [{ start: end - 1, end: end - 1, text: ` ${flags.replace(/["\\]/g, '\\$&')}` }];
+    if (a.type === 'QUOTE_SINGLE' && oneLine) return [{ start: end - 1, end: end - 1, text: ` ${flags.replace(/'/g, "''")}` }];
     if (a.type === 'BLOCK_FOLDED') {
-      const bodyStart = text.indexOf('\n', start) + 1;
-      let e = end;
-      while (e > bodyStart && /\s/.test(text[e - 1])) e--;
-      if (e <= bodyStart) return 'arguments is an empty block';
-      const ind = /^[ ]*/.exec(text.slice(bodyStart))![0];
-      const nl = text.indexOf('\n', e);
-      const at = nl < 0 ? text.length : text[nl - 1] === '\r' ? nl - 1 : nl;
-      return [{ start: at, end: at, text: `${eol}${ind}${flags}` }];
+      const last = lastContentLine(file, a);
+      const n = blockIndent(file, a);
+      if (!last || n === null) return 'arguments is an empty block';
+      // A new line at the content indentation folds into a space between lines that fold: a value that keeps a
+      // line break (a blank or more indented line) is not one command line to extend.
+      if (String(a.value).replace(/\n+$/, '').includes('\n')) return 'arguments is a folded (>) block that keeps a line break (a blank or more indented line)';
+      return [{ start: last.end, end: last.end, text: `${eol}${' '.repeat(n)}${flags}` }];
     }
     return `arguments is a ${a.type === 'BLOCK_LITERAL' ? 'literal (|) block, whose line breaks the task would keep' : 'multi-line scalar'}`;
   }
@@ -107,6 +115,6 @@ function place(t: AzureDockerTask, flags: string): TextEdit[] | string {
   if (t.inputs.flow) return 'inputs is a flow mapping';
   if (!isMap(t.inputs)) return 'inputs is not a mapping';
   const ind = indentAt(t.file, t.inputs.items[0].key as never);
-  const at = mapContentEnd(t.file, t.inputs);
-  return [{ start: at, end: at, text: `${eol}${ind}arguments: ${flags}` }];
+  const e = afterLastEntry(file, t.inputs, [`${ind}arguments: ${flags}`]);
+  return e ? [e] : 'the last input is a block scalar ending the file without a line break';
 }

@@ -6,6 +6,7 @@
  */
 import { isMap, isSeq, type Node } from 'yaml';
 import type { ComposeBuild } from '../src/ci/compose.js';
+import { afterLastEntry, lineStart } from '../src/ci/place.js';
 import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
@@ -13,20 +14,9 @@ import { suggest } from '../src/dockerfile/suggest.js';
 import { addedFinding, dynamicHint, missingAnywhere, unseen, type DockerfileFacts } from './ci-args.js';
 import type { CiTransformResult } from './ci-steps.js';
 
-function lineEnd(text: string, off: number): number {
-  const n = text.indexOf('\n', off);
-  const e = n < 0 ? text.length : n;
-  return e > 0 && text[e - 1] === '\r' ? e - 1 : e;
-}
-const eolOf = (text: string) => (text.includes('\r\n') ? '\r\n' : '\n');
 const col = (file: CiFile, node: Node) => position(file, node.range![0]).column - 1;
-
-/** End of the last line of a collection's content. */
-function contentEnd(file: CiFile, node: Node): number {
-  let end = node.range![1];
-  while (end > 0 && /\s/.test(file.text[end - 1])) end--;
-  return lineEnd(file.text, end);
-}
+/** Leading whitespace of the line holding `off` (a list's dash column). */
+const leading = (text: string, off: number) => /^[ \t]*/.exec(text.slice(lineStart(text, off)))![0];
 
 export function composeTransform(builds: readonly ComposeBuild[], dockerfiles: ReadonlyMap<string, DockerfileFacts>): CiTransformResult {
   const edits = new Map<string, TextEdit[]>();
@@ -54,24 +44,23 @@ export function composeTransform(builds: readonly ComposeBuild[], dockerfiles: R
     const names = facts.needs.filter((n) => !b.passed.some((p) => p.name === n));
     if (names.length === 0) continue;
     const file = b.file;
-    const eol = eolOf(file.text);
     let edit: TextEdit | null = null;
     let why = '';
     const args = b.args;
+    const ending = 'its last entry is a block scalar ending the file without a line break';
     if (isMap(args) && !args.flow && args.items.length) {
       const ind = ' '.repeat(col(file, args.items[0].key as Node));
-      const at = contentEnd(file, args);
-      edit = { start: at, end: at, text: names.map((n) => `${eol}${ind}${n}:`).join('') };
+      edit = afterLastEntry(file, args, names.map((n) => `${ind}${n}:`));
+      if (!edit) why = `build.args: ${ending}`;
     } else if (isSeq(args) && !args.flow && args.items.length) {
-      const first = args.items[0] as Node;
-      const ind = ' '.repeat(col(file, first) - 2);
-      const at = contentEnd(file, args);
-      edit = { start: at, end: at, text: names.map((n) => `${eol}${ind}- ${n}`).join('') };
+      const ind = leading(file.text, (args.items[0] as Node).range![0]);
+      edit = afterLastEntry(file, args, names.map((n) => `${ind}- ${n}`));
+      if (!edit) why = `build.args: ${ending}`;
     } else if (args) why = 'build.args is a flow or empty collection';
     else if (isMap(b.build) && !b.build.flow && b.build.items.length) {
       const ind = ' '.repeat(col(file, b.build.items[0].key as Node));
-      const at = contentEnd(file, b.build);
-      edit = { start: at, end: at, text: `${eol}${ind}args:${names.map((n) => `${eol}${ind}  - ${n}`).join('')}` };
+      edit = afterLastEntry(file, b.build, [`${ind}args:`, ...names.map((n) => `${ind}  - ${n}`)]);
+      if (!edit) why = `build: ${ending}`;
     } else why = 'build is a context string or a flow mapping';
     if (edit) {
       const list = edits.get(file.path) ?? [];

@@ -7,6 +7,7 @@
 import { isMap, type Node, type YAMLMap } from 'yaml';
 import type { ActionBuild } from '../src/ci/github.js';
 import { githubExpression } from '../src/ci/platform.js';
+import { afterLastEntry, blockIndent, eolOf, inFlow, lastContentLine, lineEnd } from '../src/ci/place.js';
 import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
@@ -15,25 +16,8 @@ import type { CiTransformResult } from './ci-steps.js';
 
 const LABEL = 'docker/build-push-action';
 
-function lineStart(text: string, off: number): number {
-  return text.lastIndexOf('\n', off - 1) + 1;
-}
-function lineEnd(text: string, off: number): number {
-  const n = text.indexOf('\n', off);
-  const e = n < 0 ? text.length : n;
-  return e > 0 && text[e - 1] === '\r' ? e - 1 : e;
-}
-export const eolOf = (text: string) => (text.includes('\r\n') ? '\r\n' : '\n');
+export { eolOf };
 export const indentAt = (file: CiFile, node: Node) => ' '.repeat(position(file, node.range![0]).column - 1);
-
-/** End of the last line holding a map's content (its last value, with a trailing comment on that line). */
-export function mapContentEnd(file: CiFile, map: YAMLMap): number {
-  const last = map.items[map.items.length - 1];
-  const node = (last.value ?? last.key) as Node;
-  let end = node.range![1];
-  while (end > 0 && /\s/.test(file.text[end - 1])) end--;
-  return lineEnd(file.text, end);
-}
 
 export function githubActionsTransform(actions: readonly ActionBuild[], dockerfiles: ReadonlyMap<string, DockerfileFacts>): CiTransformResult {
   const edits = new Map<string, TextEdit[]>();
@@ -74,6 +58,16 @@ export function githubActionsTransform(actions: readonly ActionBuild[], dockerfi
   return { edits, findings, built };
 }
 
+/** A flow collection's new last entry: after its last entry's value (before a comma, comment or bracket that follows). */
+function flowAppend(text: string, coll: YAMLMap, entry: string): TextEdit {
+  const last = coll.items[coll.items.length - 1];
+  const end = ((last.value ?? last.key) as Node).range![1];
+  return { start: end, end, text: `, ${entry}` };
+}
+
+/** `lines` as one double-quoted YAML scalar (`"A=1\nB=2"`). */
+const quoted = (lines: readonly string[]) => `"${lines.map((l) => l.replace(/["\\]/g, '\\$&')).join('\\n')}"`;
+
 /** The insertion of `lines` into the step, or why it cannot be made by inserting text. */
 function place(a: ActionBuild, lines: string[]): TextEdit[] | string {
   const file = a.file;
@@ -84,17 +78,21 @@ function place(a: ActionBuild, lines: string[]): TextEdit[] | string {
   if (ba) {
     const [start, valueEnd] = ba.range!;
     if (ba.type === 'BLOCK_LITERAL') {
-      // After the block's last content line, at the indentation of its first one.
-      const bodyStart = text.indexOf('\n', start) + 1;
-      let end = valueEnd;
-      while (end > bodyStart && /\s/.test(text[end - 1])) end--;
-      if (end <= bodyStart) return 'build-args is an empty block';
-      const ind = /^[ ]*/.exec(text.slice(bodyStart))![0];
-      const at = lineEnd(text, end);
-      return [{ start: at, end: at, text: lines.map((l) => `${eol}${ind}${l}`).join('') }];
+      // After the block's last content line, at its content indentation (kept blank lines stay after it).
+      const last = lastContentLine(file, ba);
+      const n = blockIndent(file, ba);
+      if (!last || n === null) return 'build-args is an empty block';
+      return [{ start: last.end, end: last.end, text: lines.map((l) => `${eol}${' '.repeat(n)}${l}`).join('') }];
     }
     const oneLine = !text.slice(start, valueEnd).includes('\n');
+    const escaped = lines.map((l) => `\\n${l.replace(/["\\]/g, '\\$&')}`).join('');
     if (ba.type === 'PLAIN' && oneLine) {
+      // A comment after the value, or a flow collection around it, would end up inside a block scalar: the
+      // value is double-quoted instead, when that reads the same.
+      if (inFlow(file, start) || text.slice(valueEnd, lineEnd(text, valueEnd)).trim() !== '') {
+        if (/["\\]/.test(text.slice(start, valueEnd))) return 'build-args is a plain value holding a quote or backslash, followed by a comment or inside a flow collection';
+        return [{ start, end: start, text: '"' }, { start: valueEnd, end: valueEnd, text: `${escaped}"` }];
+      }
       // `build-args: A=1` becomes a literal block by insertion: `|`, a newline and indentation before the value.
       const ind = indentAt(file, (a.with as YAMLMap).items[0].key as Node) + '  ';
       return [
@@ -102,23 +100,19 @@ function place(a: ActionBuild, lines: string[]): TextEdit[] | string {
         { start: valueEnd, end: valueEnd, text: lines.map((l) => `${eol}${ind}${l}`).join('') },
       ];
     }
-    if (ba.type === 'QUOTE_DOUBLE' && oneLine) {
-      return [{ start: valueEnd - 1, end: valueEnd - 1, text: lines.map((l) => `\\n${l.replace(/["\\]/g, '\\$&')}`).join('') }];
-    }
+    if (ba.type === 'QUOTE_DOUBLE' && oneLine) return [{ start: valueEnd - 1, end: valueEnd - 1, text: escaped }];
     return `build-args is a ${ba.type === 'BLOCK_FOLDED' ? 'folded (>) block, which joins lines' : 'multi-line or single-quoted scalar'}`;
   }
   if (a.with && !isMap(a.with)) return 'with: is not a mapping';
   if (isMap(a.with) && a.with.items.length > 0) {
-    if (a.with.flow) return 'with: is a flow mapping';
-    const first = a.with.items[0].key as Node;
-    const ind = indentAt(file, first);
-    const at = mapContentEnd(file, a.with);
-    return [{ start: at, end: at, text: `${eol}${ind}build-args: |${lines.map((l) => `${eol}${ind}  ${l}`).join('')}` }];
+    if (a.with.flow) return [flowAppend(text, a.with, `build-args: ${quoted(lines)}`)];
+    const ind = indentAt(file, a.with.items[0].key as Node);
+    const e = afterLastEntry(file, a.with, [`${ind}build-args: |`, ...lines.map((l) => `${ind}  ${l}`)]);
+    return e ? [e] : 'the last input of with: is a block scalar ending the file without a line break';
   }
   if (a.with) return 'with: is empty';
-  if (a.step.flow) return 'the step is a flow mapping';
+  if (a.step.flow) return [flowAppend(text, a.step, `with: {build-args: ${quoted(lines)}}`)];
   const ind = indentAt(file, a.usesKey);
-  const at = mapContentEnd(file, a.step);
-  return [{ start: at, end: at, text: `${eol}${ind}with:${eol}${ind}  build-args: |${lines.map((l) => `${eol}${ind}    ${l}`).join('')}` }];
+  const e = afterLastEntry(file, a.step, [`${ind}with:`, `${ind}  build-args: |`, ...lines.map((l) => `${ind}    ${l}`)]);
+  return e ? [e] : "the step's last key is a block scalar ending the file without a line break";
 }
-
