@@ -6,13 +6,14 @@
  */
 import { isMap, isSeq, type Node } from 'yaml';
 import type { ComposeBuild } from '../src/ci/compose.js';
-import { afterLastEntry, lineStart } from '../src/ci/place.js';
+import { afterLastEntry, lineStart, mergeSources } from '../src/ci/place.js';
 import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
 import { suggest } from '../src/dockerfile/suggest.js';
 import { addedFinding, dynamicHint, missingAnywhere, unseen, type DockerfileFacts } from './ci-args.js';
 import type { CiTransformResult } from './ci-steps.js';
+import { verdict, type Site } from './shared.js';
 
 const col = (file: CiFile, node: Node) => position(file, node.range![0]).column - 1;
 /** Leading whitespace of the line holding `off` (a list's dash column). */
@@ -22,9 +23,22 @@ export function composeTransform(builds: readonly ComposeBuild[], dockerfiles: R
   const edits = new Map<string, TextEdit[]>();
   const findings: Finding[] = [];
   const built = new Set<string>();
+  // First what each service needs (its findings as it goes), then the edits: services sharing a node through an
+  // alias (`b: *a`) or a `<<:` merge get one edit there when they need the same names, else a report.
+  const planned: { b: ComposeBuild; site: Site; facts: DockerfileFacts | null }[] = [];
   for (const b of builds) {
     const push = (f: Finding) => findings.push({ ...f, file: b.file.path });
     const pos = { line: b.line, column: b.column };
+    const args = b.args;
+    const buildSources = mergeSources(b.file, b.build);
+    const site: Site = {
+      name: `service '${b.service}'`,
+      want: null,
+      target: args ?? (isMap(b.build) ? b.build : null),
+      affectedBy: (n) => (args ? n === args : buildSources.has(n)),
+      foreign: new Set(),
+    };
+    planned.push({ b, site, facts: null });
     if (b.dockerfile === null) {
       for (const d of dockerfiles.keys()) built.add(d);
       const missing = missingAnywhere(b.passed, dockerfiles);
@@ -34,6 +48,8 @@ export function composeTransform(builds: readonly ComposeBuild[], dockerfiles: R
     const facts = dockerfiles.get(b.dockerfile);
     if (!facts) continue;
     built.add(b.dockerfile);
+    planned[planned.length - 1].facts = facts;
+    site.want = [];
     // Only what the Dockerfile needs (a FROM valid with its defaults builds as it is); silent otherwise.
     if (facts.needs.length === 0) continue;
     for (const p of b.passed) {
@@ -41,14 +57,22 @@ export function composeTransform(builds: readonly ComposeBuild[], dockerfiles: R
       const sug = suggest(p.name, facts.declared);
       push(finding('CiUnusedBuildArg', pos, `compose service '${b.service}' passes build arg '${p.name}', which ${facts.path} never declares${sug ? ` (did you mean ${sug}?)` : ''}`, { name: p.name }));
     }
-    const names = facts.needs.filter((n) => !b.passed.some((p) => p.name === n));
-    if (names.length === 0) continue;
+    site.want = facts.needs.filter((n) => !b.passed.some((p) => p.name === n));
+  }
+  const sites = planned.map((p) => p.site);
+  for (const { b, site, facts } of planned) {
+    const names = site.want ?? [];
+    if (names.length === 0 || !facts) continue;
+    const push = (f: Finding) => findings.push({ ...f, file: b.file.path });
+    const pos = { line: b.line, column: b.column };
     const file = b.file;
     let edit: TextEdit | null = null;
     let why = '';
     const args = b.args;
     const ending = 'its last entry is a block scalar ending the file without a line break';
-    if (isMap(args) && !args.flow && args.items.length) {
+    const v = site.target ? verdict(site, sites) : { edit: true };
+    if ('shared' in v) why = `build.args: ${v.shared}`;
+    else if (isMap(args) && !args.flow && args.items.length) {
       const ind = ' '.repeat(col(file, args.items[0].key as Node));
       edit = afterLastEntry(file, args, names.map((n) => `${ind}${n}:`));
       if (!edit) why = `build.args: ${ending}`;
@@ -63,14 +87,12 @@ export function composeTransform(builds: readonly ComposeBuild[], dockerfiles: R
       if (!edit) why = `build: ${ending}`;
     } else why = 'build is a context string or a flow mapping';
     if (edit) {
-      const list = edits.get(file.path) ?? [];
-      list.push(edit);
-      edits.set(file.path, list);
+      if ('edit' in v && v.edit) edits.set(file.path, [...(edits.get(file.path) ?? []), edit]);
       push(addedFinding({ label: 'compose build', pos }, `service '${b.service}'`, names.map((n) => `build.args ${n}`), facts, names.map((name) => ({ name, bare: true, needed: true }))));
     } else {
       push(
         finding('CiBuildArgsShape', pos, `compose service '${b.service}': ${why}; not edited`, {
-          fix: `give it a build.args list with ${names.map((n) => `- ${n}`).join(', ')}`,
+          fix: `give it ${'shared' in v ? 'its own ' : ''}build.args list with ${names.map((n) => `- ${n}`).join(', ')}`,
         }),
       );
     }

@@ -7,11 +7,12 @@
 import { isMap, type Node, type YAMLMap } from 'yaml';
 import type { ActionBuild } from '../src/ci/github.js';
 import { githubExpression } from '../src/ci/platform.js';
-import { afterLastEntry, blockIndent, eolOf, inFlow, lastContentLine, lineEnd } from '../src/ci/place.js';
+import { afterLastEntry, blockIndent, eolOf, inFlow, lastContentLine, lineEnd, mergeSources } from '../src/ci/place.js';
 import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, dynamicHint, missingAnywhere, unseen, planArgs, type DockerfileFacts } from './ci-args.js';
+import { addedFinding, dynamicHint, missingAnywhere, unseen, planArgs, type DockerfileFacts, type PlannedArg } from './ci-args.js';
+import { verdict, type Site } from './shared.js';
 import type { CiTransformResult } from './ci-steps.js';
 
 const LABEL = 'docker/build-push-action';
@@ -23,39 +24,69 @@ export function githubActionsTransform(actions: readonly ActionBuild[], dockerfi
   const edits = new Map<string, TextEdit[]>();
   const findings: Finding[] = [];
   const built = new Set<string>();
+  // First what each step needs (its findings as it goes), then the edits: steps sharing a node through an alias
+  // or a `<<:` merge get one edit there when they need the same lines, else a report (transforms/shared.ts).
+  const planned: { a: ActionBuild; site: Site; lines: string[]; facts: DockerfileFacts | null; toAdd: PlannedArg[] }[] = [];
   for (const a of actions) {
     const push = (f: Finding) => findings.push({ ...f, file: a.file.path });
     const pos = { line: a.line, column: a.column };
+    const site = siteOf(a);
     if (a.dockerfile === null) {
       for (const d of dockerfiles.keys()) built.add(d);
       const missing = missingAnywhere(a.passed, dockerfiles);
       if (missing.length) push(finding('CiDynamicDockerfile', pos, `${LABEL} in job '${a.job.name}': ${a.unresolved}; not edited`, { fix: dynamicHint(missing, 'in build-args yourself'), ...unseen(missing) }));
+      planned.push({ a, site, lines: [], facts: null, toAdd: [] });
       continue;
     }
     const facts = dockerfiles.get(a.dockerfile);
-    if (!facts) continue;
+    if (!facts) {
+      planned.push({ a, site, lines: [], facts: null, toAdd: [] });
+      continue;
+    }
     built.add(a.dockerfile);
-    const toAdd = planArgs({ label: LABEL, file: a.file.path, pos, jobs: [a.job], passed: a.passed, bareKeepsDefault: false }, facts, push);
-    const lines = toAdd.flatMap(({ name }) => {
-      const e = githubExpression(a.job, name);
-      return e ? [`${name}=${e}`] : [];
-    });
-    if (lines.length === 0) continue;
-    const planned = place(a, lines);
-    if (typeof planned === 'string') {
+    const toAdd = planArgs({ label: LABEL, file: a.file.path, pos, jobs: [a.job], passed: a.passed, bareKeepsDefault: false }, facts, push).filter(({ name }) => githubExpression(a.job, name));
+    const lines = toAdd.map(({ name }) => `${name}=${githubExpression(a.job, name)}`);
+    site.want = lines;
+    planned.push({ a, site, lines, facts, toAdd });
+  }
+  const sites = planned.map((p) => p.site);
+  for (const { a, site, lines, facts, toAdd } of planned) {
+    if (lines.length === 0 || !facts) continue;
+    const push = (f: Finding) => findings.push({ ...f, file: a.file.path });
+    const pos = { line: a.line, column: a.column };
+    const v = site.target ? verdict(site, sites) : { edit: true };
+    const edit = 'shared' in v ? v.shared : place(a, lines);
+    if (typeof edit === 'string') {
       push(
-        finding('CiBuildArgsShape', pos, `${LABEL} in job '${a.job.name}': ${planned}; not edited`, {
-          fix: `add these build-args lines: ${lines.join(', ')}`,
+        finding('CiBuildArgsShape', pos, `${LABEL} in job '${a.job.name}': ${edit}; not edited`, {
+          fix: `add these build-args lines: ${lines.join(', ')}${'shared' in v ? ' (give the step its own with: or build-args)' : ''}`,
         }),
       );
       continue;
     }
-    const list = edits.get(a.file.path) ?? [];
-    list.push(...planned);
-    edits.set(a.file.path, list);
-    push(addedFinding({ label: LABEL, pos }, `job '${a.job.name}'`, lines.map((l) => `build-args ${l}`), facts, toAdd.filter(({ name }) => githubExpression(a.job, name))));
+    if ('edit' in v && v.edit) edits.set(a.file.path, [...(edits.get(a.file.path) ?? []), ...edit]);
+    push(addedFinding({ label: LABEL, pos }, `job '${a.job.name}'`, lines.map((l) => `build-args ${l}`), facts, toAdd));
   }
   return { edits, findings, built };
+}
+
+/**
+ * The step as a site that may share the node its edit goes to: `build-args` when it has one, else its `with:`
+ * (a new `build-args` key), else the step (a new `with:`). An edit at a node reaches every step that takes that
+ * input from it: the same `build-args`, or a `with:`/step map (or one of its `<<:` sources) when the step has
+ * no `build-args`/`with:` of its own that would win.
+ */
+function siteOf(a: ActionBuild): Site {
+  const withSources = a.with ? mergeSources(a.file, a.with) : null;
+  const stepSources = mergeSources(a.file, a.step);
+  const target = a.buildArgs ?? a.buildArgsOther ?? (a.with ? (isMap(a.with) && a.with.items.length ? a.with : null) : a.step);
+  return {
+    name: `job '${a.job.name}'`,
+    want: null,
+    target,
+    affectedBy: (n) => (a.buildArgs || a.buildArgsOther ? n === (a.buildArgs ?? a.buildArgsOther) : withSources ? withSources.has(n) : stepSources.has(n)),
+    foreign: a.foreign,
+  };
 }
 
 /** A flow collection's new last entry: after its last entry's value (before a comma, comment or bracket that follows). */
@@ -112,7 +143,7 @@ function place(a: ActionBuild, lines: string[]): TextEdit[] | string {
   }
   if (a.with) return 'with: is empty';
   if (a.step.flow) return [flowAppend(text, a.step, `with: {build-args: ${quoted(lines)}}`)];
-  const ind = indentAt(file, a.usesKey);
+  const ind = indentAt(file, a.step.items[0].key as Node);
   const e = afterLastEntry(file, a.step, [`${ind}with:`, `${ind}  build-args: |`, ...lines.map((l) => `${ind}    ${l}`)]);
   return e ? [e] : "the step's last key is a block scalar ending the file without a line break";
 }

@@ -1,0 +1,44 @@
+/**
+ * Build sites that share the YAML node an edit would go to (issue 10 item 8: an alias `b: *a`, `with: *w`, a
+ * settings anchor, a `<<:` merge source). The edit lands where the node is written, so it changes every site
+ * that reads it: it is made once, when every such site needs exactly the same text, and reported otherwise
+ * (with the text each site needs), never duplicated and never given to a site that needs something else.
+ */
+import type { Node } from 'yaml';
+
+export interface Site {
+  /** How the report names it ("job 'build, step 2'", "service 'api'"). */
+  name: string;
+  /**
+   * What it needs added at `target` (lines, names; order kept), [] when nothing, null when that is not known
+   * (its Dockerfile cannot be resolved or read).
+   */
+  want: readonly string[] | null;
+  /** The node its edit would go to (or null when it needs no edit). */
+  target: Node | null;
+  /** Whether an edit at `node` changes what this site's build gets. */
+  affectedBy(node: Node): boolean;
+  /** Nodes also read by something that is not a build site of this kind (another action's step, a plugin). */
+  foreign: ReadonlySet<Node>;
+}
+
+export type Verdict = { edit: boolean } | { shared: string };
+
+const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join('\0') === [...b].sort().join('\0');
+
+/**
+ * For a site that needs something at its target: `{edit: true}` for the first of the sites the edit affects
+ * (it writes the edit, once), `{edit: false}` for the others (served by it), or `{shared: why}` when the node is
+ * shared with a site that needs something else, or with something that is not a build site.
+ */
+export function verdict(site: Site, sites: readonly Site[]): Verdict {
+  const t = site.target!;
+  if (site.foreign.has(t)) return { shared: 'it is shared (an alias or a `<<:` merge) with a step that is not such a build, which would get it too' };
+  const members = sites.filter((s) => s.affectedBy(t));
+  const others = members.filter((s) => s !== site && (s.want === null || !same(s.want, site.want!)));
+  if (others.length) {
+    const what = (s: Site) => (s.want === null ? 'cannot be read' : s.want.length ? `needs ${s.want.join(', ')}` : 'needs nothing');
+    return { shared: `it is shared (an alias or a \`<<:\` merge) with ${others.map((s) => `${s.name}, which ${what(s)}`).join('; ')}` };
+  }
+  return { edit: members[0] === site };
+}
