@@ -31,10 +31,13 @@ const same = (a: readonly string[], b: readonly string[]) => a.length === b.leng
  * (it writes the edit, once), `{edit: false}` for the others (served by it), or `{shared: why}` when the node is
  * shared with a site that needs something else, or with something that is not a build site.
  */
-export function verdict(site: Site, sites: readonly Site[]): Verdict {
+export function verdict(site: Site, sites: readonly Site[], depth = 0): Verdict {
   const t = site.target!;
   if (site.foreign.has(t)) return { shared: 'it is shared (an alias or a `<<:` merge) with a step that is not such a build, which would get it too' };
-  const members = sites.filter((s) => s.affectedBy(t));
+  // A site that reads `t` through a `<<:` merge but gets its own edit at its own node (which wins over the merge)
+  // is not affected by an edit at `t`.
+  const shadowed = (s: Site) => s !== site && s.target !== null && s.target !== t && !!s.want?.length && depth < 8 && 'edit' in verdict(s, sites, depth + 1);
+  const members = sites.filter((s) => s.affectedBy(t) && !shadowed(s));
   const others = members.filter((s) => s !== site && (s.want === null || !same(s.want, site.want!)));
   if (others.length) {
     const what = (s: Site) => (s.want === null ? 'cannot be read' : s.want.length ? `needs ${s.want.join(', ')}` : 'needs nothing');

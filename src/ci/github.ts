@@ -208,7 +208,11 @@ export function loadGithub(repo: RepoLister, problems: CiProblem[] = []): Github
         const uses = scalarText(file, mapGet(file, step, 'uses') ?? null);
         const withNode = mapGet(file, step, 'with') ?? null;
         const reads = mergeSources(file, withNode, mergeSources(file, step));
-        if (isScalar(run) || uses === null || !/^docker\/build-push-action@/.test(uses)) for (const n of reads) foreign.add(n);
+        if (isScalar(run) || uses === null || !/^docker\/build-push-action@/.test(uses)) {
+          for (const n of reads) foreign.add(n);
+          const other = isMap(withNode) ? mapGet(file, withNode, 'build-args') : null;
+          if (other) foreign.add(other);
+        }
         if (isScalar(run)) {
           const d = workdir(scalarText(file, mapGet(file, step, 'working-directory') ?? null));
           job.cwd = d === undefined ? (dir === undefined ? '' : dir) : d;
