@@ -7,7 +7,9 @@
  * 3. insertion-only: every original byte of every file is kept, in order (and CRLF stays CRLF);
  * 4. the output YAML parses, everything but the build commands reads the same, and each build command's value,
  *    re-read, is the original command (words in order, nothing after it moved) plus exactly one build arg for
- *    every FROM variable its jobs define, spelled as the README says for the builder.
+ *    every FROM variable its jobs define, spelled as the README says for the builder, and before a `--`;
+ *    the value before and after the command (a kept block's blank lines, a block's first-line indentation) is
+ *    kept.
  *
  * Each repository is run once and the outcome shared by the four properties (same seed, same inputs).
  * A fixed seed keeps the suite reproducible; FUZZ_RUNS/FUZZ_SEED run more (`npm run fuzz` sets them).
@@ -177,9 +179,16 @@ function checkCommand(repo: GenRepo, cmd: GenCommand, outDoc: Document): string[
   const orig = units(shellTokens(cmd.words.join(' ')));
   const extras: string[] = [];
   let j = 0;
+  let ended = false;
   for (const u of got) {
-    if (j < orig.length && u === orig[j]) j++;
-    else extras.push(u);
+    if (j < orig.length && u === orig[j]) {
+      if (u === '--') ended = true;
+      j++;
+    } else {
+      extras.push(u);
+      // `--` ends the options: a flag after it is an operand.
+      if (ended) problems.push(`inserted after \`--\`: ${JSON.stringify(u)} in ${JSON.stringify(region)}`);
+    }
   }
   if (j < orig.length) problems.push(`original words missing or reordered from ${JSON.stringify(orig[j])}: ${JSON.stringify(region)}`);
   const want = expectedArgs(repo, cmd);
