@@ -9,12 +9,13 @@
 import { isMap } from 'yaml';
 import type { AzureDockerTask } from '../src/ci/azure.js';
 import { recognise } from '../src/ci/builders.js';
-import { afterLastEntry, blockIndent, eolOf, FLOW_INDICATOR, inFlow, lastContentLine, quotePlain } from '../src/ci/place.js';
+import { afterLastEntry, blockIndent, eolOf, FLOW_INDICATOR, inFlow, lastContentLine, mergeSources, quotePlain } from '../src/ci/place.js';
 import { AZURE, azureMacro } from '../src/ci/platform.js';
 import { parseShell } from '../src/ci/shell.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, dynamicHint, missingAnywhere, unseen, planArgs, type DockerfileFacts } from './ci-args.js';
+import { addedFinding, dynamicHint, missingAnywhere, unseen, planArgs, type DockerfileFacts, type PlannedArg } from './ci-args.js';
+import { verdict, type Site } from './shared.js';
 import type { CiTransformResult } from './ci-steps.js';
 import { indentAt } from './github-actions.js';
 
@@ -35,8 +36,21 @@ export function azureTransform(tasks: readonly AzureDockerTask[], dockerfiles: R
   const edits = new Map<string, TextEdit[]>();
   const findings: Finding[] = [];
   const built = new Set<string>();
+  // First what each task needs (its findings as it goes), then the edits: tasks sharing `inputs` through an alias
+  // or a `<<:` merge get one edit there when they need the same flags, else a report (transforms/shared.ts).
+  const planned: { t: AzureDockerTask; site: Site; flags: string; facts: DockerfileFacts; toAdd: PlannedArg[]; endsOptions: boolean }[] = [];
+  const sites: Site[] = [];
   for (const t of tasks) {
     const command = t.command.toLowerCase();
+    const inputsSources = t.inputs ? mergeSources(t.file, t.inputs) : new Set();
+    const site: Site = {
+      name: t.job.name,
+      want: null,
+      target: t.args ?? t.inputs,
+      affectedBy: (n) => (t.args ? n === t.args : inputsSources.has(n)),
+      foreign: t.foreign,
+    };
+    sites.push(site);
     if (command !== 'build' && command !== 'buildandpush') continue;
     const label = `Docker@2 ${t.command}`;
     const push = (f: Finding) => findings.push({ ...f, file: t.file.path });
@@ -54,26 +68,35 @@ export function azureTransform(tasks: readonly AzureDockerTask[], dockerfiles: R
     // buildAndPush ignores `arguments`: nothing there is passed.
     const given = command === 'build' ? argumentsPassed(value) : { passed: [], dynamic: false, endsOptions: false };
     const toAdd = planArgs({ label, file: t.file.path, pos, jobs: [t.job], passed: given.passed, bareKeepsDefault: false }, facts, push);
-    if (toAdd.length === 0) continue;
     const flags = toAdd.map(({ name }) => `--build-arg ${name}=$(${azureMacro(t.job, name)})`).join(' ');
     if (command === 'buildandpush') {
-      push(
-        finding('CiAzureBuildAndPush', pos, `${label} in ${t.job.name} builds ${t.dockerfile}, but buildAndPush ignores arguments, so ${toAdd.map((a) => a.name).join(', ')} cannot be passed; not edited`, {
-          fix: `split it into a Docker@2 task with command: build and arguments: ${flags}, and one with command: push`,
-        }),
-      );
+      if (toAdd.length) {
+        push(
+          finding('CiAzureBuildAndPush', pos, `${label} in ${t.job.name} builds ${t.dockerfile}, but buildAndPush ignores arguments, so ${toAdd.map((a) => a.name).join(', ')} cannot be passed; not edited`, {
+            fix: `split it into a Docker@2 task with command: build and arguments: ${flags}, and one with command: push`,
+          }),
+        );
+      }
       continue;
     }
-    if (given.dynamic) {
+    if (toAdd.length && given.dynamic) {
       push(finding('CiDynamicArgs', pos, `${label} in ${t.job.name} takes arguments from a variable, which may already pass ${toAdd.map((a) => a.name).join(', ')}; not edited`, { fix: `check that its arguments pass ${flags}`, ...unseen([{ path: facts.path, names: toAdd.map((a) => a.name), facts }]) }));
       continue;
     }
-    const planned = given.endsOptions ? 'arguments holds `--`, after which an appended flag is not a flag' : place(t, flags);
-    if (typeof planned === 'string') {
-      push(finding('CiBuildArgsShape', pos, `${label} in ${t.job.name}: ${planned}; not edited`, { fix: `add ${flags} to its arguments${given.endsOptions ? ', before the `--`' : ''}` }));
+    site.want = toAdd.length ? [flags] : [];
+    if (toAdd.length) planned.push({ t, site, flags, facts, toAdd, endsOptions: given.endsOptions });
+  }
+  for (const { t, site, flags, facts, toAdd, endsOptions } of planned) {
+    const label = `Docker@2 ${t.command}`;
+    const push = (f: Finding) => findings.push({ ...f, file: t.file.path });
+    const pos = { line: t.line, column: t.column };
+    const v = site.target ? verdict(site, sites) : { edit: true };
+    const edit = 'shared' in v ? `inputs: ${v.shared}` : endsOptions ? 'arguments holds `--`, after which an appended flag is not a flag' : place(t, flags);
+    if (typeof edit === 'string') {
+      push(finding('CiBuildArgsShape', pos, `${label} in ${t.job.name}: ${edit}; not edited`, { fix: `add ${flags} to its ${'shared' in v ? 'own ' : ''}arguments${endsOptions ? ', before the `--`' : ''}` }));
       continue;
     }
-    edits.set(t.file.path, [...(edits.get(t.file.path) ?? []), ...planned]);
+    if ('edit' in v && v.edit) edits.set(t.file.path, [...(edits.get(t.file.path) ?? []), ...edit]);
     push(addedFinding({ label, pos }, t.job.name, [flags], facts, toAdd));
   }
   return { edits, findings, built };
