@@ -7,7 +7,7 @@
 import { isMap, type Node, type YAMLMap } from 'yaml';
 import type { ActionBuild } from '../src/ci/github.js';
 import { githubExpression } from '../src/ci/platform.js';
-import { afterLastEntry, blockIndent, eolOf, inFlow, lastContentLine, lineEnd, mergeSources } from '../src/ci/place.js';
+import { afterLastEntry, blockIndent, eolOf, inFlow, lastContentLine, lineEnd, lineStart, mergeSources } from '../src/ci/place.js';
 import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
@@ -124,8 +124,9 @@ function place(a: ActionBuild, lines: string[]): TextEdit[] | string {
         if (/["\\]/.test(text.slice(start, valueEnd))) return 'build-args is a plain value holding a quote or backslash, followed by a comment or inside a flow collection';
         return [{ start, end: start, text: '"' }, { start: valueEnd, end: valueEnd, text: `${escaped}"` }];
       }
-      // `build-args: A=1` becomes a literal block by insertion: `|`, a newline and indentation before the value.
-      const ind = indentAt(file, (a.with as YAMLMap).items[0].key as Node) + '  ';
+      // `build-args: A=1` becomes a literal block by insertion: `|`, a newline and indentation before the value,
+      // two spaces deeper than its key (which starts the value's line; it may be in a `<<:` source of with:).
+      const ind = /^[ ]*/.exec(text.slice(lineStart(text, start)))![0] + '  ';
       return [
         { start, end: start, text: `|${eol}${ind}` },
         { start: valueEnd, end: valueEnd, text: lines.map((l) => `${eol}${ind}${l}`).join('') },
