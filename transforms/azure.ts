@@ -6,7 +6,7 @@
  * nothing can be added there: CiAzureBuildAndPush names the flags and the fix (split the task into `build` and
  * `push`), and the file is not edited. `script:`/`bash:` steps go through the shell-step transform.
  */
-import { isMap } from 'yaml';
+import { isMap, type Node } from 'yaml';
 import type { AzureDockerTask } from '../src/ci/azure.js';
 import { recognise } from '../src/ci/builders.js';
 import { afterLastEntry, blockIndent, eolOf, FLOW_INDICATOR, inFlow, lastContentLine, mergeSources, quotePlain } from '../src/ci/place.js';
@@ -42,12 +42,13 @@ export function azureTransform(tasks: readonly AzureDockerTask[], dockerfiles: R
   const sites: Site[] = [];
   for (const t of tasks) {
     const command = t.command.toLowerCase();
-    const inputsSources = t.inputs ? mergeSources(t.file, t.inputs) : new Set();
+    const inputsSources = t.inputs ? mergeSources(t.file, t.inputs) : new Set<Node>();
     const site: Site = {
       name: t.job.name,
       want: null,
       target: t.args ?? t.inputs,
       affectedBy: (n) => (t.args ? n === t.args : inputsSources.has(n)),
+      reads: [...(t.args ? [t.args] : []), ...inputsSources],
       foreign: t.foreign,
     };
     sites.push(site);

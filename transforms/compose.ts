@@ -36,6 +36,7 @@ export function composeTransform(builds: readonly ComposeBuild[], dockerfiles: R
       want: null,
       target: args ?? (isMap(b.build) ? b.build : null),
       affectedBy: (n) => (args ? n === args : buildSources.has(n)),
+      reads: args ? [args, ...buildSources] : buildSources,
       foreign: new Set(),
     };
     planned.push({ b, site, facts: null });

@@ -82,6 +82,7 @@ export function droneTransform(plugins: readonly PluginBuild[], dockerfiles: Rea
       want: null,
       target: b.fromEnv ?? b.settings ?? b.step,
       affectedBy: (n) => (b.fromEnv ? n === b.fromEnv : settingsSources ? settingsSources.has(n) : stepSources.has(n)),
+      reads: [...(b.fromEnv ? [b.fromEnv] : []), ...(settingsSources ?? []), ...stepSources],
       foreign: b.foreign,
     };
     const entry = { b, site, facts: null as DockerfileFacts | null, toAdd: [] as PlannedArg[] };

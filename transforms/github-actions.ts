@@ -85,6 +85,7 @@ function siteOf(a: ActionBuild): Site {
     want: null,
     target,
     affectedBy: (n) => (a.buildArgs || a.buildArgsOther ? n === (a.buildArgs ?? a.buildArgsOther) : withSources ? withSources.has(n) : stepSources.has(n)),
+    reads: [...a.reads, ...(a.buildArgsOther ? [a.buildArgsOther] : [])],
     foreign: a.foreign,
   };
 }
