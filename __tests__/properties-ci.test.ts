@@ -7,7 +7,9 @@
  * 3. insertion-only: every original byte of every file is kept, in order (and CRLF stays CRLF);
  * 4. the output YAML parses, everything but the build commands reads the same, and each build command's value,
  *    re-read, is the original command (words in order, nothing after it moved) plus exactly one build arg for
- *    every FROM variable its jobs define, spelled as the README says for the builder.
+ *    every FROM variable its jobs need and define, spelled as the README says for the builder, and before a `--`;
+ *    the value before and after the command (a kept block's blank lines, a block's first-line indentation) is
+ *    kept.
  * 5. a repository whose Dockerfiles need nothing gets no CI edit (see the test);
  * 6. laid out with links and a read-only file (support/fs-arb.ts): links stay links, and either every real file
  *    ends as the plain layout's run leaves it, or (a file that run changes is read-only) none changes at all.
@@ -181,9 +183,16 @@ function checkCommand(repo: GenRepo, cmd: GenCommand, outDoc: Document): string[
   const orig = units(shellTokens(cmd.words.join(' ')));
   const extras: string[] = [];
   let j = 0;
+  let ended = false;
   for (const u of got) {
-    if (j < orig.length && u === orig[j]) j++;
-    else extras.push(u);
+    if (j < orig.length && u === orig[j]) {
+      if (u === '--') ended = true;
+      j++;
+    } else {
+      extras.push(u);
+      // `--` ends the options: a flag after it is an operand.
+      if (ended) problems.push(`inserted after \`--\`: ${JSON.stringify(u)} in ${JSON.stringify(region)}`);
+    }
   }
   if (j < orig.length) problems.push(`original words missing or reordered from ${JSON.stringify(orig[j])}: ${JSON.stringify(region)}`);
   const want = expectedArgs(repo, cmd);

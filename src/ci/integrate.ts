@@ -554,6 +554,9 @@ export function finishCi(ci: RootCi, o: FinishOptions): FileReport[] {
   // an unchanged file (same path, same text as read now) keeps its parsed document.
   try {
     const again = reusingParsed(ci.source.files, () => analyse(withOverlay(ci.files, outputs), ci.systems));
+    // A changed file must still be read as it was: valid YAML (duplicate keys included), not newly a template.
+    const lost = again.problems.find((p) => outputs.has(p.path) && !ci.problems.some((q) => q.path === p.path));
+    if (lost) throw new Error(`the planned CI edits make ${lost.path} unreadable (${lost.message}${lost.line ? ` at ${lost.line}:${lost.column}` : ''})`);
     if (stepSignature(again) !== stepSignature(ci.source)) throw new Error('the planned CI edits change what a build step builds');
     const second = plan(again);
     if ([...second.edits.values()].some((e) => e.length > 0)) throw new Error('the planned CI edits do not settle the file');
