@@ -81,3 +81,28 @@ describe('combined short flags', () => {
     expect(resolved('docker build -tq app .')).toEqual({ dockerfile: null, unresolved: 'the build context is not a static path' });
   });
 });
+
+describe('`--` ends the options (issue 10 item 4)', () => {
+  const read = (src: string) => {
+    const b = recognise(parseShell(src).calls[0], src, new Map())!;
+    return { file: b.file, context: b.context, passed: b.passed.map((p) => p.name), starts: b.starts, endOfOptions: b.endOfOptions };
+  };
+
+  test.each([
+    ['docker build -t x -- .', { file: undefined, context: '.', passed: [], starts: [2, 4], endOfOptions: 4 }],
+    // After `--` a word that looks like a flag is an operand: two operands, so the context is not known.
+    ['docker build -- -f docker/Dockerfile .', { file: undefined, context: null, passed: [], starts: [2], endOfOptions: 2 }],
+    ['podman build -- --build-arg A=1', { file: undefined, context: null, passed: [], starts: [2], endOfOptions: 2 }],
+    ['buildah bud --layers -- .', { file: undefined, context: '.', passed: [], starts: [2, 3], endOfOptions: 3 }],
+    ['/kaniko/executor --context . --', { file: undefined, context: '.', passed: [], starts: [1, 3], endOfOptions: 3 }],
+    ['buildctl build --local context=. --', { file: undefined, context: '.', passed: [], starts: [2, 4], endOfOptions: 4 }],
+    ['docker build -t x .', { file: undefined, context: '.', passed: [], starts: [2, 4], endOfOptions: null }],
+  ])('%s', (src, want) => {
+    expect(read(src)).toEqual(want);
+  });
+
+  test('a build after `--` still resolves its Dockerfile from the one operand', () => {
+    expect(resolved('docker build -f docker/Dockerfile -- .')).toEqual({ dockerfile: 'docker/Dockerfile' });
+    expect(resolved('podman build -- docker')).toEqual({ dockerfile: 'docker/Containerfile' });
+  });
+});

@@ -98,7 +98,7 @@ describe('discovery', () => {
     expect(r.errors).toEqual([]);
     expect(r.files.map((f) => ({ ...f, path: relative(dir, f.path) }))).toEqual([
       { path: 'Dockerfile.dev', explicit: false },
-      { path: 'Dockerfile.py', explicit: false, sourceExt: 'py' },
+      { path: 'Dockerfile.py', explicit: false },
       { path: 'templates/base/Dockerfile', explicit: false },
     ]);
     expect(r.skipped.map((s) => ({ ...s, path: relative(dir, s.path) }))).toEqual([

@@ -34,7 +34,11 @@ beforeAll(() => {
   put('unterminated.Dockerfile', 'FROM $A\nRUN <<EOF\necho\n');
   put('badfrom.Dockerfile', 'FROM $A b\n');
   put('badescape.Dockerfile', '# escape=x\nFROM $A\n');
-  put('readonly/Dockerfile', 'FROM $A\n');
+  // A read-only Dockerfile in a repository whose CI file could be patched: neither is written (all or nothing
+  // per repository: a CI file passing a variable its Dockerfile does not declare would be a half fix).
+  mkdirSync(join(dir, 'readonly', '.git'), { recursive: true });
+  put('readonly/Dockerfile', 'FROM $CI_REGISTRY_IMAGE:1\n');
+  put('readonly/.gitlab-ci.yml', 'build:\n  script:\n    - docker build .\n');
   chmodSync(join(dir, 'readonly/Dockerfile'), 0o444);
   // Odd but fine: processed normally.
   put('long-line.Dockerfile', `FROM $LONG\nRUN echo ${'x'.repeat(1_000_000)}\n`, false);
@@ -76,13 +80,14 @@ describe('error matrix', () => {
       'dockerfile-argfix: fleet/big.Dockerfile: larger than the 3000000-byte limit (3200008 bytes)',
       'dockerfile-argfix: fleet/latin1.Dockerfile: is not valid UTF-8',
       'dockerfile-argfix: fleet/nul.Dockerfile: contains a NUL byte at offset 7 (binary file?)',
-      'dockerfile-argfix: fleet/readonly/Dockerfile: is read-only; not written',
       "dockerfile-argfix: fleet/unterminated.Dockerfile:2: unterminated heredoc 'EOF'",
       'dockerfile-argfix: fleet/utf16.Dockerfile: is UTF-16 encoded; BuildKit reads Dockerfiles as UTF-8',
       'dockerfile-argfix: fleet/ci-deep/.gitlab-ci.yml:1:1004: invalid YAML: nested more than 1000 levels deep',
       'dockerfile-argfix: fleet/ci-dup/.gitlab-ci.yml:4:1: invalid YAML: duplicate key (YAML 1.2 forbids it; CI systems differ on which one wins): make the keys unique first; not edited',
       'dockerfile-argfix: fleet/ci-mixed/deploy/docker-compose.yml:4:3: invalid YAML: duplicate key (YAML 1.2 forbids it; CI systems differ on which one wins): make the keys unique first; not edited',
       'dockerfile-argfix: fleet/ci-tabs/.gitlab-ci.yml:2:1: invalid YAML: Tabs are not allowed as indentation',
+      'dockerfile-argfix: fleet/readonly/Dockerfile: is read-only; not written',
+      'dockerfile-argfix: fleet/readonly: not written: 1 of 2 files could not be written, so none was (all or nothing per repository)',
     ]);
     expect(r.status).toBe(2);
   });

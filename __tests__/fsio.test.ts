@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../src/errors.js';
-import { readText, writeAtomic } from '../src/fsio.js';
+import { prepareWrites, readText, writeAtomic, type PendingWrite } from '../src/fsio.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'argfix-fsio-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -72,5 +72,108 @@ describe('writing atomically', () => {
     const read = readText(p);
     expect(reason(() => writeAtomic(p, 'new\n', read.bytes, read.mode))).toBe('is read-only; not written');
     expect(readFileSync(p, 'utf8')).toBe('old\n');
+  });
+});
+
+describe('writing a repository all or nothing', () => {
+  const setup = (name: string, files: Record<string, string>) => {
+    const base = join(dir, name);
+    mkdirSync(base);
+    return Object.entries(files).map(([p, text]) => {
+      const abs = join(base, p);
+      writeFileSync(abs, text);
+      const read = readText(abs);
+      const w: PendingWrite = { abs, text: `${text}new\n`, expected: read.bytes, mode: read.mode };
+      return w;
+    });
+  };
+  const contents = (ws: PendingWrite[]) => ws.map((w) => readFileSync(w.abs, 'utf8'));
+  const temps = (name: string) => readdirSync(join(dir, name)).filter((n) => n.endsWith('.tmp'));
+
+  test('every file is checked before the first is written: one read-only file, none written', async () => {
+    const ws = setup('aon-ro', { a: 'a\n', b: 'b\n', c: 'c\n' });
+    chmodSync(ws[1].abs, 0o444);
+    ws[1].mode = 0o444;
+    const r = await prepareWrites(ws);
+    expect(r.prepared).toBeNull();
+    expect(r.failures.map((f) => [f.write.abs, f.error.message])).toEqual([[ws[1].abs, 'is read-only; not written']]);
+    expect(contents(ws)).toEqual(['a\n', 'b\n', 'c\n']);
+    expect(temps('aon-ro')).toEqual([]);
+  });
+
+  test('changed, vanished, a link now, a hard link: each refused, nothing written', async () => {
+    const ws = setup('aon-kinds', { a: 'a\n', b: 'b\n', c: 'c\n', d: 'd\n', e: 'e\n' });
+    writeFileSync(ws[1].abs, 'someone else\n');
+    rmSync(ws[2].abs);
+    rmSync(ws[3].abs);
+    symlinkSync('a', ws[3].abs);
+    linkSync(ws[4].abs, join(dir, 'aon-kinds', 'e-link'));
+    const r = await prepareWrites(ws);
+    expect(r.prepared).toBeNull();
+    expect(r.failures.map((f) => f.error.message)).toEqual([
+      'changed on disk since it was read; not written',
+      'vanished since it was read; not written',
+      'is a symbolic link now; a link is never replaced; not written',
+      'has 2 hard links: a new file would split them, and writing in place is not atomic; not written',
+    ]);
+    expect(readFileSync(ws[0].abs, 'utf8')).toBe('a\n');
+    expect(lstatSync(ws[3].abs).isSymbolicLink()).toBe(true);
+    expect(readFileSync(ws[4].abs, 'utf8')).toBe('e\n');
+    expect(temps('aon-kinds')).toEqual([]);
+  });
+
+  test('a race after the checks: the files already renamed are put back from the bytes read', async () => {
+    const ws = setup('aon-race', { a: 'a\n', b: 'b\n', c: 'c\n' });
+    const r = await prepareWrites(ws);
+    expect(r.failures).toEqual([]);
+    const out = r.prepared!.commit({
+      beforeRename: (i) => {
+        if (i === 2) writeFileSync(ws[2].abs, 'raced\n');
+      },
+    });
+    expect(out.failures.map((f) => [f.write.abs, f.error.message])).toEqual([[ws[2].abs, 'changed on disk since it was read; not written']]);
+    expect(out.notRestored).toEqual([]);
+    expect(out.written).toBe(0);
+    expect(contents(ws)).toEqual(['a\n', 'b\n', 'raced\n']);
+    expect(temps('aon-race')).toEqual([]);
+  });
+
+  test('a file that changes again before it is put back is reported, not overwritten', async () => {
+    const ws = setup('aon-restore', { a: 'a\n', b: 'b\n' });
+    const r = await prepareWrites(ws);
+    const out = r.prepared!.commit({
+      beforeRename: (i) => {
+        if (i === 1) {
+          writeFileSync(ws[0].abs, 'edited after our write\n');
+          rmSync(ws[1].abs);
+        }
+      },
+    });
+    expect(out.failures.map((f) => f.error.message)).toEqual(['vanished since it was read; not written']);
+    expect(out.notRestored.map((f) => [f.write.abs, f.error.message])).toEqual([[ws[0].abs, 'changed on disk since it was read; not written']]);
+    expect(readFileSync(ws[0].abs, 'utf8')).toBe('edited after our write\n');
+    expect(temps('aon-restore')).toEqual([]);
+  });
+
+  test('the signal while staging: the temp files are removed, nothing is written', async () => {
+    const ws = setup('aon-signal', { a: 'a\n', b: 'b\n', c: 'c\n' });
+    const ac = new AbortController();
+    const p = prepareWrites(ws, ac.signal);
+    ac.abort('SIGINT');
+    const r = await p;
+    expect(r).toEqual({ prepared: null, failures: [], interrupted: true });
+    expect(contents(ws)).toEqual(['a\n', 'b\n', 'c\n']);
+    expect(temps('aon-signal')).toEqual([]);
+  });
+
+  test('all checks pass: every file written, modes kept, links elsewhere untouched', async () => {
+    const ws = setup('aon-ok', { a: 'a\n', b: 'b\n' });
+    chmodSync(ws[1].abs, 0o755);
+    ws[1].mode = 0o755;
+    const r = await prepareWrites(ws);
+    expect(r.prepared!.commit()).toEqual({ written: 2, failures: [], notRestored: [] });
+    expect(contents(ws)).toEqual(['a\nnew\n', 'b\nnew\n']);
+    expect(statSync(ws[1].abs).mode & 0o7777).toBe(0o755);
+    expect(temps('aon-ok')).toEqual([]);
   });
 });

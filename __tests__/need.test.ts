@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +28,7 @@ function cli(cwd: string, ...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-type Report = { files: { path: string; findings: { rule: string; severity: string; message: string; name?: string }[] }[] };
+type Report = { files: { path: string; findings: { rule: string; severity: string; message: string; line: number; name?: string }[] }[] };
 
 describe('a correct repository', () => {
   test('--check prints only the summary and exits 0 (pinned ARG named like a CI variable, matrix path, bake helpers, a Go test file, a template directory)', () => {
@@ -110,12 +110,13 @@ describe('builds the tool cannot read', () => {
     }
   });
 
-  test('CiNoBuildCommand is about the Dockerfile as the tool leaves it: info once the ARG is hoisted (as a second run reads it), NeedsDefault the warning', async () => {
-    const dir = repo('FROM $BASE_IMAGE\n');
+  test('CiNoBuildCommand is about the Dockerfile as the tool leaves it: info once the ARG is hoisted (as a second run reads it), at its line in the file as read; NeedsDefault the warning', async () => {
+    const dir = repo('# the base\nFROM $BASE_IMAGE\n');
     try {
       const r = await runJson<Report>(dir, false);
-      const f = r.report.files.flatMap((x) => x.findings).map((x) => `${x.rule}:${x.severity}`);
-      expect(f).toEqual(['UndefinedArgInFrom:warning', 'InvalidDefaultArgInFrom:warning', 'NeedsDefault:warning', 'CiNoBuildCommand:info']);
+      const f = r.report.files.flatMap((x) => x.findings).map((x) => `${x.rule}:${x.severity}:${x.line}`);
+      // The hoisted ARG goes above line 2; the finding still names line 2, where the FROM is as read.
+      expect(f).toEqual(['UndefinedArgInFrom:warning:2', 'InvalidDefaultArgInFrom:warning:2', 'NeedsDefault:warning:2', 'CiNoBuildCommand:info:2']);
       expect(r.code).toBe(1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -128,6 +129,36 @@ describe('builds the tool cannot read', () => {
       const r = await runJson<Report>(dir, false);
       const f = r.report.files.flatMap((x) => x.findings).filter((x) => x.rule.startsWith('Ci')).map((x) => `${x.rule}:${x.severity}`);
       expect(f).toEqual(['CiNoBuildCommand:warning']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('an inline ${V:-x} default leaves nothing to pass: no CiNoBuildCommand, before or after the fix', async () => {
+    const dir = repo('FROM ${BASE_IMAGE:-alpine:3.20}\n');
+    try {
+      const first = await runJson<Report>(dir, true);
+      expect(first.report.files.flatMap((x) => x.findings).map((x) => x.rule)).toEqual(['UndefinedArgInFrom']);
+      expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe('ARG BASE_IMAGE\nFROM ${BASE_IMAGE:-alpine:3.20}\n');
+      const second = await runJson<Report>(dir, false);
+      expect(second.code).toBe(0);
+      expect(second.report.files.flatMap((x) => x.findings)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a script that builds a Dockerfile needing nothing is silent, though another Dockerfile needs a variable', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'argfix-need-'));
+    try {
+      writeFileSync(join(dir, 'Dockerfile'), 'FROM $CI_REGISTRY_IMAGE/base:latest\n');
+      mkdirSync(join(dir, 'tools'));
+      mkdirSync(join(dir, 'ci'));
+      writeFileSync(join(dir, 'tools', 'Dockerfile'), 'FROM alpine:3.20\n');
+      writeFileSync(join(dir, 'ci', 'tools.sh'), 'docker build -t tools tools\n');
+      writeFileSync(join(dir, '.gitlab-ci.yml'), 'app:\n  script:\n    - docker build -t app .\ntools:\n  script:\n    - ./ci/tools.sh\n');
+      const r = await runJson<Report>(dir, false);
+      expect(r.report.files.flatMap((x) => x.findings).map((x) => x.rule).filter((x) => x.startsWith('Ci'))).toEqual(['CiBuildArgAdded']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -7,10 +7,13 @@
  * 3. insertion-only: every original byte of every file is kept, in order (and CRLF stays CRLF);
  * 4. the output YAML parses, everything but the build commands reads the same, and each build command's value,
  *    re-read, is the original command (words in order, nothing after it moved) plus exactly one build arg for
- *    every FROM variable its jobs define, spelled as the README says for the builder (bare where a job may have
- *    no value, never where one defines it empty);
- * 5. a repository whose Dockerfiles need nothing gets no CI edit and no CI warning;
- * 6. findings are stable: what the first run (with --write) reports about CI and leaves unfixed is exactly what
+ *    every FROM variable its jobs need and define, spelled as the README says for the builder (bare where a job
+ *    may have no value, never where one defines it empty), and before a `--`; the value before and after the
+ *    command (a kept block's blank lines, a block's first-line indentation) is kept.
+ * 5. a repository whose Dockerfiles need nothing gets no CI edit (see the test);
+ * 6. laid out with links and a read-only file (support/fs-arb.ts): links stay links, and either every real file
+ *    ends as the plain layout's run leaves it, or (a file that run changes is read-only) none changes at all.
+ * 7. findings are stable: what the first run (with --write) reports about CI and leaves unfixed is exactly what
  *    the second run reports (rule, file, variable, severity, message; positions may move with the edits).
  *
  * Each repository is run once and the outcome shared by the four properties (same seed, same inputs).
@@ -18,13 +21,14 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { isScalar, parseDocument, visit, type Document } from 'yaml';
 import { runJson } from './support/ci-fixtures.js';
 import { keepsAllInOrder } from './support/bytes.js';
 import { builtBy, expectedArgs, needNothingRepoArb, repoArb, type GenCommand, type GenRepo } from './support/ci-arb.js';
+import { fsRepoArb, links, materialize, realPath } from './support/fs-arb.js';
 
 const runs = Number(process.env.FUZZ_RUNS ?? 100);
 const seed = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : process.env.FUZZ_RUNS ? undefined : 20261128;
@@ -181,9 +185,16 @@ function checkCommand(repo: GenRepo, cmd: GenCommand, outDoc: Document): string[
   const orig = units(shellTokens(cmd.words.join(' ')));
   const extras: string[] = [];
   let j = 0;
+  let ended = false;
   for (const u of got) {
-    if (j < orig.length && u === orig[j]) j++;
-    else extras.push(u);
+    if (j < orig.length && u === orig[j]) {
+      if (u === '--') ended = true;
+      j++;
+    } else {
+      extras.push(u);
+      // `--` ends the options: a flag after it is an operand.
+      if (ended) problems.push(`inserted after \`--\`: ${JSON.stringify(u)} in ${JSON.stringify(region)}`);
+    }
   }
   if (j < orig.length) problems.push(`original words missing or reordered from ${JSON.stringify(orig[j])}: ${JSON.stringify(region)}`);
   const want = expectedArgs(repo, cmd);
@@ -292,7 +303,7 @@ describe('GitLab CI properties', () => {
     );
   }, timeout);
 
-  test('6. stable findings: the second run reports exactly the CI findings the first left unfixed', async () => {
+  test('7. stable findings: the second run reports exactly the CI findings the first left unfixed', async () => {
     /** CI findings as comparable lines. CiShellCommentInBlock reports where the edit was placed, so it comes with the edit. */
     const lines = (r: RunResult, unfixedOnly: boolean) =>
       r.report.files
@@ -321,6 +332,44 @@ describe('GitLab CI properties', () => {
         expect(structure(doc, repo)).toEqual(structure(parseYaml(repo.ci), repo));
         const problems = repo.commands.flatMap((c) => checkCommand(repo, c, doc).map((p) => `${c.marker} (${c.tool}, ${c.style}, ${c.kind}): ${p}`));
         if (problems.length) throw new Error(`${problems.join('\n')}\n\noutput .gitlab-ci.yml:\n${ci}\nrepository:\n${show(repo)}`);
+      }),
+      params,
+    );
+  }, timeout);
+
+  test('6. links and read-only files: links stay links; every real file ends as the plain run leaves it, or none changes', async () => {
+    await fc.assert(
+      fc.asyncProperty(fsRepoArb, async (l) => {
+        const plain = await outcome(l.repo);
+        const dir = mkdtempSync(join(tmpdir(), 'argfix-ci-prop-fs-'));
+        try {
+          materialize(dir, l);
+          const first = await runJson<Report>(dir, true);
+          const changedByPlain = Object.keys(l.repo.files).filter((p) => plain.after1[p] !== l.repo.files[p]);
+          const blocked = l.readOnly !== null && changedByPlain.includes(l.readOnly);
+          const problems: string[] = [];
+          for (const [p, text] of Object.entries(l.repo.files)) {
+            const now = readFileSync(join(dir, realPath(l, p)), 'latin1');
+            const want = blocked ? text : plain.after1[p];
+            if (now !== want) problems.push(`${p} (at ${realPath(l, p)}): ${blocked ? 'written although the repository is blocked' : 'not as the plain run left it'}:\n${now}`);
+          }
+          for (const [link, target] of links(l)) {
+            if (!lstatSync(join(dir, link)).isSymbolicLink() || readlinkSync(join(dir, link)) !== target) problems.push(`${link} is no longer the link to ${target}`);
+          }
+          const temps = readdirSync(dir, { recursive: true }).filter((n) => String(n).endsWith('.tmp'));
+          if (temps.length) problems.push(`temp files left: ${temps.join(', ')}`);
+          const errors = first.report.files.filter((f) => f.status === 'error').map((f) => f.path);
+          if (blocked) {
+            if (first.code !== 2) problems.push(`exit ${first.code}, expected 2`);
+            if (!errors.includes(realPath(l, l.readOnly!))) problems.push(`no error for the read-only ${realPath(l, l.readOnly!)}: ${JSON.stringify(errors)}`);
+          } else {
+            if (first.code !== plain.first.code) problems.push(`exit ${first.code}, the plain run ${plain.first.code}`);
+            if (errors.length) problems.push(`errors: ${JSON.stringify(errors)}`);
+          }
+          if (problems.length) throw new Error(`${problems.join('\n')}\n\nlayout: ${JSON.stringify({ linkCi: l.linkCi, linkDockerfile: l.linkDockerfile, readOnly: l.readOnly })}\nrepository:\n${show(l.repo)}`);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
       }),
       params,
     );

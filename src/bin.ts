@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// SIGINT/SIGTERM stop the run between two files: every file is left either as it was or fully written. The
-// handlers go in before anything else loads, so there is no moment at which a signal kills a write midway.
+// SIGINT/SIGTERM stop the run between two repositories, or while a repository's files are being staged (then
+// none of them is written): every file is left either as it was or fully written, every repository either as it
+// was or fully fixed. The handlers go in before anything else loads, so there is no moment at which a signal kills
+// a write midway (a second signal exits at once; staged temp files are removed on exit, src/fsio.ts).
 const controller = new AbortController();
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {

@@ -9,7 +9,8 @@
  *   registry: registry.example.com    # self-hosted GitLab registry host (CI_REGISTRY_IMAGE from git remote)
  *   pass-defined: true                # also pass CI-defined FROM variables whose default is already valid
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { DEFAULT_MAX_BYTES } from './fsio.js';
 import { dirname, join, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { InputError } from './errors.js';
@@ -134,8 +135,13 @@ export function readConfig(path: string | null): Config {
   if (!path) return { path: null, defaults: new Map(), ignore: new Set() };
   let text: string;
   try {
+    // A regular file of sane size: a link to a device or a FIFO would never end.
+    const st = statSync(path);
+    if (!st.isFile()) throw new InputError('cannot read config (not a regular file)', 0, 0, path);
+    if (st.size > DEFAULT_MAX_BYTES) throw new InputError(`cannot read config (larger than ${DEFAULT_MAX_BYTES} bytes)`, 0, 0, path);
     text = readFileSync(path, 'utf8');
   } catch (e) {
+    if (e instanceof InputError) throw e;
     throw new InputError(`cannot read config (${(e as NodeJS.ErrnoException).code ?? String(e)})`, 0, 0, path);
   }
   try {

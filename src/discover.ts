@@ -5,7 +5,8 @@
  * by path (a `{{…}}`/`{%…%}` directory: cookiecutter, copier). Those are listed as skipped, with the reason.
  * Skips `.git`, `node_modules` and `.gitignore`d paths. Symbolic links are followed only when they resolve
  * inside the directory being searched (a file is then processed at its real path, so a write never replaces
- * the link); links out of it, broken links and loops are passed over with a note. Output is sorted, so runs
+ * the link); links out of it, broken links and loops are passed over with a note. A file is taken once however
+ * it is reached: by its real path, and by its inode (a hard link to a file already taken is noted, not taken). Output is sorted, so runs
  * are reproducible. Whether a candidate reads as a Dockerfile is decided on its text (src/engine.ts), in the
  * read that processes it.
  */
@@ -25,7 +26,7 @@ const DATA_EXT = new Set(
 /**
  * Source code, scripts and packages. A file like `dockerfile_args_test.go` is source; but on the bare name
  * (`Dockerfile.go`, `Dockerfile.py`) the suffix is a variant label in hundreds of public repositories, so
- * there the content decides (see Discovered.sourceExt).
+ * there the content decides.
  */
 const SOURCE_EXT = new Set(
   ('go py pyi js mjs cjs jsx ts mts cts tsx rs java kt kts scala groovy gradle rb php pl pm lua swift c h cc cpp cxx hpp hh ' +
@@ -86,9 +87,6 @@ export interface Discovered {
   path: string;
   /** Given on the command line as a file (processed whatever its name, path and content). */
   explicit: boolean;
-  /** A source extension on the bare name (`Dockerfile.py`): a Dockerfile if it reads as one; if it does not, that
-   * is no surprise, so the skip is listed only with --verbose. */
-  sourceExt?: string;
 }
 
 /** A path passed over on purpose, with the reason. */
@@ -97,7 +95,12 @@ export interface Skipped {
   note: string;
   /** Listed in text only with --verbose: the name or path alone says it is not a Dockerfile. */
   verboseOnly?: boolean;
+  /** A hard link: the path taken for the same file (the note names it; run.ts shows it from the current directory). */
+  sameAs?: string;
 }
+
+/** The note of a hard link to `first`, a file already taken. */
+export const hardLinkNote = (first: string) => `a hard link to ${first} (the same file); processed once, there`;
 
 export interface DiscoverResult {
   files: Discovered[];
@@ -115,10 +118,17 @@ export interface Rules {
   ig: Ignore;
 }
 
+/**
+ * The `.gitignore` of `dir`, as git reads it: a regular file only (git does not follow a symbolically linked
+ * .gitignore, and a link to a device or a FIFO would never end), at most 4 MiB.
+ */
 export function loadGitignore(dir: string): Rules | null {
   let text: string;
   try {
-    text = readFileSync(join(dir, '.gitignore'), 'utf8');
+    const path = join(dir, '.gitignore');
+    const st = lstatSync(path);
+    if (!st.isFile() || st.size > 4 * 1024 * 1024) return null;
+    text = readFileSync(path, 'utf8');
   } catch {
     return null;
   }
@@ -146,20 +156,45 @@ export function discover(paths: readonly string[], options: { gitignore?: boolea
     seen.add(key);
     return true;
   };
+  /** The first path taken for each inode (device and inode number): a hard link to it is the same file. */
+  const inodes = new Map<string, string>();
+  /** The path already taken for the same inode as `real`, or null (and `path` is taken for it now). */
+  const sameInode = (real: string, path: string): string | null => {
+    let st;
+    try {
+      st = statSync(real, { bigint: true });
+    } catch {
+      return null;
+    }
+    const key = `${st.dev}:${st.ino}`;
+    const first = inodes.get(key);
+    if (first !== undefined) return first;
+    inodes.set(key, path);
+    return null;
+  };
   /** A file of the walk whose name matches the patterns: a candidate, or skipped with the reason. */
   const consider = (path: string, key: string, name: string, template: string | null) => {
     if (!once(key)) return;
+    const first = sameInode(key, path);
+    if (first !== null) {
+      skipped.push({ path, note: hardLinkNote(first), sameAs: first, verboseOnly: true });
+      return;
+    }
     const why = template !== null ? `not a Dockerfile: a template (in ${template}/)` : whyNot(name);
     if (why !== null) {
       skipped.push({ path, note: why, verboseOnly: true });
       return;
     }
-    const ext = extension(name);
-    files.push(SOURCE_EXT.has(ext.toLowerCase()) ? { path, explicit: false, sourceExt: ext } : { path, explicit: false });
+    files.push({ path, explicit: false });
   };
 
-  /** `template`: the nearest enclosing template directory's name (`{{ cookiecutter.x }}`), if any. */
-  const walk = (dir: string, realDir: string, rules: Rules[], root: string, visited: Set<string>, template: string | null) => {
+  /**
+   * `template`: the nearest enclosing template directory's name (`{{ cookiecutter.x }}`), if any. `base` is the
+   * searched directory as given and `root` its real path: a file is taken at `base` + its real path's place
+   * under `root`, so a file reached through a symbolic link (to it, or to a directory above it) is read and
+   * written where it really is, and a write never replaces a link.
+   */
+  const walk = (dir: string, realDir: string, rules: Rules[], base: string, root: string, visited: Set<string>, template: string | null) => {
     const own = useGitignore ? loadGitignore(dir) : null;
     const here = own ? [...rules, own] : rules;
     let entries;
@@ -182,12 +217,20 @@ export function discover(paths: readonly string[], options: { gitignore?: boolea
         } catch (e) {
           const code = (e as NodeJS.ErrnoException).code;
           if (isDockerfileName(ent.name) || code === 'ELOOP') {
-            skipped.push({ path: abs, note: code === 'ELOOP' ? 'symbolic link loop; not followed' : 'broken symbolic link; passed over' });
+            skipped.push({ path: abs, note: code === 'ELOOP' ? 'symbolic link loop; not followed' : 'broken symbolic link; passed over', verboseOnly: true });
           }
           continue;
         }
         if (!inside(root, real)) {
-          skipped.push({ path: abs, note: 'symbolic link to outside the searched directory; not followed' });
+          // Noted where a Dockerfile or a directory could be behind it; other files are not candidates at all
+          // (a CI file linking out is noted by the CI side, which would have read it).
+          let outDir = false;
+          try {
+            outDir = statSync(real).isDirectory();
+          } catch {
+            /* gone */
+          }
+          if (outDir || matchesPatterns(ent.name)) skipped.push({ path: abs, note: 'symbolic link to outside the searched directory; not followed', verboseOnly: true });
           continue;
         }
         const st = statSync(real);
@@ -197,14 +240,14 @@ export function discover(paths: readonly string[], options: { gitignore?: boolea
       if (isDir) {
         if (SKIP_DIRS.has(ent.name) || ignored(here, abs, true)) continue;
         if (visited.has(real)) {
-          skipped.push({ path: abs, note: 'symbolic link loop; not followed' });
+          skipped.push({ path: abs, note: 'symbolic link loop; not followed', verboseOnly: true });
           continue;
         }
         visited.add(real);
-        walk(abs, real, here, root, visited, template ?? (RE_TEMPLATE_MARK.test(ent.name) ? ent.name : null));
+        walk(abs, real, here, base, root, visited, template ?? (RE_TEMPLATE_MARK.test(ent.name) ? ent.name : null));
         visited.delete(real);
       } else if (isFile && matchesPatterns(ent.name) && !ignored(here, abs, false)) {
-        consider(ent.isSymbolicLink() ? real : abs, real, ent.name, template);
+        consider(join(base, relative(root, real)), real, ent.name, template);
       }
     }
   };
@@ -221,10 +264,14 @@ export function discover(paths: readonly string[], options: { gitignore?: boolea
     const absPath = resolve(p);
     if (st.isDirectory()) {
       const root = realpathSync(absPath);
-      walk(absPath, root, [], root, new Set([root]), null);
+      walk(absPath, root, [], absPath, root, new Set([root]), null);
     } else if (st.isFile()) {
       const real = realpathSync(absPath);
-      if (once(real)) files.push({ path: lstatSync(absPath).isSymbolicLink() ? real : absPath, explicit: true });
+      if (!once(real)) continue;
+      const path = lstatSync(absPath).isSymbolicLink() ? real : absPath;
+      const first = sameInode(real, path);
+      if (first !== null) skipped.push({ path: absPath, note: hardLinkNote(first), sameAs: first, verboseOnly: true });
+      else files.push({ path, explicit: true });
     } else {
       errors.push(`${p}: not a regular file or directory`);
     }

@@ -182,7 +182,9 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
       if (outcome.skip !== null) {
         report.status = 'skipped';
         report.note = outcome.skip;
-        if (file.sourceExt !== undefined) report.verboseOnly = true;
+        // Why a discovered file is not taken is listed with -v (the summary counts it): a repository whose
+        // Dockerfiles need nothing prints its summary and nothing else. A file named on the command line says why.
+        if (!file.explicit) report.verboseOnly = true;
         continue;
       }
       planned.push({ abs, rel: display(root, abs), report, config, read, outcome });
@@ -197,8 +199,17 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
   const passDefined = opts.passDefined === true || (!(rootConfig instanceof InputError) && rootConfig.passDefined === true);
   const wanted = planned.some((p) => p.outcome.vars.needs.length > 0 || (passDefined && p.outcome.vars.uses.length > 0));
   const ciMod = opts.ci && wanted ? await import('./ci/integrate.js') : null;
-  const ci: RootCi | null = ciMod ? ciMod.prepareCi(root, rootConfig, new Set(opts.ciSystems ?? CI_SYSTEMS)) : null;
+  const ci: RootCi | null = ciMod ? ciMod.prepareCi(root, rootConfig, new Set(opts.ciSystems ?? CI_SYSTEMS), planned.map((p) => p.rel)) : null;
 
+  // The user's own defaults count as none on the file as left (fromVars' fallbacks), as in phase 1.
+  const suppliedFor = (p: (typeof planned)[number], model: DockerfileOutcome['model']) => (model ? fallbacks({ defaults: defaultsOf(p.config, new Map()) }, model) : new Map<string, string>());
+  // A CI value becomes a default only for a variable every CI build of the Dockerfile passes once the CI edits are
+  // made (src/ci/integrate.ts passedEverywhere): planned once on the Dockerfiles without CI defaults.
+  let everywhere: Map<string, Set<string>> | null = null;
+  if (ci && ciMod && planned.some((p) => ci.defaultsFor(p.rel).size > 0)) {
+    for (const p of planned) ci.facts.set(p.rel, { ...ciMod.ciFacts(p.rel, p.outcome.model, p.outcome.vars, passDefined, suppliedFor(p, p.outcome.model)), report: p.report });
+    everywhere = ciMod.passedEverywhere(ci);
+  }
   for (const p of planned) {
     const { report, read } = p;
     let outcome = p.outcome;
@@ -206,12 +217,10 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
       if (ci && ciMod) {
         // A value the CI gives a needed variable becomes its fallback default (below the config and --default).
         const needed = new Set(outcome.vars.needs.map((n) => n.name));
-        const fromCi = new Map([...ci.defaultsFor(p.rel)].filter(([name]) => needed.has(name)));
+        const fromCi = new Map([...ci.defaultsFor(p.rel)].filter(([name]) => needed.has(name) && everywhere?.get(p.rel)?.has(name)));
         // The need stays what the file as written has (phase 1), whatever value the CI now supplies.
         if (fromCi.size) outcome = { ...fixDockerfile(read.text, { defaults: defaultsOf(p.config, fromCi), ignore: p.config.ignore }), vars: outcome.vars };
-        // The user's own defaults count as none on the file as left (fromVars' fallbacks), as in phase 1.
-        const supplied = outcome.model ? fallbacks({ defaults: defaultsOf(p.config, new Map()) }, outcome.model) : new Map<string, string>();
-        ci.facts.set(p.rel, { ...ciMod.ciFacts(p.rel, outcome.model, outcome.vars, passDefined, supplied), report });
+        ci.facts.set(p.rel, { ...ciMod.ciFacts(p.rel, outcome.model, outcome.vars, passDefined, suppliedFor(p, outcome.model)), report });
       }
       report.findings = outcome.findings.map((f) => ({ ...f, file: report.path }));
       report.hoisted = outcome.hoisted;

@@ -15,6 +15,12 @@ export interface FileReport {
   note?: string;
   /** The note is printed in text only with --verbose: the name or path alone says it is not a Dockerfile. */
   verboseOnly?: boolean;
+  /**
+   * Not written only because another file of its repository could not be, or the repository was refused (a
+   * repository is written all or nothing): status `error`, and in text the repository's line stands for it
+   * (this file's line is printed with --verbose).
+   */
+  heldBack?: boolean;
 }
 
 export interface Summary {

@@ -1,12 +1,12 @@
 /** Orchestration: discover → read → fix (parse, transform, apply, verify) → diff | write | report → exit code. */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import pc from 'picocolors';
-import { discover, type Discovered } from './discover.js';
+import { discover, hardLinkNote, type Discovered } from './discover.js';
 import { InputError } from './errors.js';
 import { isOutstanding } from './findings.js';
-import { writeAll, type PendingWrite } from './fsio.js';
-import { assertClean, commit, createBranch } from './git.js';
+import { prepareWrites, type PendingWrite, type WriteFailure } from './fsio.js';
+import { assertClean, commit, createBranch, type GitRepo } from './git.js';
 import type { CiSystem } from './ci/systems.js';
 import { planAll, type RepoJob } from './pool.js';
 import { display, rootFinder, type RepoPlan } from './repo.js';
@@ -84,13 +84,13 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
   const found = discover(paths, { gitignore: opts.gitignore });
   const generalErrors: string[] = [];
   for (const e of found.errors) generalErrors.push(e.startsWith('/') ? display(cwd, e.split(': ')[0]) + e.slice(e.indexOf(': ')) : e);
-  const discoverySkips: FileReport[] = found.skipped.map(({ path, note, verboseOnly }) => ({
+  const discoverySkips: FileReport[] = found.skipped.map(({ path, note, verboseOnly, sameAs }) => ({
     path: display(cwd, path),
     status: 'skipped',
     findings: [],
     hoisted: [],
     diff: '',
-    note,
+    note: sameAs !== undefined ? hardLinkNote(display(cwd, sameAs)) : note,
     ...(verboseOnly ? { verboseOnly } : {}),
   }));
 
@@ -144,56 +144,35 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
     return EXIT_ERROR;
   }
 
-  // --git-branch: a repository with uncommitted changes is refused before anything in it is written.
+  // Everything is planned and verified before the first byte is written. Then each repository is written all
+  // or nothing: with --git-branch it is checked clean first (src/git.ts: nothing it configures runs), every file is
+  // checked and staged beside itself, the branch is created, the files are renamed into place (a late failure
+  // puts the written ones back) and, with --git-commit, committed. A signal stops the run between repositories,
+  // or while a repository's files are being staged (then none of them is written).
   const repoErrors = new Map<RepoPlan, string>();
-  if (opts.gitBranch !== undefined) {
-    for (const plan of plans) {
-      if (!plan.patch) continue;
-      try {
-        assertClean(plan.root);
-        createBranch(plan.root, opts.gitBranch);
-      } catch (e) {
-        repoErrors.set(plan, `${display(cwd, plan.root) || '.'}: ${(e as Error).message}; not written`);
-      }
-    }
-  }
-
-  // Everything is planned and verified before the first byte is written.
-  const pending: PendingWrite[] = [];
+  let written = 0;
+  let toWrite = 0;
+  let interrupted = false;
   if (write) {
+    for (const plan of plans) toWrite += plan.writes.length;
     for (const plan of plans) {
-      if (repoErrors.has(plan)) continue;
-      for (const w of plan.writes) {
-        const report = plan.reports[w.report];
-        pending.push({
-          abs: w.abs,
-          text: w.text,
-          expected: Buffer.from(w.expected.buffer, w.expected.byteOffset, w.expected.byteLength),
-          mode: w.mode,
-          failed: (e) => {
-            report.status = 'error';
-            report.error = e.format(report.path);
-          },
-        });
+      if (plan.writes.length === 0) continue;
+      if (opts.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
+      const outcome = await writeRepository(plan, opts, cwd);
+      written += outcome.written;
+      if (outcome.error) repoErrors.set(plan, outcome.error);
+      if (outcome.interrupted) {
+        interrupted = true;
+        break;
       }
     }
   }
-  const { written, interrupted } = await writeAll(pending, opts.signal);
   if (interrupted) {
-    io.err(`dockerfile-argfix: interrupted: ${written} of ${pending.length} files written; the others are unchanged\n`);
+    io.err(`dockerfile-argfix: interrupted: ${written} of ${toWrite} files written; the others are unchanged\n`);
     return interruptedCode(opts.signal);
-  }
-  if (opts.gitBranch !== undefined && opts.gitCommit) {
-    for (const plan of plans) {
-      if (repoErrors.has(plan) || plan.writes.length === 0) continue;
-      const changed = plan.writes.filter((w) => plan.reports[w.report].status === 'changed').map((w) => display(plan.root, w.abs));
-      if (changed.length === 0) continue;
-      try {
-        commit(plan.root, changed, commitMessage(plan));
-      } catch (e) {
-        repoErrors.set(plan, `${display(cwd, plan.root) || '.'}: ${(e as Error).message}`);
-      }
-    }
   }
 
   if (opts.patchDir) {
@@ -212,8 +191,8 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
   const reports = [...discoverySkips, ...plans.flatMap((p) => p.reports)];
   for (const r of reports) r.findings.sort((a, b) => a.line - b.line || a.column - b.column);
   const summary = summarize(reports, generalErrors.length + repoErrors.size);
-  const errorLines = [...generalErrors, ...reports.filter((r) => r.error).map((r) => r.error!), ...repoErrors.values()];
-  const repos = plans.map((p) => ({ root: display(cwd, p.root) || '.', reports: p.reports, error: repoErrors.get(p) }));
+  const errorLines = [...generalErrors, ...reports.filter((r) => r.error && (!r.heldBack || opts.verbose)).map((r) => r.error!), ...repoErrors.values()];
+  const repos = plans.map((p) => ({ root: repoName(cwd, p.root), reports: p.reports, error: repoErrors.get(p) }));
   if (opts.format === 'json') {
     const doc = toJson(reports, summary, repos);
     if (opts.output) writeFileSync(resolve(cwd, opts.output), doc);
@@ -224,8 +203,10 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
     if (opts.listDifferent) for (const r of changed) io.out(`${r.path}\n`);
     else if (mode === 'dry-run') for (const r of changed) io.out(opts.color ? colorDiff(r.diff) : r.diff);
     let text = '';
-    // Info findings explain the edits of a changed file; elsewhere (a build left as it is) they print with -v.
-    if (!opts.quiet) for (const r of reports) for (const f of r.findings) if (f.severity !== 'info' || r.status === 'changed' || opts.verbose) text += formatFinding(f);
+    // Info findings explain the edits of a changed file; elsewhere (a build left as it is) they print with -v, and
+    // so do suppressed ones (the user asked for silence there). JSON has them all.
+    const shownFinding = (r: FileReport, f: FileReport['findings'][number]) => opts.verbose || (!f.suppressed && (f.severity !== 'info' || r.status === 'changed'));
+    if (!opts.quiet) for (const r of reports) for (const f of r.findings) if (shownFinding(r, f)) text += formatFinding(f);
     // Skip notes in path order; those whose name or path already says "not a Dockerfile" only with --verbose
     // (the summary counts them), so a correct repository prints nothing but its summary.
     const notes = reports.filter((r) => r.note !== undefined);
@@ -243,6 +224,108 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
   if ((opts.check || opts.listDifferent) && summary.changed > 0) return EXIT_FINDINGS;
   if (reports.some((r) => r.findings.some(isOutstanding))) return EXIT_FINDINGS;
   return EXIT_OK;
+}
+
+/** A repository's name in a report line: its path from the current directory, `.` for the current directory itself. */
+const repoName = (cwd: string, root: string) => (relative(cwd, root) === '' ? '.' : display(cwd, root));
+
+/**
+ * Writes one repository's planned files all or nothing (see run). Every file not written gets status `error` with
+ * the reason; the returned error is the repository's own line.
+ */
+async function writeRepository(plan: RepoPlan, opts: RunOptions, cwd: string): Promise<{ written: number; interrupted: boolean; error?: string }> {
+  const name = repoName(cwd, plan.root);
+  const pending: PendingWrite[] = plan.writes.map((w) => ({
+    abs: w.abs,
+    text: w.text,
+    expected: Buffer.from(w.expected.buffer, w.expected.byteOffset, w.expected.byteLength),
+    mode: w.mode,
+  }));
+  const reportOf = (i: number) => plan.reports[plan.writes[i].report];
+  const notWritten = (why: (path: string) => string, except: ReadonlySet<number> = new Set()) => {
+    plan.writes.forEach((w, i) => {
+      if (except.has(i)) return;
+      const r = reportOf(i);
+      r.status = 'error';
+      r.error = `${r.path}: not written: ${why(r.path)}`;
+      r.heldBack = true;
+    });
+  };
+  const failedAt = (failures: readonly WriteFailure[]) => {
+    const idx = new Set(failures.map((f) => pending.indexOf(f.write)));
+    for (const f of failures) {
+      const r = reportOf(pending.indexOf(f.write));
+      r.status = 'error';
+      r.error = f.error.format(r.path);
+    }
+    const first = reportOf(pending.indexOf(failures[0].write)).path;
+    notWritten(() => `${first} could not be written, and a repository is written all or nothing`, idx);
+    return idx;
+  };
+  const refused = (e: unknown) => {
+    const why = e instanceof Error ? e.message : String(e);
+    notWritten(() => `the repository ${name} was refused`);
+    return `${name}: ${why}; not written`;
+  };
+
+  let repo: GitRepo | null = null;
+  if (opts.gitBranch !== undefined) {
+    try {
+      repo = assertClean(plan.root, pending.map((w) => ({ abs: w.abs, bytes: w.expected })));
+    } catch (e) {
+      return { written: 0, interrupted: false, error: refused(e) };
+    }
+  }
+  const prep = await prepareWrites(pending, opts.signal);
+  if (prep.interrupted) return { written: 0, interrupted: true };
+  if (!prep.prepared) {
+    failedAt(prep.failures);
+    return { written: 0, interrupted: false, error: `${name}: not written: ${prep.failures.length} of ${pending.length} files could not be written, so none was (all or nothing per repository)` };
+  }
+  let undoBranch: (() => void) | null = null;
+  if (repo && opts.gitBranch !== undefined) {
+    try {
+      undoBranch = createBranch(repo, opts.gitBranch);
+    } catch (e) {
+      prep.prepared.abort();
+      return { written: 0, interrupted: false, error: refused(e) };
+    }
+  }
+  const done = prep.prepared.commit(commitHooks);
+  if (done.failures.length > 0) {
+    failedAt(done.failures);
+    let error = `${name}: not written: ${done.failures.length} of ${pending.length} files could not be written, so none was (all or nothing per repository)`;
+    if (done.notRestored.length > 0) {
+      for (const f of done.notRestored) {
+        const r = reportOf(pending.indexOf(f.write));
+        r.status = 'error';
+        r.error = `${r.path}: written, and could not be put back after another file failed: ${f.error.message}`;
+        r.heldBack = false;
+      }
+      error = `${name}: ${done.failures.length} of ${pending.length} files could not be written, and ${done.notRestored.length} already written could not be put back (${done.notRestored.map((f) => display(cwd, f.write.abs)).join(', ')})`;
+    } else if (undoBranch) {
+      try {
+        undoBranch();
+      } catch (e) {
+        error += `; the branch could not be removed again (${(e as Error).message})`;
+      }
+    }
+    return { written: done.written, interrupted: false, error };
+  }
+  if (repo && opts.gitCommit) {
+    try {
+      commit(repo, pending.map((w) => ({ abs: w.abs, bytes: Buffer.from(w.text, 'utf8') })), commitMessage(plan));
+    } catch (e) {
+      return { written: done.written, interrupted: false, error: `${name}: ${(e as Error).message}` };
+    }
+  }
+  return { written: done.written, interrupted: false };
+}
+
+/** For tests only: a function run before each rename of a repository's commit phase (to stage a race). */
+let commitHooks: { beforeRename?(index: number): void } | undefined;
+export function setCommitHooks(hooks: typeof commitHooks): void {
+  commitHooks = hooks;
 }
 
 /** What a --git-commit commit says: the files and the ARGs and build args added. */

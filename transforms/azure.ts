@@ -6,33 +6,52 @@
  * nothing can be added there: CiAzureBuildAndPush names the flags and the fix (split the task into `build` and
  * `push`), and the file is not edited. `script:`/`bash:` steps go through the shell-step transform.
  */
-import { isMap } from 'yaml';
+import { isMap, type Node } from 'yaml';
 import type { AzureDockerTask } from '../src/ci/azure.js';
 import { recognise } from '../src/ci/builders.js';
+import { afterLastEntry, blockIndent, eolOf, FLOW_INDICATOR, inFlow, lastContentLine, mergeSources, quotePlain } from '../src/ci/place.js';
 import { AZURE, azureMacro } from '../src/ci/platform.js';
 import { parseShell } from '../src/ci/shell.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, decideArgs, dynamicHint, missingAnywhere, reportArgs, stillMissing, unseen, type DockerfileFacts } from './ci-args.js';
+import { addedFinding, decideArgs, dynamicHint, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type DockerfileFacts, type PlannedArg } from './ci-args.js';
+import { verdict, type Site } from './shared.js';
 import type { CiTransformResult } from './ci-steps.js';
-import { eolOf, indentAt, mapContentEnd } from './github-actions.js';
+import { indentAt } from './github-actions.js';
 
-/** Build args an `arguments` value passes (read as the words of a `docker build` command), and whether it may pass more. */
-function argumentsPassed(value: string): { passed: { name: string; raw: string | null }[]; dynamic: boolean } {
+/**
+ * Build args an `arguments` value passes (read as the words of a `docker build` command), whether it may pass
+ * more, and whether it ends the options (`--`), after which an appended flag would be an operand.
+ */
+function argumentsPassed(value: string): { passed: { name: string; raw: string | null }[]; dynamic: boolean; endsOptions: boolean } {
   const src = `docker build ${value}`;
   const script = parseShell(AZURE.mask!(src));
   const call = script.error ? undefined : script.calls.find((c) => c.kind === 'call');
   const cmd = call ? recognise(call, src, new Map()) : null;
-  if (!cmd) return { passed: [...value.matchAll(/--build-arg[= ]+["']?([A-Za-z_]\w*)/g)].map((m) => ({ name: m[1], raw: null })), dynamic: true };
-  return { passed: cmd.passed.map((p) => ({ name: p.name, raw: p.raw })), dynamic: cmd.dynamic.length > 0 };
+  if (!cmd) return { passed: [...value.matchAll(/--build-arg[= ]+["']?([A-Za-z_]\w*)/g)].map((m) => ({ name: m[1], raw: null })), dynamic: true, endsOptions: false };
+  return { passed: cmd.passed.map((p) => ({ name: p.name, raw: p.raw })), dynamic: cmd.dynamic.length > 0, endsOptions: cmd.endOfOptions !== null };
 }
 
 export function azureTransform(tasks: readonly AzureDockerTask[], dockerfiles: ReadonlyMap<string, DockerfileFacts>): CiTransformResult {
   const edits = new Map<string, TextEdit[]>();
   const findings: Finding[] = [];
   const built = new Set<string>();
+  // First what each task needs (its findings as it goes), then the edits: tasks sharing `inputs` through an alias
+  // or a `<<:` merge get one edit there when they need the same flags, else a report (transforms/shared.ts).
+  const planned: { t: AzureDockerTask; site: Site; argSite: ArgSite; flags: string; facts: DockerfileFacts; toAdd: PlannedArg[]; endsOptions: boolean }[] = [];
+  const sites: Site[] = [];
   for (const t of tasks) {
     const command = t.command.toLowerCase();
+    const inputsSources = t.inputs ? mergeSources(t.file, t.inputs) : new Set<Node>();
+    const site: Site = {
+      name: t.job.name,
+      want: null,
+      target: t.args ?? t.inputs,
+      affectedBy: (n) => (t.args ? n === t.args : inputsSources.has(n)),
+      reads: [...(t.args ? [t.args] : []), ...inputsSources],
+      foreign: t.foreign,
+    };
+    sites.push(site);
     if (command !== 'build' && command !== 'buildandpush') continue;
     const label = `Docker@2 ${t.command}`;
     const push = (f: Finding) => findings.push({ ...f, file: t.file.path });
@@ -48,16 +67,14 @@ export function azureTransform(tasks: readonly AzureDockerTask[], dockerfiles: R
     built.add(t.dockerfile);
     const value = t.args && typeof t.args.value === 'string' ? t.args.value : '';
     // buildAndPush ignores `arguments`: nothing there is passed.
-    const given = command === 'build' ? argumentsPassed(value) : { passed: [], dynamic: false };
-    const site = { label, file: t.file.path, pos, jobs: [t.job], passed: given.passed, bareKeepsDefault: false };
-    const toAdd = decideArgs(site, facts);
+    const given = command === 'build' ? argumentsPassed(value) : { passed: [], dynamic: false, endsOptions: false };
+    const argSite: ArgSite = { label, file: t.file.path, pos, jobs: [t.job], passed: given.passed, bareKeepsDefault: false };
+    const toAdd = decideArgs(argSite, facts);
     const flags = toAdd.map(({ name }) => `--build-arg ${name}=$(${azureMacro(t.job, name)})`).join(' ');
-    const planned = toAdd.length === 0 || command === 'buildandpush' || given.dynamic ? null : place(t, flags);
-    reportArgs(site, facts, planned && typeof planned !== 'string' ? toAdd : [], push);
-    if (toAdd.length === 0) continue;
     // What a finding about an edit that cannot be made names: what is still missing on a second run.
     const unmade = toAdd.filter((a) => stillMissing(facts, [a.name]).length > 0);
     const unmadeFlags = unmade.map(({ name }) => `--build-arg ${name}=$(${azureMacro(t.job, name)})`).join(' ');
+    if (command === 'buildandpush' || (toAdd.length && given.dynamic) || toAdd.length === 0) reportArgs(argSite, facts, [], push);
     if (command === 'buildandpush') {
       if (unmade.length) {
         push(
@@ -68,22 +85,36 @@ export function azureTransform(tasks: readonly AzureDockerTask[], dockerfiles: R
       }
       continue;
     }
-    if (given.dynamic) {
+    if (toAdd.length && given.dynamic) {
       if (unmade.length) push(finding('CiDynamicArgs', pos, `${label} in ${t.job.name} takes arguments from a variable, which may already pass ${unmade.map((a) => a.name).join(', ')}; not edited`, { fix: `check that its arguments pass ${unmadeFlags}`, ...unseen([{ path: facts.path, names: unmade.map((a) => a.name), facts }]) }));
       continue;
     }
-    if (typeof planned === 'string' || planned === null) {
-      if (unmade.length) push(finding('CiBuildArgsShape', pos, `${label} in ${t.job.name}: ${planned}; not edited`, { fix: `add ${unmadeFlags} to its arguments` }));
+    site.want = toAdd.length ? [flags] : [];
+    if (toAdd.length) planned.push({ t, site, argSite, flags, facts, toAdd, endsOptions: given.endsOptions });
+  }
+  for (const { t, site, argSite, flags, facts, toAdd, endsOptions } of planned) {
+    const label = `Docker@2 ${t.command}`;
+    const push = (f: Finding) => findings.push({ ...f, file: t.file.path });
+    const pos = { line: t.line, column: t.column };
+    const v = site.target ? verdict(site, sites) : { edit: true };
+    const edit = 'shared' in v ? `inputs: ${v.shared}` : endsOptions ? 'arguments holds `--`, after which an appended flag is not a flag' : place(t, flags);
+    // The findings on the task as it is left (a second run reads that), then those about the edit.
+    reportArgs(argSite, facts, typeof edit === 'string' ? [] : toAdd, push);
+    if (typeof edit === 'string') {
+      const unmade = toAdd.filter((a) => stillMissing(facts, [a.name]).length > 0);
+      const unmadeFlags = unmade.map(({ name }) => `--build-arg ${name}=$(${azureMacro(t.job, name)})`).join(' ');
+      if (unmade.length) push(finding('CiBuildArgsShape', pos, `${label} in ${t.job.name}: ${edit}; not edited`, { fix: `add ${unmadeFlags} to its ${'shared' in v ? 'own ' : ''}arguments${endsOptions ? ', before the `--`' : ''}` }));
       continue;
     }
-    edits.set(t.file.path, [...(edits.get(t.file.path) ?? []), ...planned]);
+    if ('edit' in v && v.edit) edits.set(t.file.path, [...(edits.get(t.file.path) ?? []), ...edit]);
     push(addedFinding({ label, pos }, t.job.name, [flags], facts, toAdd));
   }
   return { edits, findings, built };
 }
 
 function place(t: AzureDockerTask, flags: string): TextEdit[] | string {
-  const text = t.file.text;
+  const file = t.file;
+  const text = file.text;
   const eol = eolOf(text);
   const a = t.args;
   if (a) {
@@ -92,18 +123,24 @@ function place(t: AzureDockerTask, flags: string): TextEdit[] | string {
     if (a.type === 'PLAIN' && oneLine) {
       let e = end;
       while (e > start && /\s/.test(text[e - 1])) e--;
+      // Inside a flow collection a plain value cannot hold `,[]{}`: quoted there, when that reads the same.
+      if (inFlow(file, start) && FLOW_INDICATOR.test(flags)) {
+        const q = quotePlain(file, a, flags);
+        if (!q) return 'arguments is a plain value in a flow collection that cannot be quoted';
+        return [q.open, { start: e, end: e, text: q.escape(` ${flags}`) }, q.close];
+      }
       return [{ start: e, end: e, text: ` ${flags}` }];
     }
-    if ((a.type === 'QUOTE_DOUBLE' || a.type === 'QUOTE_SINGLE') && oneLine) return [{ start: end - 1, end: end - 1, text: ` ${flags}` }];
+    if (a.type === 'QUOTE_DOUBLE' && oneLine) return [{ start: end - 1, end: end - 1, text: ` ${flags.replace(/["\\]/g, '\\$&')}` }];
+    if (a.type === 'QUOTE_SINGLE' && oneLine) return [{ start: end - 1, end: end - 1, text: ` ${flags.replace(/'/g, "''")}` }];
     if (a.type === 'BLOCK_FOLDED') {
-      const bodyStart = text.indexOf('\n', start) + 1;
-      let e = end;
-      while (e > bodyStart && /\s/.test(text[e - 1])) e--;
-      if (e <= bodyStart) return 'arguments is an empty block';
-      const ind = /^[ ]*/.exec(text.slice(bodyStart))![0];
-      const nl = text.indexOf('\n', e);
-      const at = nl < 0 ? text.length : text[nl - 1] === '\r' ? nl - 1 : nl;
-      return [{ start: at, end: at, text: `${eol}${ind}${flags}` }];
+      const last = lastContentLine(file, a);
+      const n = blockIndent(file, a);
+      if (!last || n === null) return 'arguments is an empty block';
+      // A new line at the content indentation folds into a space between lines that fold: a value that keeps a
+      // line break (a blank or more indented line) is not one command line to extend.
+      if (String(a.value).replace(/\n+$/, '').includes('\n')) return 'arguments is a folded (>) block that keeps a line break (a blank or more indented line)';
+      return [{ start: last.end, end: last.end, text: `${eol}${' '.repeat(n)}${flags}` }];
     }
     return `arguments is a ${a.type === 'BLOCK_LITERAL' ? 'literal (|) block, whose line breaks the task would keep' : 'multi-line scalar'}`;
   }
@@ -111,6 +148,6 @@ function place(t: AzureDockerTask, flags: string): TextEdit[] | string {
   if (t.inputs.flow) return 'inputs is a flow mapping';
   if (!isMap(t.inputs)) return 'inputs is not a mapping';
   const ind = indentAt(t.file, t.inputs.items[0].key as never);
-  const at = mapContentEnd(t.file, t.inputs);
-  return [{ start: at, end: at, text: `${eol}${ind}arguments: ${flags}` }];
+  const e = afterLastEntry(file, t.inputs, [`${ind}arguments: ${flags}`]);
+  return e ? [e] : 'the last input is a block scalar ending the file without a line break';
 }

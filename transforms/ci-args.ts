@@ -41,6 +41,8 @@ export interface DockerfileFacts {
    * is what the second run reports.
    */
   after: { needs: string[]; kept: Map<string, string>; undeclared: Set<string> };
+  /** When set, each job-based build site of this Dockerfile adds the names it passes once its edit is made. */
+  sites?: Set<string>[];
   /** The repository opted in (--pass-defined, `pass-defined: true`) to pass CI-defined variables it does not need. */
   passDefined: boolean;
   /** Where the first FROM needing a variable is (else the first using one), 1-based, in the file as read. */
@@ -264,6 +266,7 @@ export function reportArgs(site: ArgSite, facts: DockerfileFacts, added: readonl
   const needs = facts.after.needs;
   const passed = new Map(site.passed.map((p) => [p.name, p]));
   for (const a of added) if (!passed.has(a.name)) passed.set(a.name, { name: a.name, raw: a.bare ? null : platform.shellValue(jobs[0], a.name, false) });
+  facts.sites?.push(new Set(passed.keys()));
 
   if (needs.length > 0) {
     for (const p of passed.values()) {

@@ -4,7 +4,7 @@
  *
  * Policy (research ci.md §5): which args and findings come from planArgs (R1, R2, R5); the flag follows the
  * tool, the command's spelling and the step's shell (R3, R4: `$V`, PowerShell `"V=$env:V"`, cmd.exe `V=%V%`);
- * flags go before a last-word context, else after the command, one line per flag in multi-line block and plain
+ * flags go before `--` or a last-word context, else after the command, one line per flag in multi-line block and plain
  * scalars, continued with the shell's own continuation character (R6); shared nodes are edited once (R8). A
  * command whose shell cannot be decided (a matrix over Windows and Linux runners, an unknown shell, a shared
  * definition run by jobs of different shells) is reported with the flags for each shell, not edited.
@@ -12,6 +12,7 @@
 import { CONTINUATION, DIALECT_NAME, flagText, type Dialect } from '../src/ci/dialect.js';
 import { dialectOf } from '../src/ci/platform.js';
 import { stepPosition, type BuildStep, type CiSteps, type ScriptFileBuild } from '../src/ci/steps.js';
+import { blockIndent, FLOW_INDICATOR, inFlow, quotePlain } from '../src/ci/place.js';
 import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
@@ -189,6 +190,10 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
       if (unmade.length) undecided(step, unmade, group, text);
       return false;
     }
+    if (e.refused) {
+      if (unmade.length) push(finding('CiBuildArgsShape', pos, `${cmd.label} in ${text}: ${e.refused}; not edited`, { fix: `add ${flagsFor(step, unmade, [...dialects][0]).join(' ')} (quote the command first)` }), file.path);
+      return false;
+    }
     if (e.comment) {
       late.push([
         finding('CiShellCommentInBlock', at(file, e.comment), `a shell '#' in this block scalar turns the rest of the joined line into a comment; the new flags are placed before it`, {
@@ -267,7 +272,7 @@ function flagsFor(step: BuildStep, toAdd: PlannedArg[], dialect: Dialect): strin
 }
 
 /** Insertion(s) for the new flags (R6), written for the step's shell. */
-function placeFlags(step: BuildStep, toAdd: PlannedArg[], dialect: Dialect): { edits: TextEdit[]; comment: number | null } {
+function placeFlags(step: BuildStep, toAdd: PlannedArg[], dialect: Dialect): { edits: TextEdit[]; comment: number | null; refused?: string } {
   const cmd = step.command;
   const map = step.map!;
   const file = step.item.file;
@@ -282,7 +287,9 @@ function placeFlags(step: BuildStep, toAdd: PlannedArg[], dialect: Dialect): { e
   const last = words[words.length - 1];
   const srcStart = (i: number) => map[words[i].start];
   const srcEnd = (i: number) => map[words[i].end - 1] + 1;
-  const contextLast = cmd.contextIndex === words.length - 1;
+  // The word the new flags are written in front of: `--` (the words after it are operands, so a flag there is
+  // not a flag), else a last-word context; null: after the last word.
+  const anchor = cmd.endOfOptions ?? (cmd.contextIndex === words.length - 1 ? words.length - 1 : null);
   const firstLine = lineStart(text, srcStart(0));
   const lastLine = lineStart(text, srcEnd(words.length - 1) - 1);
   const eol = text.slice(lineEnd(text, srcEnd(words.length - 1)), lineEnd(text, srcEnd(words.length - 1)) + 2).startsWith('\r\n') ? '\r\n' : '\n';
@@ -290,10 +297,17 @@ function placeFlags(step: BuildStep, toAdd: PlannedArg[], dialect: Dialect): { e
   const nl = value.indexOf('\n', last.end);
   const comment = step.script.comments.find((c) => c.start >= last.end && (nl < 0 || c.start < nl));
   const inline = (): TextEdit[] =>
-    contextLast
-      ? [{ start: srcStart(words.length - 1), end: srcStart(words.length - 1), text: `${flags.join(' ')} ` }]
+    anchor !== null
+      ? [{ start: srcStart(anchor), end: srcStart(anchor), text: `${flags.join(' ')} ` }]
       : [{ start: srcEnd(words.length - 1), end: srcEnd(words.length - 1), text: ` ${flags.join(' ')}` }];
   const block = node.type === 'BLOCK_FOLDED' || node.type === 'BLOCK_LITERAL';
+  // Inside a flow collection (`[…]`, `{…}`) a plain value ends at `,[]{}` (a `${{ }}` expression, `${NAME}`): the
+  // value is quoted around the new flags, when that reads the same, else the command is reported.
+  if (node.type === 'PLAIN' && inFlow(file, node.range![0]) && flags.some((f) => FLOW_INDICATOR.test(f))) {
+    const q = quotePlain(file, node, flags.join(' '));
+    if (!q) return { edits: [], comment: null, refused: 'the command is a plain value inside a flow collection, where the flags cannot be written unquoted, and quoting it would change it' };
+    return { edits: [q.open, ...inline().map((e) => ({ ...e, text: q.escape(e.text) })), q.close], comment: null };
+  }
   if (firstLine === lastLine || (node.type !== 'PLAIN' && !block)) return { edits: inline(), comment: null };
   if (comment && node.type !== 'BLOCK_LITERAL') return { edits: inline(), comment: map[comment.start] };
   /**
@@ -309,25 +323,29 @@ function placeFlags(step: BuildStep, toAdd: PlannedArg[], dialect: Dialect): { e
   const end = srcEnd(words.length - 1);
   const restBlank = text.slice(end, lineEnd(text, end)).trim() === '';
   if (node.type === 'BLOCK_LITERAL') {
-    const target = contextLast ? lineStart(text, srcStart(words.length - 1)) : lastLine;
+    const target = anchor !== null ? lineStart(text, srcStart(anchor)) : lastLine;
     if (opensLine(target)) {
       const ind = leading(text, target);
       return { edits: [{ start: target, end: target, text: flags.map((f) => `${ind}${f} ${cont}${eol}`).join('') }], comment: null };
     }
     // After the last word, continuing the command (its last line holds nothing else).
-    if (contextLast || !restBlank) return { edits: inline(), comment: null };
+    if (anchor !== null || !restBlank) return { edits: inline(), comment: null };
     const ind = leading(text, lastLine);
     return { edits: [{ start: end, end, text: flags.map((f) => ` ${cont}${eol}${ind}${f}`).join('') }], comment: null };
   }
-  // Folded or plain multi-line: one line per flag at the block's base (or the neighbour's) indentation.
-  const baseIndent = (ls: number) => (node.type === 'BLOCK_FOLDED' ? leading(text, text.indexOf('\n', node.range![0]) + 1) : leading(text, ls));
-  if (contextLast) {
-    const target = lineStart(text, srcStart(words.length - 1));
-    if (!opensLine(target)) return { edits: inline(), comment: null };
+  // Folded or plain multi-line: one line per flag at the block's content indentation (or the neighbour's). In a
+  // folded block a line break folds into a space only between lines at exactly that indentation (a more
+  // indented line keeps its line breaks), so new lines go only between such lines.
+  const n = node.type === 'BLOCK_FOLDED' ? blockIndent(file, node) : null;
+  const baseIndent = (ls: number) => (n !== null ? ' '.repeat(n) : leading(text, ls));
+  const folds = (ls: number) => n === null || /^ */.exec(text.slice(ls))![0].length === n;
+  if (anchor !== null) {
+    const target = lineStart(text, srcStart(anchor));
+    if (!opensLine(target) || !folds(target) || !folds(lineStart(text, target - 1))) return { edits: inline(), comment: null };
     const ind = baseIndent(target);
     return { edits: [{ start: target, end: target, text: flags.map((f) => `${ind}${f}${eol}`).join('') }], comment: null };
   }
-  if (!restBlank) return { edits: inline(), comment: null };
+  if (!restBlank || !folds(lastLine)) return { edits: inline(), comment: null };
   const ind = baseIndent(lastLine);
   return { edits: [{ start: end, end, text: flags.map((f) => `${eol}${ind}${f}`).join('') }], comment: null };
 }

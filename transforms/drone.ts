@@ -8,66 +8,88 @@
  */
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { PluginBuild } from '../src/ci/drone.js';
+import { afterLastEntry, inFlow, lineStart, mergeSources, quotePlain } from '../src/ci/place.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, decideArgs, dynamicHint, missingAnywhere, reportArgs, stillMissing, unseen, type DockerfileFacts } from './ci-args.js';
+import { addedFinding, decideArgs, dynamicHint, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type DockerfileFacts, type PlannedArg } from './ci-args.js';
+import { verdict, type Site } from './shared.js';
 import type { CiTransformResult } from './ci-steps.js';
-import { eolOf, indentAt, mapContentEnd } from './github-actions.js';
+import { indentAt } from './github-actions.js';
 
-function lineEnd(text: string, off: number): number {
-  const n = text.indexOf('\n', off);
-  const e = n < 0 ? text.length : n;
-  return e > 0 && text[e - 1] === '\r' ? e - 1 : e;
-}
+const ENDING = 'its last entry is a block scalar ending the file without a line break';
 
-/** Where the names go, keyed so that steps sharing one settings anchor get one insertion. */
-function target(b: PluginBuild): { key: string; build: (names: string[]) => TextEdit[] } | string {
+/** Where the names go (steps sharing the node are grouped by droneTransform). */
+function target(b: PluginBuild): { build: (names: string[]) => TextEdit[] } | string {
   const text = b.file.text;
-  const eol = eolOf(text);
   const f = b.fromEnv;
   if (f) {
     const [start, end] = f.range!;
     if (isSeq(f) && !f.flow && f.items.length > 0) {
-      const first = f.items[0] as Node;
-      const ind = /^[ \t]*/.exec(text.slice(text.lastIndexOf('\n', first.range![0] - 1) + 1))![0];
-      let e = (f.items[f.items.length - 1] as Node).range![1];
-      while (e > 0 && /\s/.test(text[e - 1])) e--;
-      const at = lineEnd(text, e);
-      return { key: `${b.file.path}\0${at}`, build: (names) => [{ start: at, end: at, text: names.map((n) => `${eol}${ind}- ${n}`).join('') }] };
+      const ind = /^[ \t]*/.exec(text.slice(lineStart(text, (f.items[0] as Node).range![0])))![0];
+      if (!afterLastEntry(b.file, f, [])) return `build_args_from_env: ${ENDING}`;
+      return { build: (names) => [afterLastEntry(b.file, f, names.map((n) => `${ind}- ${n}`))!] };
     }
     if (isSeq(f) && f.flow) {
-      const close = text.lastIndexOf(']', end);
-      return { key: `${b.file.path}\0${close}`, build: (names) => [{ start: close, end: close, text: `${f.items.length ? ', ' : ''}${names.join(', ')}` }] };
+      // After the last entry (a comment, a trailing comma or a line break may follow it), else inside `[`.
+      const last = f.items[f.items.length - 1] as Node | undefined;
+      const at = last ? last.range![1] : start + 1;
+      return { build: (names) => [{ start: at, end: at, text: `${last ? ', ' : ''}${names.join(', ')}` }] };
     }
     if (isScalar(f) && (f.type === 'PLAIN' || f.type === 'QUOTE_DOUBLE' || f.type === 'QUOTE_SINGLE') && !text.slice(start, end).includes('\n')) {
-      const at = f.type === 'PLAIN' ? end : end - 1;
       const empty = String(f.value ?? '').trim() === '';
-      return { key: `${b.file.path}\0${at}`, build: (names) => [{ start: at, end: at, text: `${empty ? '' : ','}${names.join(',')}` }] };
+      const add = (names: string[]) => `${empty ? '' : ','}${names.join(',')}`;
+      if (f.type !== 'PLAIN') return { build: (names) => [{ start: end - 1, end: end - 1, text: add(names) }] };
+      // A `,` ends a plain value inside a flow collection: the value is quoted there, when that reads the same.
+      if (inFlow(b.file, start)) {
+        const q = quotePlain(b.file, f, '');
+        if (!q) return 'build_args_from_env is a plain value in a flow collection that cannot be quoted';
+        return { build: (names) => [q.open, { start: end, end, text: q.escape(add(names)) }, q.close] };
+      }
+      return { build: (names) => [{ start: end, end, text: add(names) }] };
     }
     return 'build_args_from_env is written in a shape an insertion cannot extend';
   }
   const s = b.settings;
   if (!s) {
     if (b.step.flow) return 'the step is a flow mapping';
-    const ind = indentAt(b.file, b.imageKey);
-    const at = mapContentEnd(b.file, b.step);
-    return { key: `${b.file.path}\0${at}`, build: (names) => [{ start: at, end: at, text: `${eol}${ind}settings:${eol}${ind}  build_args_from_env:${names.map((n) => `${eol}${ind}    - ${n}`).join('')}` }] };
+    const ind = indentAt(b.file, b.step.items[0].key as Node);
+    if (!afterLastEntry(b.file, b.step, [])) return `the step: ${ENDING}`;
+    return {
+      build: (names) => [afterLastEntry(b.file, b.step, [`${ind}settings:`, `${ind}  build_args_from_env:`, ...names.map((n) => `${ind}    - ${n}`)])!],
+    };
   }
   if (s.flow || s.items.length === 0) return 'settings is a flow or empty mapping';
   const ind = indentAt(b.file, s.items[0].key as Node);
-  const at = mapContentEnd(b.file, s);
-  return { key: `${b.file.path}\0${at}`, build: (names) => [{ start: at, end: at, text: `${eol}${ind}build_args_from_env:${names.map((n) => `${eol}${ind}  - ${n}`).join('')}` }] };
+  if (!afterLastEntry(b.file, s, [])) return `settings: ${ENDING}`;
+  return { build: (names) => [afterLastEntry(b.file, s, [`${ind}build_args_from_env:`, ...names.map((n) => `${ind}  - ${n}`)])!] };
 }
 
 export function droneTransform(plugins: readonly PluginBuild[], dockerfiles: ReadonlyMap<string, DockerfileFacts>): CiTransformResult {
   const edits = new Map<string, TextEdit[]>();
   const findings: Finding[] = [];
   const built = new Set<string>();
-  const pending = new Map<string, { file: string; names: string[]; build: (names: string[]) => TextEdit[] }>();
+  const label = `docker plugin`;
+  // First what each step needs (its findings as it goes), then the edits: steps sharing a settings anchor (or a
+  // `<<:` source) get one edit there when they need the same names, else a report (transforms/shared.ts).
+  const planned: { b: PluginBuild; site: Site; argSite: ArgSite; facts: DockerfileFacts | null; toAdd: PlannedArg[] }[] = [];
   for (const b of plugins) {
-    const label = `docker plugin`;
     const push = (f: Finding) => findings.push({ ...f, file: b.file.path });
     const pos = { line: b.line, column: b.column };
+    const settingsSources = b.settings ? mergeSources(b.file, b.settings) : null;
+    const stepSources = mergeSources(b.file, b.step);
+    const site: Site = {
+      name: `${b.job.name}`,
+      want: null,
+      target: b.fromEnv ?? b.settings ?? b.step,
+      affectedBy: (n) => (b.fromEnv ? n === b.fromEnv : settingsSources ? settingsSources.has(n) : stepSources.has(n)),
+      reads: [...(b.fromEnv ? [b.fromEnv] : []), ...(settingsSources ?? []), ...stepSources],
+      foreign: b.foreign,
+    };
+    // The plugin reads each name from the step's environment and skips it when unset or empty (drone-docker
+    // addProxyValue): a name is always passed "bare", and the Dockerfile default is kept where it has no value.
+    const argSite: ArgSite = { label, file: b.file.path, pos, jobs: [b.job], passed: b.passed, bareKeepsDefault: true, emptyKeepsDefault: true };
+    const entry = { b, site, argSite, facts: null as DockerfileFacts | null, toAdd: [] as PlannedArg[] };
+    planned.push(entry);
     if (b.dockerfile === null) {
       for (const d of dockerfiles.keys()) built.add(d);
       const missing = missingAnywhere(b.passed, dockerfiles);
@@ -77,23 +99,30 @@ export function droneTransform(plugins: readonly PluginBuild[], dockerfiles: Rea
     const facts = dockerfiles.get(b.dockerfile);
     if (!facts) continue;
     built.add(b.dockerfile);
-    // The plugin reads each name from the step's environment and skips it when unset or empty (drone-docker
-    // addProxyValue): a name is always passed "bare", and the Dockerfile default is kept where it has no value.
-    const site = { label, file: b.file.path, pos, jobs: [b.job], passed: b.passed, bareKeepsDefault: true, emptyKeepsDefault: true };
-    const toAdd = decideArgs(site, facts).map((a) => ({ ...a, bare: true }));
-    const t = toAdd.length ? target(b) : null;
-    reportArgs(site, facts, t && typeof t !== 'string' ? toAdd : [], push);
-    if (toAdd.length === 0 || t === null) continue;
-    if (typeof t === 'string') {
-      const unmade = stillMissing(facts, toAdd.map((a) => a.name));
-      if (unmade.length) push(finding('CiBuildArgsShape', pos, `${label} in ${b.job.name}: ${t}; not edited`, { fix: `add ${unmade.join(', ')} to settings.build_args_from_env` }));
+    entry.facts = facts;
+    entry.toAdd = decideArgs(argSite, facts).map((a) => ({ ...a, bare: true }));
+    site.want = entry.toAdd.map((a) => a.name);
+  }
+  const sites = planned.map((p) => p.site);
+  for (const { b, site, argSite, facts, toAdd } of planned) {
+    if (!facts) continue;
+    const push = (f: Finding) => findings.push({ ...f, file: b.file.path });
+    if (toAdd.length === 0) {
+      reportArgs(argSite, facts, [], push);
       continue;
     }
-    const p = pending.get(t.key) ?? { file: b.file.path, names: [], build: t.build };
-    for (const a of toAdd) if (!p.names.includes(a.name)) p.names.push(a.name);
-    pending.set(t.key, p);
+    const pos = { line: b.line, column: b.column };
+    const v = verdict(site, sites);
+    const t = 'shared' in v ? `settings: ${v.shared}` : target(b);
+    // The findings on the step as it is left (a second run reads that), then those about the edit.
+    reportArgs(argSite, facts, typeof t === 'string' ? [] : toAdd, push);
+    if (typeof t === 'string') {
+      const unmade = stillMissing(facts, toAdd.map((a) => a.name));
+      if (unmade.length) push(finding('CiBuildArgsShape', pos, `${label} in ${b.job.name}: ${t}; not edited`, { fix: `add ${unmade.join(', ')} to ${'shared' in v ? 'its own ' : ''}settings.build_args_from_env` }));
+      continue;
+    }
+    if ('edit' in v && v.edit) edits.set(b.file.path, [...(edits.get(b.file.path) ?? []), ...t.build(toAdd.map((a) => a.name))]);
     push(addedFinding({ label, pos }, b.job.name, toAdd.map((a) => `build_args_from_env ${a.name}`), facts, toAdd));
   }
-  for (const p of pending.values()) edits.set(p.file, [...(edits.get(p.file) ?? []), ...p.build(p.names)]);
   return { edits, findings, built };
 }

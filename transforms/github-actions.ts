@@ -7,74 +7,108 @@
 import { isMap, type Node, type YAMLMap } from 'yaml';
 import type { ActionBuild } from '../src/ci/github.js';
 import { githubExpression } from '../src/ci/platform.js';
+import { afterLastEntry, blockIndent, eolOf, inFlow, lastContentLine, lineEnd, lineStart, mergeSources } from '../src/ci/place.js';
 import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, decideArgs, dynamicHint, missingAnywhere, reportArgs, stillMissing, unseen, type DockerfileFacts } from './ci-args.js';
+import { addedFinding, decideArgs, dynamicHint, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type DockerfileFacts, type PlannedArg } from './ci-args.js';
+import { verdict, type Site } from './shared.js';
 import type { CiTransformResult } from './ci-steps.js';
 
 const LABEL = 'docker/build-push-action';
 
-function lineStart(text: string, off: number): number {
-  return text.lastIndexOf('\n', off - 1) + 1;
-}
-function lineEnd(text: string, off: number): number {
-  const n = text.indexOf('\n', off);
-  const e = n < 0 ? text.length : n;
-  return e > 0 && text[e - 1] === '\r' ? e - 1 : e;
-}
-export const eolOf = (text: string) => (text.includes('\r\n') ? '\r\n' : '\n');
+export { eolOf };
 export const indentAt = (file: CiFile, node: Node) => ' '.repeat(position(file, node.range![0]).column - 1);
-
-/** End of the last line holding a map's content (its last value, with a trailing comment on that line). */
-export function mapContentEnd(file: CiFile, map: YAMLMap): number {
-  const last = map.items[map.items.length - 1];
-  const node = (last.value ?? last.key) as Node;
-  let end = node.range![1];
-  while (end > 0 && /\s/.test(file.text[end - 1])) end--;
-  return lineEnd(file.text, end);
-}
 
 export function githubActionsTransform(actions: readonly ActionBuild[], dockerfiles: ReadonlyMap<string, DockerfileFacts>): CiTransformResult {
   const edits = new Map<string, TextEdit[]>();
   const findings: Finding[] = [];
   const built = new Set<string>();
+  // First what each step needs (its findings as it goes), then the edits: steps sharing a node through an alias
+  // or a `<<:` merge get one edit there when they need the same lines, else a report (transforms/shared.ts).
+  const planned: { a: ActionBuild; site: Site; argSite: ArgSite | null; lines: string[]; facts: DockerfileFacts | null; toAdd: PlannedArg[] }[] = [];
   for (const a of actions) {
     const push = (f: Finding) => findings.push({ ...f, file: a.file.path });
     const pos = { line: a.line, column: a.column };
+    const site = siteOf(a);
     if (a.dockerfile === null) {
       for (const d of dockerfiles.keys()) built.add(d);
       const missing = missingAnywhere(a.passed, dockerfiles);
       if (missing.length) push(finding('CiDynamicDockerfile', pos, `${LABEL} in job '${a.job.name}': ${a.unresolved}; not edited`, { fix: dynamicHint(missing, 'in build-args yourself'), ...unseen(missing) }));
+      planned.push({ a, site, argSite: null, lines: [], facts: null, toAdd: [] });
       continue;
     }
     const facts = dockerfiles.get(a.dockerfile);
-    if (!facts) continue;
+    if (!facts) {
+      planned.push({ a, site, argSite: null, lines: [], facts: null, toAdd: [] });
+      continue;
+    }
     built.add(a.dockerfile);
-    const site = { label: LABEL, file: a.file.path, pos, jobs: [a.job], passed: a.passed, bareKeepsDefault: false };
-    const toAdd = decideArgs(site, facts).filter(({ name }) => githubExpression(a.job, name));
+    const argSite: ArgSite = { label: LABEL, file: a.file.path, pos, jobs: [a.job], passed: a.passed, bareKeepsDefault: false };
+    const toAdd = decideArgs(argSite, facts).filter(({ name }) => githubExpression(a.job, name));
     const lines = toAdd.map(({ name }) => `${name}=${githubExpression(a.job, name)}`);
-    const planned = lines.length === 0 ? [] : place(a, lines);
-    reportArgs(site, facts, typeof planned === 'string' ? [] : toAdd, push);
-    if (lines.length === 0) continue;
-    if (typeof planned === 'string') {
+    site.want = lines;
+    planned.push({ a, site, argSite, lines, facts, toAdd });
+  }
+  const sites = planned.map((p) => p.site);
+  for (const { a, site, argSite, lines, facts, toAdd } of planned) {
+    if (!facts || !argSite) continue;
+    const push = (f: Finding) => findings.push({ ...f, file: a.file.path });
+    if (lines.length === 0) {
+      reportArgs(argSite, facts, [], push);
+      continue;
+    }
+    const pos = { line: a.line, column: a.column };
+    const v = site.target ? verdict(site, sites) : { edit: true };
+    const edit = 'shared' in v ? v.shared : place(a, lines);
+    // The findings on the step as it is left (a second run reads that), then those about the edit.
+    reportArgs(argSite, facts, typeof edit === 'string' ? [] : toAdd, push);
+    if (typeof edit === 'string') {
       const unmade = toAdd.flatMap((t, i) => (stillMissing(facts, [t.name]).length ? [lines[i]] : []));
       if (unmade.length) {
         push(
-          finding('CiBuildArgsShape', pos, `${LABEL} in job '${a.job.name}': ${planned}; not edited`, {
-            fix: `add these build-args lines: ${unmade.join(', ')}`,
+          finding('CiBuildArgsShape', pos, `${LABEL} in job '${a.job.name}': ${edit}; not edited`, {
+            fix: `add these build-args lines: ${unmade.join(', ')}${'shared' in v ? ' (give the step its own with: or build-args)' : ''}`,
           }),
         );
       }
       continue;
     }
-    const list = edits.get(a.file.path) ?? [];
-    list.push(...planned);
-    edits.set(a.file.path, list);
+    if ('edit' in v && v.edit) edits.set(a.file.path, [...(edits.get(a.file.path) ?? []), ...edit]);
     push(addedFinding({ label: LABEL, pos }, `job '${a.job.name}'`, lines.map((l) => `build-args ${l}`), facts, toAdd));
   }
   return { edits, findings, built };
 }
+
+/**
+ * The step as a site that may share the node its edit goes to: `build-args` when it has one, else its `with:`
+ * (a new `build-args` key), else the step (a new `with:`). An edit at a node reaches every step that takes that
+ * input from it: the same `build-args`, or a `with:`/step map (or one of its `<<:` sources) when the step has
+ * no `build-args`/`with:` of its own that would win.
+ */
+function siteOf(a: ActionBuild): Site {
+  const withSources = a.with ? mergeSources(a.file, a.with) : null;
+  const stepSources = mergeSources(a.file, a.step);
+  const target = a.buildArgs ?? a.buildArgsOther ?? (a.with ? (isMap(a.with) && a.with.items.length ? a.with : null) : a.step);
+  return {
+    name: `job '${a.job.name}'`,
+    want: null,
+    target,
+    affectedBy: (n) => (a.buildArgs || a.buildArgsOther ? n === (a.buildArgs ?? a.buildArgsOther) : withSources ? withSources.has(n) : stepSources.has(n)),
+    reads: [...a.reads, ...(a.buildArgsOther ? [a.buildArgsOther] : [])],
+    foreign: a.foreign,
+  };
+}
+
+/** A flow collection's new last entry: after its last entry's value (before a comma, comment or bracket that follows). */
+function flowAppend(text: string, coll: YAMLMap, entry: string): TextEdit {
+  const last = coll.items[coll.items.length - 1];
+  const end = ((last.value ?? last.key) as Node).range![1];
+  return { start: end, end, text: `, ${entry}` };
+}
+
+/** `lines` as one double-quoted YAML scalar (`"A=1\nB=2"`). */
+const quoted = (lines: readonly string[]) => `"${lines.map((l) => l.replace(/["\\]/g, '\\$&')).join('\\n')}"`;
 
 /** The insertion of `lines` into the step, or why it cannot be made by inserting text. */
 function place(a: ActionBuild, lines: string[]): TextEdit[] | string {
@@ -86,41 +120,42 @@ function place(a: ActionBuild, lines: string[]): TextEdit[] | string {
   if (ba) {
     const [start, valueEnd] = ba.range!;
     if (ba.type === 'BLOCK_LITERAL') {
-      // After the block's last content line, at the indentation of its first one.
-      const bodyStart = text.indexOf('\n', start) + 1;
-      let end = valueEnd;
-      while (end > bodyStart && /\s/.test(text[end - 1])) end--;
-      if (end <= bodyStart) return 'build-args is an empty block';
-      const ind = /^[ ]*/.exec(text.slice(bodyStart))![0];
-      const at = lineEnd(text, end);
-      return [{ start: at, end: at, text: lines.map((l) => `${eol}${ind}${l}`).join('') }];
+      // After the block's last content line, at its content indentation (kept blank lines stay after it).
+      const last = lastContentLine(file, ba);
+      const n = blockIndent(file, ba);
+      if (!last || n === null) return 'build-args is an empty block';
+      return [{ start: last.end, end: last.end, text: lines.map((l) => `${eol}${' '.repeat(n)}${l}`).join('') }];
     }
     const oneLine = !text.slice(start, valueEnd).includes('\n');
+    const escaped = lines.map((l) => `\\n${l.replace(/["\\]/g, '\\$&')}`).join('');
     if (ba.type === 'PLAIN' && oneLine) {
-      // `build-args: A=1` becomes a literal block by insertion: `|`, a newline and indentation before the value.
-      const ind = indentAt(file, (a.with as YAMLMap).items[0].key as Node) + '  ';
+      // A comment after the value, or a flow collection around it, would end up inside a block scalar: the
+      // value is double-quoted instead, when that reads the same.
+      if (inFlow(file, start) || text.slice(valueEnd, lineEnd(text, valueEnd)).trim() !== '') {
+        if (/["\\]/.test(text.slice(start, valueEnd))) return 'build-args is a plain value holding a quote or backslash, followed by a comment or inside a flow collection';
+        return [{ start, end: start, text: '"' }, { start: valueEnd, end: valueEnd, text: `${escaped}"` }];
+      }
+      // `build-args: A=1` becomes a literal block by insertion: `|`, a newline and indentation before the value,
+      // two spaces deeper than its key (which starts the value's line; it may be in a `<<:` source of with:).
+      const ind = /^[ ]*/.exec(text.slice(lineStart(text, start)))![0] + '  ';
       return [
         { start, end: start, text: `|${eol}${ind}` },
         { start: valueEnd, end: valueEnd, text: lines.map((l) => `${eol}${ind}${l}`).join('') },
       ];
     }
-    if (ba.type === 'QUOTE_DOUBLE' && oneLine) {
-      return [{ start: valueEnd - 1, end: valueEnd - 1, text: lines.map((l) => `\\n${l.replace(/["\\]/g, '\\$&')}`).join('') }];
-    }
+    if (ba.type === 'QUOTE_DOUBLE' && oneLine) return [{ start: valueEnd - 1, end: valueEnd - 1, text: escaped }];
     return `build-args is a ${ba.type === 'BLOCK_FOLDED' ? 'folded (>) block, which joins lines' : 'multi-line or single-quoted scalar'}`;
   }
   if (a.with && !isMap(a.with)) return 'with: is not a mapping';
   if (isMap(a.with) && a.with.items.length > 0) {
-    if (a.with.flow) return 'with: is a flow mapping';
-    const first = a.with.items[0].key as Node;
-    const ind = indentAt(file, first);
-    const at = mapContentEnd(file, a.with);
-    return [{ start: at, end: at, text: `${eol}${ind}build-args: |${lines.map((l) => `${eol}${ind}  ${l}`).join('')}` }];
+    if (a.with.flow) return [flowAppend(text, a.with, `build-args: ${quoted(lines)}`)];
+    const ind = indentAt(file, a.with.items[0].key as Node);
+    const e = afterLastEntry(file, a.with, [`${ind}build-args: |`, ...lines.map((l) => `${ind}  ${l}`)]);
+    return e ? [e] : 'the last input of with: is a block scalar ending the file without a line break';
   }
   if (a.with) return 'with: is empty';
-  if (a.step.flow) return 'the step is a flow mapping';
-  const ind = indentAt(file, a.usesKey);
-  const at = mapContentEnd(file, a.step);
-  return [{ start: at, end: at, text: `${eol}${ind}with:${eol}${ind}  build-args: |${lines.map((l) => `${eol}${ind}    ${l}`).join('')}` }];
+  if (a.step.flow) return [flowAppend(text, a.step, `with: {build-args: ${quoted(lines)}}`)];
+  const ind = indentAt(file, a.step.items[0].key as Node);
+  const e = afterLastEntry(file, a.step, [`${ind}with:`, `${ind}  build-args: |`, ...lines.map((l) => `${ind}    ${l}`)]);
+  return e ? [e] : "the step's last key is a block scalar ending the file without a line break";
 }
-

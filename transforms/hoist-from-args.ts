@@ -359,7 +359,9 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
       } else if (!hoisted && globalsNamed(model, name).length > 0 && globalsNamed(model, name).every((a) => a.raw === null)) bare.push(name);
     }
     if (bare.length && invalid && !invalid.fixed && !invalid.suppressed && invalid.fix === undefined) {
-      invalid.fix = `ARG ${bare.join(', ')} ${bare.length === 1 ? 'has' : 'have'} no default: ${supplyHint(bare)}`;
+      // The file declares it on purpose: every build may pass it (a compose file, a Makefile). BuildKit warns on each
+      // build all the same; its own skip directive is the other way out (buildkit.md §5, check directive).
+      invalid.fix = `ARG ${bare.join(', ')} ${bare.length === 1 ? 'has' : 'have'} no default: ${supplyHint(bare)}; or, if every build passes ${bare.length === 1 ? 'it' : 'them'}, add "# check=skip=InvalidDefaultArgInFrom" at the top of the file (BuildKit warns on each build too)`;
     }
   }
 

@@ -3,10 +3,13 @@
  * variables and/or job variables, and a `.gitlab-ci.yml` whose build commands come in every scalar style (plain
  * one-line and multi-line, single- and double-quoted, folded `>`/`>-`, literal `|`/`|-` with ` \` continuations),
  * shared between two jobs through an anchored sequence, an anchored item, a `<<:` merge key, a hidden job +
- * `extends` or `!reference`, with `cd` in `before_script`/`default:`/the script, `variables:` (global, job,
- * template), every builder the tool patches, trailing comments, `&& docker push`, CRLF or LF, build args
- * already passed, variables defined empty (`V: ""`, `V:`, `value: ""`) and jobs with `inherit:` (`variables:
- * false` or a list, `default: false` or a list, which drops a `default:`/top-level `before_script` cd).
+ * `extends` or `!reference`, or a whole job aliased (`b: *a`), with `cd` in `before_script`/`default:`/the
+ * script, `variables:` (global, job, template), every builder the tool patches, trailing comments (after the
+ * value, after a block's header, on a line after the item), kept (`|+`, `>+`) and explicit-indentation (`|2`)
+ * blocks and a kept block beside the command, `--` before the operands, `&& docker push`, CRLF or LF, build
+ * args already passed (issue 10 items 3, 4, 7, 8), variables defined empty (`V: ""`, `V:`, `value: ""`) and
+ * jobs with `inherit:` (`variables: false` or a list, `default: false` or a list, which drops a
+ * `default:`/top-level `before_script` cd) (items 5, 6).
  *
  * Each generated repository carries its own oracle: for every build command, the exact YAML value as written,
  * where the command's words start and end in it, and, per job that runs it, the Dockerfile the job builds and
@@ -26,8 +29,10 @@ export type Style =
   | 'folded'
   | 'foldedStrip'
   | 'literal'
-  | 'literalStrip';
-export type Kind = 'direct' | 'anchorSeq' | 'anchorItem' | 'merge' | 'extends' | 'reference';
+  | 'literalStrip'
+  | 'literalKeep'
+  | 'foldedKeep';
+export type Kind = 'direct' | 'anchorSeq' | 'anchorItem' | 'merge' | 'extends' | 'reference' | 'aliasJob';
 export type Suffix = null | 'push' | 'semi' | 'pipe' | 'comment';
 
 /** GitLab predefined variables the Dockerfiles use (all in src/ci/predefined.ts's list, as in GitLab's docs). */
@@ -260,11 +265,19 @@ const varsArb = fc.array(
 type VarsSpec = { name: number; value: number; long: boolean; empty: string | null }[];
 
 const unitArb = fc.record({
-  kind: fc.constantFrom<Kind>('direct', 'anchorSeq', 'anchorItem', 'merge', 'extends', 'reference'),
+  kind: fc.constantFrom<Kind>('direct', 'anchorSeq', 'anchorItem', 'merge', 'extends', 'reference', 'aliasJob'),
   second: fc.boolean(),
   target: fc.nat({ max: 1 }),
   tool: fc.constantFrom<Tool>('docker', 'buildx', 'podman', 'kaniko', 'buildctl'),
-  style: fc.constantFrom<Style>('plain', 'plainMulti', 'single', 'singleMulti', 'double', 'doubleMulti', 'folded', 'foldedStrip', 'literal', 'literalStrip'),
+  style: fc.constantFrom<Style>('plain', 'plainMulti', 'single', 'singleMulti', 'double', 'doubleMulti', 'folded', 'foldedStrip', 'literal', 'literalStrip', 'literalKeep', 'foldedKeep'),
+  /** Block styles: an explicit indentation indicator (`|2`), and for literal blocks a first line indented further. */
+  explicit: fc.boolean(),
+  /** A comment line after the command's item, at the dash's column (a block's trailing comment). */
+  trailComment: fc.boolean(),
+  /** A kept (`|+`) block item right after the command's item. */
+  keptNeighbour: fc.boolean(),
+  /** `--` before the operands (docker family: before a last context; kaniko, buildctl: at the end). */
+  dashdash: fc.boolean(),
   tagForm: fc.nat({ max: 2 }),
   pathForm: fc.nat({ max: 3 }),
   ctxPos: fc.nat({ max: 2 }),
@@ -484,8 +497,9 @@ function buildCommand(u: UnitSpec, k: number, df: GenDockerfile, cwd: string): B
   const ordered = [...groups.slice(rot), ...groups.slice(0, rot)];
   if (context !== null) {
     const at = u.ctxPos === 0 ? ordered.length : u.ctxPos === 1 ? 0 : Math.floor(ordered.length / 2);
-    ordered.splice(at, 0, [context]);
-  }
+    // `--` ends the options: only right before a last context (the operands), or at the end without one.
+    ordered.splice(at, 0, u.dashdash && at === ordered.length ? ['--', context] : [context]);
+  } else if (u.dashdash) ordered.push(['--']);
   return { words: [...head, ...ordered.flat()], paths, prepassed };
 }
 
@@ -544,18 +558,23 @@ function renderItem(u: UnitSpec, words: string[], marker: string, dash: number, 
       return { lines, value: flat + (suffix ? ` ${suffix}` : ''), cmdStart: 0, cmdEnd: flat.length };
     }
     case 'folded':
-    case 'foldedStrip': {
+    case 'foldedStrip':
+    case 'foldedKeep': {
       const body = [...joined];
       if (suffix) {
         if (u.suffixOwnLine) body.push(suffix);
         else body[body.length - 1] += ` ${suffix}`;
       }
-      const lines = [`${dashStr}${a}${u.style === 'folded' ? '>' : '>-'}${yc}`, ...body.map((l) => `${ind}${l}`)];
-      const value = flat + (suffix ? ` ${suffix}` : '') + (u.style === 'folded' ? '\n' : '');
+      // A kept block keeps the blank line after it (the generator always puts a non-blank line after that).
+      const keep = u.style === 'foldedKeep';
+      const header = `>${u.explicit ? '2' : ''}${u.style === 'foldedStrip' ? '-' : keep ? '+' : ''}`;
+      const lines = [`${dashStr}${a}${header}${yc}`, ...body.map((l) => `${ind}${l}`), ...(keep ? [''] : [])];
+      const value = flat + (suffix ? ` ${suffix}` : '') + (u.style === 'foldedStrip' ? '' : '\n') + (keep ? '\n' : '');
       return { lines, value, cmdStart: 0, cmdEnd: flat.length };
     }
     case 'literal':
-    case 'literalStrip': {
+    case 'literalStrip':
+    case 'literalKeep': {
       const pre: string[] = [];
       if (u.blockPre) pre.push('echo "building"');
       if (cdPre !== null) pre.push(cdPre);
@@ -569,8 +588,12 @@ function renderItem(u: UnitSpec, words: string[], marker: string, dash: number, 
       }
       const post = u.blockPost ? ['echo "built"'] : [];
       const all = [...pre, ...body, ...post];
-      const value = all.join('\n') + (u.style === 'literal' ? '\n' : '');
-      const cmdStart = pre.reduce((n, l) => n + l.length + 1, 0);
+      // An explicit indentation indicator lets the first line keep two more spaces, as part of the value.
+      const lead = u.explicit ? '  ' : '';
+      all[0] = lead + all[0];
+      const keep = u.style === 'literalKeep';
+      const value = all.join('\n') + (u.style === 'literalStrip' ? '' : '\n') + (keep ? '\n' : '');
+      const cmdStart = pre.reduce((n, l) => n + l.length + 1, 0) + lead.length;
       // The last word ends where the last command line's words end.
       let cmdEnd = cmdStart;
       for (let i = 0; i < joined.length; i++) {
@@ -578,7 +601,8 @@ function renderItem(u: UnitSpec, words: string[], marker: string, dash: number, 
         if (i < joined.length - 1) cmdEnd += line.length + ' \\'.length + 1;
         else cmdEnd += line.length;
       }
-      const lines = [`${dashStr}${a}${u.style === 'literal' ? '|' : '|-'}${yc}`, ...all.map((l) => `${ind}${l}`)];
+      const header = `|${u.explicit ? '2' : ''}${u.style === 'literalStrip' ? '-' : keep ? '+' : ''}`;
+      const lines = [`${dashStr}${a}${header}${yc}`, ...all.map((l) => `${ind}${l}`), ...(keep ? [''] : [])];
       return { lines, value, cmdStart, cmdEnd };
     }
   }
@@ -610,13 +634,15 @@ function buildRepo(r: RepoSpec): GenRepo {
     if (r.comments) out.push('', `# unit ${k}`);
     else out.push('');
     const df = dockerfiles[u.target % dockerfiles.length];
-    const two = u.kind === 'anchorSeq' || u.kind === 'anchorItem' || u.kind === 'merge' || (u.kind !== 'direct' && u.second);
+    const two = u.kind === 'anchorSeq' || u.kind === 'anchorItem' || u.kind === 'merge' || u.kind === 'aliasJob' || (u.kind !== 'direct' && u.second);
+    // An aliased job (`b: *a`) is the same mapping: its cwd and variables are the first job's.
+    const J = (j: number) => (u.kind === 'aliasJob' ? 0 : j);
     const jobNames = two ? [`build-${k}`, `build-${k}-b`] : [`build-${k}`];
     const tplBefore = (u.kind === 'merge' || u.kind === 'extends') && u.tplBefore !== null ? u.tplBefore : null;
     const inh = (j: number): InheritSpec => u.inherit[j] ?? null;
     const ownCwd = (j: number): string => {
-      const b = u.before[j];
-      return b !== null ? CWDS[b] : tplBefore !== null ? CWDS[tplBefore] : inheritsBefore(inh(j)) ? globalCwd : '';
+      const b = u.before[J(j)];
+      return b !== null ? CWDS[b] : tplBefore !== null ? CWDS[tplBefore] : inheritsBefore(inh(J(j))) ? globalCwd : '';
     };
     const scriptCd = u.scriptCd === 'block' && !u.style.startsWith('literal') ? 'item' : u.scriptCd;
     const cdTarget = CWDS[u.scriptCdTarget];
@@ -636,10 +662,10 @@ function buildRepo(r: RepoSpec): GenRepo {
       const add = (r: { names: Set<string>; empty: Set<string> }, take: (n: string) => boolean = () => true) => {
         for (const n of r.names) if (take(n)) out.set(n, r.empty.has(n));
       };
-      add(g, (n) => inheritsVar(inh(j), n));
+      add(g, (n) => inheritsVar(inh(J(j)), n));
       if (u.kind === 'extends') add(tv);
       if (u.kind === 'merge' && !jv[j].lines.length) add(tv);
-      add(jv[j]);
+      add(jv[J(j)]);
       return out;
     };
     const item = (dash: number, anchor: string | null) => renderItem(u, built.words, marker, dash, anchor, scriptCd === 'block' ? cdText : null);
@@ -650,7 +676,11 @@ function buildRepo(r: RepoSpec): GenRepo {
       if (scriptCd === 'item') lines.push(`${d}- ${cdText}`);
       const r = item(dash, anchor);
       lines.push(...r.lines);
+      if (u.trailComment) lines.push(`${d}# after the build`);
+      if (u.keptNeighbour) lines.push(`${d}- |+`, `${d}  echo "kept"`, '');
       if (u.postItem) lines.push(`${d}- docker push $CI_REGISTRY_IMAGE/pushed:latest`);
+      // A kept block's value holds every blank line up to the next non-blank one: one is always there.
+      else if ((u.style === 'literalKeep' || u.style === 'foldedKeep') && !u.trailComment && !u.keptNeighbour) lines.push(`${d}- echo "after"`);
       return { lines, r };
     };
     let rendered: Rendered;
@@ -691,6 +721,13 @@ function buildRepo(r: RepoSpec): GenRepo {
         const tb = tplBefore === null ? [] : ['  before_script:', `    - ${cdWord(CWDS[tplBefore], !u.scriptCdAbs)}`];
         out.push(`.base-${k}:`, '  image: docker:27', ...tv.lines, ...tb, '  script:', ...s.lines);
         jobNames.forEach((n, j) => out.push(`${n}:`, j === 0 ? `  extends: .base-${k}` : `  extends: [.base-${k}]`, ...renderInherit(inh(j)), ...jv[j].lines, ...beforeLines(j, '  ')));
+        break;
+      }
+      case 'aliasJob': {
+        const s = scriptItems(4, null, true);
+        rendered = s.r;
+        out.push(`${jobNames[0]}: &job_${k}`, '  image: docker:27', ...renderInherit(inh(0)), ...jv[0].lines, ...beforeLines(0, '  '), '  script:', ...s.lines);
+        out.push(`${jobNames[1]}: *job_${k}`);
         break;
       }
       case 'reference': {

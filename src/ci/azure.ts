@@ -15,6 +15,7 @@ import { combine, POSIX, type ShellChoice } from './dialect.js';
 import { deref, emptyValue, keyOf, mapGet, mapKeys, scalarText, type Job, type JobVariable } from './jobs.js';
 import { AZURE, azureEnvName } from './platform.js';
 import type { FileWalker } from './reported.js';
+import { mergeSources } from './place.js';
 import { joinPath } from './steps.js';
 import { loadCiFile, position, type CiFile, type CiProblem } from './yaml.js';
 
@@ -31,6 +32,8 @@ export interface AzureDockerTask {
   unresolved?: string;
   line: number;
   column: number;
+  /** The nodes other steps of the file read (scripts, other tasks), filled while the file is read. */
+  foreign: ReadonlySet<Node>;
 }
 
 export interface AzureCi {
@@ -156,6 +159,7 @@ export function loadAzure(repo: FileWalker & { list(dir: string): string[] }, pr
     const rootMacros = new Map<string, string>();
     addVariables(file, mapGet(file, root, 'variables'), rootVars, rootMacros, 'pipeline variables');
     const rootPool = mapGet(file, root, 'pool') ?? null;
+    const foreign = new Set<Node>();
 
     const steps = (unit: string, list: Node | null | undefined, vars: Map<string, JobVariable>, macros: Map<string, string>, systems: ReturnType<typeof poolSystems> = []) => {
       const seq = deref(file, list ?? null);
@@ -180,6 +184,12 @@ export function loadAzure(repo: FileWalker & { list(dir: string): string[] }, pr
         const task = scalarText(file, mapGet(file, step, 'task') ?? null);
         const inputs = mapGet(file, step, 'inputs');
         const input = (k: string) => (isMap(inputs) ? scalarText(file, mapGet(file, inputs, k) ?? null) : null);
+        if (task === null || !/^Docker@2$/i.test(task.trim())) {
+          // What another step reads: a Docker@2 task sharing it (an alias, a `<<:` source) is not edited there.
+          for (const n of mergeSources(file, inputs, mergeSources(file, step))) foreign.add(n);
+          const a = isMap(inputs) ? mapGet(file, inputs, 'arguments') : null;
+          if (a) foreign.add(a);
+        }
         // Script steps, each key in its shell; a PowerShell@2 task's inline script (targetType: inline).
         const kinds: [Node | null | undefined, () => ShellChoice, Node | null | undefined][] = [
           [mapGet(file, step, 'script'), () => scriptShell(systems), mapGet(file, step, 'workingDirectory')],
@@ -201,7 +211,8 @@ export function loadAzure(repo: FileWalker & { list(dir: string): string[] }, pr
           return;
         }
         if (task === null || !/^Docker@2$/i.test(task.trim())) return;
-        const taskPair = step.items.find((p) => keyOf(p) === 'task')!;
+        // `task` may come from a `<<:` merge source: the report points at it there.
+        const taskPair = [...mergeSources(file, step)].flatMap((m) => (isMap(m) ? m.items : [])).find((p) => keyOf(p) === 'task')!;
         const argsNode = isMap(inputs) ? mapGet(file, inputs, 'arguments') : null;
         const t: AzureDockerTask = {
           job,
@@ -213,6 +224,7 @@ export function loadAzure(repo: FileWalker & { list(dir: string): string[] }, pr
           args: isScalar(argsNode) ? argsNode : null,
           dockerfile: null,
           ...position(file, (taskPair.key as Node).range?.[0] ?? 0),
+          foreign,
         };
         // `Dockerfile` is a path or glob from the sources directory (default `**/Dockerfile`).
         const df = (input('Dockerfile') ?? '**/Dockerfile').replace(/^\$\((Build\.SourcesDirectory|System\.DefaultWorkingDirectory)\)\/?/, '');

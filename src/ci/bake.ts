@@ -106,7 +106,15 @@ function loadJson(file: CiFile): BakeTarget[] {
     else resolve(t, scalarText(file, get(m, 'context') ?? null), scalarText(file, get(m, 'dockerfile') ?? null));
     out.push(t);
   }
-  return out;
+  // A target only other targets inherit from (and no group names) is a helper: it builds nothing by itself.
+  const names = (n: Node | null | undefined) => (isSeq(n) ? n.items.map((x) => scalarText(file, deref(file, x as Node)) ?? '') : []);
+  const inherited = new Set([...byName.values()].flatMap((m) => names(mapGet(file, m, 'inherits'))));
+  const groups = deref(file, mapGet(file, root, 'group') ?? null);
+  const grouped = new Set(isMap(groups) ? mapKeys(file, groups).flatMap((g) => {
+    const body = deref(file, mapGet(file, groups, g) ?? null);
+    return isMap(body) ? names(deref(file, mapGet(file, body, 'targets') ?? null)) : [];
+  }) : []);
+  return out.filter((t) => !inherited.has(t.name) || grouped.has(t.name) || t.name === 'default');
 }
 
 /** The body of the `{` block starting at `open`, skipping strings; null when unbalanced. */
@@ -139,6 +147,29 @@ function topLevel(body: string): string {
   return out;
 }
 
+/** The string literals of an HCL list value (`["a", "b"]`), or null when it holds anything else. */
+function stringList(value: string): string[] | null {
+  const m = /^\[([\s\S]*)\]$/.exec(value.trim());
+  if (!m) return null;
+  const items = m[1].split(',').map((x) => x.trim()).filter(Boolean);
+  const out: string[] = [];
+  for (const it of items) {
+    const q = /^"([^"$]*)"$/.exec(it);
+    if (!q) return null;
+    out.push(q[1]);
+  }
+  return out;
+}
+
+interface HclTarget {
+  t: BakeTarget;
+  ctx: string | null | undefined;
+  df: string | null | undefined;
+  /** Parent targets (null: not a list of string literals). */
+  inherits: string[] | null;
+  args: string[];
+}
+
 function loadHcl(path: string, text: string): BakeTarget[] {
   const file = { path, text } as CiFile;
   const variables = new Set([...text.matchAll(/^\s*variable\s+"([A-Za-z_][A-Za-z0-9_]*)"/gm)].map((m) => m[1]));
@@ -149,7 +180,7 @@ function loadHcl(path: string, text: string): BakeTarget[] {
     const raw = d ? /^\s*default\s*=\s*(.*?)\s*$/m.exec(body!)![1] : null;
     defaults.set(m[1], { kind: body === null ? 'value' : raw === null ? 'none' : raw === 'null' ? 'null' : raw === '""' ? 'empty' : 'value', node: null });
   }
-  const out: BakeTarget[] = [];
+  const all: HclTarget[] = [];
   for (const m of text.matchAll(/^\s*target\s+"([^"]+)"\s*\{/gm)) {
     const open = m.index! + m[0].length - 1;
     const body = block(text, open);
@@ -157,7 +188,8 @@ function loadHcl(path: string, text: string): BakeTarget[] {
     const line = before.split('\n').length;
     const column = before.length - before.lastIndexOf('\n');
     const t: BakeTarget = { file, node: null, root: null, name: m[1], passed: [], variables, defaults, dockerfile: null, line, column };
-    out.push(t);
+    const h: HclTarget = { t, ctx: undefined, df: undefined, inherits: [], args: [] };
+    all.push(h);
     if (body === null) {
       t.unresolved = 'the target block could not be read';
       continue;
@@ -169,19 +201,55 @@ function loadHcl(path: string, text: string): BakeTarget[] {
       const v = new RegExp(`^\\s*${key}\\s*=\\s*"([^"$]*)"\\s*$`, 'm').exec(body);
       return v ? v[1] : null;
     };
-    const ctx = str('context');
-    const df = str('dockerfile');
-    if (/^\s*inherits\s*=/m.test(top)) t.unresolved = 'the target inherits from others';
-    else if (ctx === null || df === null) t.unresolved = 'the context or dockerfile is an expression';
-    else resolve(t, ctx ?? null, df ?? null);
+    h.ctx = str('context');
+    h.df = str('dockerfile');
+    const inh = /^\s*inherits\s*=/m.exec(top);
+    if (inh) {
+      const open2 = body.indexOf('[', inh.index);
+      const close = open2 < 0 ? -1 : body.indexOf(']', open2);
+      h.inherits = close < 0 ? null : stringList(body.slice(open2, close + 1));
+    }
     // In `top` the braces of nested blocks are blanked: find the key there, its `{` in the body.
     const args = /^\s*args\s*=\s*$/m.exec(top) ?? /^\s*args\s*=/m.exec(top);
     if (args) {
       const a = block(body, body.indexOf('{', args.index));
-      for (const k of (a ?? '').matchAll(/^\s*"?([A-Za-z_][A-Za-z0-9_]*)"?\s*=/gm)) t.passed.push(k[1]);
+      for (const k of (a ?? '').matchAll(/^\s*"?([A-Za-z_][A-Za-z0-9_]*)"?\s*=/gm)) h.args.push(k[1]);
     }
   }
-  return out;
+  // docker/buildx bake: a target takes the attributes of the targets it inherits (later ones win), its own win
+  // over them; args merge. Followed for string literals; anything else leaves the target unresolved.
+  const byName = new Map(all.map((h) => [h.t.name, h]));
+  const chain = (h: HclTarget, depth = 0): HclTarget[] | null => {
+    if (h.inherits === null || depth > 10) return null;
+    const out: HclTarget[] = [];
+    for (const n of h.inherits) {
+      const parent = byName.get(n);
+      if (!parent) return null;
+      const up = chain(parent, depth + 1);
+      if (up === null) return null;
+      out.push(...up, parent);
+    }
+    return out;
+  };
+  for (const h of all) {
+    if (h.t.unresolved) continue;
+    const parents = chain(h);
+    if (parents === null) {
+      h.t.unresolved = 'the target inherits from targets that cannot be read';
+      continue;
+    }
+    const pick = (k: 'ctx' | 'df') => [h, ...[...parents].reverse()].map((x) => x[k]).find((v) => v !== undefined);
+    h.t.passed = [...new Set([...parents.flatMap((p) => p.args), ...h.args])];
+    const ctx = pick('ctx');
+    const df = pick('df');
+    if (ctx === null || df === null) h.t.unresolved = 'the context or dockerfile is an expression';
+    else resolve(h.t, ctx ?? null, df ?? null);
+  }
+  // A target only other targets inherit from (and no group names) is a helper, like docker/metadata-action's
+  // `docker-metadata-action`: it builds nothing by itself.
+  const grouped = new Set([...text.matchAll(/^\s*targets\s*=\s*(\[[^\]]*\])/gm)].flatMap((m) => stringList(m[1]) ?? []));
+  const inherited = new Set(all.flatMap((h) => h.inherits ?? []));
+  return all.filter((h) => !inherited.has(h.t.name) || grouped.has(h.t.name) || h.t.name === 'default').map((h) => h.t);
 }
 
 /**

@@ -44,6 +44,11 @@ export interface BuildCommand {
    * option's value or a word of the subcommand.
    */
   starts: number[];
+  /**
+   * Index of the `--` word that ends the options (every builder parses its flags with pflag/cobra or Go's
+   * `flag`, which stop there), or null. The words after it are operands, never flags: a new flag goes before it.
+   */
+  endOfOptions: number | null;
 }
 
 const DOCKER_VALUE = new Set(
@@ -184,6 +189,7 @@ export function recognise(call: ShCall, src: string, env: Env): BuildCommand | n
     foreignBuildArg: [],
     bareKeepsDefault: tool !== 'kaniko' && tool !== 'buildctl',
     starts: [],
+    endOfOptions: null,
   };
   const valueLong = tool === 'kaniko' ? KANIKO_VALUE : tool === 'buildctl' ? BUILDCTL_VALUE : DOCKER_VALUE;
   const valueShort = tool === 'kaniko' ? KANIKO_SHORT_VALUE : tool === 'buildctl' ? new Set(['o']) : DOCKER_SHORT_VALUE;
@@ -193,12 +199,19 @@ export function recognise(call: ShCall, src: string, env: Env): BuildCommand | n
     if (v === null) return null;
     return v.slice(from);
   };
-  let endOfOptions = false;
   for (let i = h.first; i < words.length; i++) {
     const w = words[i];
     const pre = literalPrefix(w);
-    if (!endOfOptions) cmd.starts.push(i);
-    if (pre.complete && pre.text === '--') endOfOptions = true;
+    // After `--` every word is an operand (`-t`, `--build-arg` included), and a list splat expands to operands.
+    if (cmd.endOfOptions !== null) {
+      positional.push(i);
+      continue;
+    }
+    cmd.starts.push(i);
+    if (pre.complete && pre.text === '--') {
+      cmd.endOfOptions = i;
+      continue;
+    }
     if (!pre.text.startsWith('-') || pre.text === '-') {
       if (splats(w)) cmd.dynamic.push(w);
       else positional.push(i);

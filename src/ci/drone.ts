@@ -11,6 +11,7 @@
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { addEnvMap, deref, keyOf, mapGet, mapKeys, scalarText, type Job, type JobVariable } from './jobs.js';
 import { DRONE, WOODPECKER, type Platform } from './platform.js';
+import { mergeSources } from './place.js';
 import { joinPath } from './steps.js';
 import { loadCiDocuments, position, type CiFile, type CiProblem } from './yaml.js';
 
@@ -28,6 +29,8 @@ export interface PluginBuild {
   passed: { name: string; raw: string | null }[];
   line: number;
   column: number;
+  /** The nodes other steps of the document read (commands steps, other plugins), filled while it is read. */
+  foreign: ReadonlySet<Node>;
 }
 
 export interface DroneCi {
@@ -93,6 +96,7 @@ export function loadDrone(repo: { list(dir: string): string[]; read(path: string
     if (!docs || docs.length === 0) continue;
     out.files.push(docs[0]);
     docs.forEach((file, d) => {
+      const foreign = new Set<Node>();
       const root = file.doc.contents;
       if (!isMap(root)) return;
       const pipeline = scalarText(file, mapGet(file, root, 'name') ?? null) ?? (docs.length > 1 ? `pipeline ${d + 1}` : path);
@@ -130,6 +134,12 @@ export function loadDrone(repo: { list(dir: string): string[]; read(path: string
           cwd: '',
         };
         const commands = deref(file, mapGet(file, s.map, 'commands') ?? null);
+        const image = scalarText(file, mapGet(file, s.map, 'image') ?? null);
+        // `image` may come from a `<<:` merge source: the report points at it there.
+        const imagePair = [...mergeSources(file, s.map)].flatMap((m) => (isMap(m) ? m.items : [])).find((p) => keyOf(p) === 'image');
+        if (isSeq(commands) || image === null || !PLUGIN.test(image.trim()) || !imagePair) {
+          for (const n of mergeSources(file, mapGet(file, s.map, 'settings'), mergeSources(file, s.map))) foreign.add(n);
+        }
         if (isSeq(commands)) {
           for (const c of commands.items) {
             const n = deref(file, c as Node);
@@ -138,10 +148,7 @@ export function loadDrone(repo: { list(dir: string): string[]; read(path: string
           if (job.items.length) out.jobs.push(job);
           continue;
         }
-        const image = scalarText(file, mapGet(file, s.map, 'image') ?? null);
-        if (image === null || !PLUGIN.test(image.trim())) continue;
-        const imagePair = s.map.items.find((p) => keyOf(p) === 'image');
-        if (!imagePair) continue;
+        if (image === null || !PLUGIN.test(image.trim()) || !imagePair) continue;
         const settings = deref(file, mapGet(file, s.map, 'settings') ?? null);
         const setting = (k: string) => (isMap(settings) ? mapGet(file, settings, k) : undefined);
         const fromEnv = setting('build_args_from_env') ?? null;
@@ -156,6 +163,7 @@ export function loadDrone(repo: { list(dir: string): string[]; read(path: string
           dockerfile: null,
           passed: [...buildArgs(file, setting('build_args')), ...buildArgs(file, fromEnv).map((p) => ({ name: p.name, raw: null }))],
           ...position(file, (imagePair.key as Node).range?.[0] ?? 0),
+          foreign,
         };
         if (df.includes('$')) b.unresolved = 'the dockerfile setting is a variable';
         else {

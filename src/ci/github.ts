@@ -9,6 +9,7 @@ import { isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'ya
 import { combine, POSIX, shellDialect, WINDOWS_LABEL, type ShellChoice } from './dialect.js';
 import { addEnvMap, deref, keyOf, mapGet, mapKeys, scalarText, type Job, type JobVariable } from './jobs.js';
 import { GITHUB } from './platform.js';
+import { mergeSources } from './place.js';
 import { joinPath, type RepoView } from './steps.js';
 import { loadCiFile, position, type CiFile, type CiProblem } from './yaml.js';
 
@@ -27,6 +28,10 @@ export interface ActionBuild {
   passed: { name: string; raw: string | null }[];
   line: number;
   column: number;
+  /** The nodes its inputs come from: the step and its `with:` (and their `<<:` sources), `build-args`. */
+  reads: ReadonlySet<Node>;
+  /** The nodes other steps of the file read (run: steps, other actions), filled while the file is read. */
+  foreign: ReadonlySet<Node>;
 }
 
 export interface GithubCi {
@@ -131,6 +136,7 @@ export function loadGithub(repo: RepoLister, problems: CiProblem[] = []): Github
     const file = loadCiFile(path, text, problems);
     if (!file) continue;
     out.files.push(file);
+    const foreign = new Set<Node>();
     const root = file.doc.contents;
     if (!isMap(root)) continue;
     const wfVars = new Map<string, JobVariable>();
@@ -199,6 +205,14 @@ export function loadGithub(repo: RepoLister, problems: CiProblem[] = []): Github
         const at = position(file, step.range?.[0] ?? 0);
         const job: Job = { name, file, line: at.line, column: at.column, items: [], variables: stepVars, ifs: [], only: isAction ? [] : events, platform: GITHUB };
         const run = mapGet(file, step, 'run');
+        const uses = scalarText(file, mapGet(file, step, 'uses') ?? null);
+        const withNode = mapGet(file, step, 'with') ?? null;
+        const reads = mergeSources(file, withNode, mergeSources(file, step));
+        if (isScalar(run) || uses === null || !/^docker\/build-push-action@/.test(uses)) {
+          for (const n of reads) foreign.add(n);
+          const other = isMap(withNode) ? mapGet(file, withNode, 'build-args') : null;
+          if (other) foreign.add(other);
+        }
         if (isScalar(run)) {
           const d = workdir(scalarText(file, mapGet(file, step, 'working-directory') ?? null));
           job.cwd = d === undefined ? (dir === undefined ? '' : dir) : d;
@@ -208,11 +222,11 @@ export function loadGithub(repo: RepoLister, problems: CiProblem[] = []): Github
           out.jobs.push(job);
           return;
         }
-        const uses = scalarText(file, mapGet(file, step, 'uses') ?? null);
         if (uses === null || !/^docker\/build-push-action@/.test(uses)) return;
-        const usesPair = step.items.find((p) => keyOf(p) === 'uses')!;
-        const withNode = mapGet(file, step, 'with') ?? null;
+        // `uses` may come from a `<<:` merge source: the report points at it there.
+        const usesPair = [...mergeSources(file, step)].flatMap((m) => (isMap(m) ? m.items : [])).find((p) => keyOf(p) === 'uses')!;
         const ba = isMap(withNode) ? mapGet(file, withNode, 'build-args') : undefined;
+        if (ba) reads.add(ba);
         const a: ActionBuild = {
           job,
           file,
@@ -224,6 +238,8 @@ export function loadGithub(repo: RepoLister, problems: CiProblem[] = []): Github
           dockerfile: null,
           passed: isScalar(ba) && typeof ba.value === 'string' ? parseBuildArgs(ba.value) : [],
           ...position(file, (usesPair.key as Node).range?.[0] ?? 0),
+          reads,
+          foreign,
         };
         resolveAction(a, file);
         out.actions.push(a);

@@ -4,8 +4,8 @@
  * of the fixed Dockerfiles, plan the CI edits, verify them (the output parses and asks for nothing more),
  * and report each CI file like any other file.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ciTransform, type DockerfileFacts } from '../../transforms/ci.js';
 import { bakeTransform } from '../../transforms/bake.js';
 import { composeTransform } from '../../transforms/compose.js';
@@ -33,7 +33,7 @@ import { CI_SYSTEMS, type CiSystem } from './platform.js';
 import { deriveFromRemote } from './predefined.js';
 import { loadJenkinsfiles, loadShellScripts, type FileWalker, type ReportedBuild } from './reported.js';
 import { ciDefaults, findSteps, type CiSteps, type DefaultSource } from './steps.js';
-import { loadCi, reusingParsed, type CiFile, type CiProblem, type ExternalInclude } from './yaml.js';
+import { CI_NAMES, loadCi, reusingParsed, type CiFile, type CiProblem, type ExternalInclude } from './yaml.js';
 
 /** Everything the enabled CI systems of one repository build, and the files they live in. */
 export interface CiSource {
@@ -73,37 +73,83 @@ const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
 /** Walks at most this many directory entries per repository for Jenkinsfiles and shell scripts. */
 const MAX_WALK = 50_000;
 
-type RepoFiles = RepoLister & FileWalker & {
-  /**
-   * Files that exist but were refused when read (UTF-16, invalid UTF-8, a NUL byte, over the size limit: fsio's
-   * strict reading, as for Dockerfiles), with the reason, in the order they were read. `read` answers null for
-   * them, so a loader treats them as absent; analyse reports each one.
-   */
-  refused(): ReadonlyMap<string, string>;
-};
+/**
+ * The repository's files as the CI loaders see them, plus where each really is: a CI file (or a Dockerfile a
+ * build names) reached through a symbolic link is read, matched and written at its real path inside the
+ * repository; one whose real path is outside the repository (or a loop) is never read (`refused`).
+ */
+type RepoFiles = RepoLister &
+  FileWalker & {
+    /** The real path of `p` relative to the repository root (`/`-separated), or null when it does not exist or is outside. */
+    real(p: string): string | null;
+    /** `p` as the Dockerfiles of the repository are known: its real path, or the discovered path of the same inode (a hard link). */
+    canonical(p: string): string;
+    /** Paths a loader asked for that resolve outside the repository, with the note. */
+    refused: Map<string, string>;
+    /**
+     * Files that exist but could not be decoded (UTF-16, invalid UTF-8, a NUL byte, over the size limit: fsio's
+     * strict reading, as for Dockerfiles), with the reason, in the order they were read. `read` answers null for
+     * them, so a loader treats them as absent; analyse reports each one.
+     */
+    undecodable: Map<string, string>;
+  };
 interface Entry {
   name: string;
   dir: boolean;
   file: boolean;
 }
 
+const OUTSIDE = 'symbolic link to outside the repository; not read';
+
 /**
  * One repository's files as the CI loaders see them, each directory listed, each file read and each path
  * probed once for the whole CI pass (the analysis and its verification), so the readers of compose files,
- * workflows, Jenkinsfiles and shell scripts share one look at the disk.
+ * workflows, Jenkinsfiles and shell scripts share one look at the disk. `dockerfiles`: the repository's
+ * discovered Dockerfiles (repository-relative), which a hard link to one of them stands for.
  */
-function repoFiles(root: string): RepoFiles {
+function repoFiles(root: string, dockerfiles: readonly string[] = []): RepoFiles {
   const listings = new Map<string, Entry[]>();
   const known = new Set<string>(); // regular files seen in a listing: they list as [] (readdir would fail)
   const texts = new Map<string, string | null>();
-  const refused = new Map<string, string>();
+  const undecodable = new Map<string, string>();
   const probed = new Map<string, boolean>();
+  const located = new Map<string, string | null | typeof OUTSIDE>();
+  const refused = new Map<string, string>();
+  let rootReal = root;
+  try {
+    rootReal = realpathSync(root);
+  } catch {
+    /* the root is gone: nothing will be read */
+  }
   let walked: string[] | null = null;
+  /** The real path relative to the root, null when missing (or a loop), OUTSIDE when it resolves out of the root. */
+  const locate = (p: string): string | null | typeof OUTSIDE => {
+    let hit = located.get(p);
+    if (hit === undefined) {
+      try {
+        const rel = relative(rootReal, realpathSync(join(root, p)));
+        hit = rel.startsWith('..') || isAbsolute(rel) ? OUTSIDE : rel.split(sep).join('/');
+      } catch {
+        hit = null;
+      }
+      located.set(p, hit);
+    }
+    return hit;
+  };
+  let inodes: Map<string, string> | null = null;
+  const inodeKey = (p: string): string | null => {
+    try {
+      const st = statSync(join(rootReal, p));
+      return st.isFile() ? `${st.dev}:${st.ino}` : null;
+    } catch {
+      return null;
+    }
+  };
   const entries = (dir: string): Entry[] => {
     let list = listings.get(dir);
     if (!list) {
       list = [];
-      if (!known.has(dir)) {
+      if (!known.has(dir) && locate(dir) !== OUTSIDE) {
         try {
           const prefix = dir === '' || dir === '.' ? '' : `${dir}/`;
           for (const e of readdirSync(join(root, dir), { withFileTypes: true })) {
@@ -151,36 +197,69 @@ function repoFiles(root: string): RepoFiles {
     read: (p) => {
       if (texts.has(p)) return texts.get(p)!;
       let text: string | null = null;
-      try {
-        const abs = join(root, p);
-        if (statSync(abs).isFile()) text = readText(abs).text;
-      } catch (e) {
-        text = null;
-        // Decoded strictly, as Dockerfiles are (src/fsio.ts): a file that exists but is not UTF-8 text is refused.
-        if (e instanceof InputError) refused.set(p, e.message.replace(/; BuildKit reads Dockerfiles as UTF-8$/, ''));
+      const real = locate(p);
+      if (real === OUTSIDE) {
+        // Never read: not for the analysis, not for a diff (the note says why).
+        if (lstatOk(join(root, p))) refused.set(p, OUTSIDE);
+      } else if (real !== null) {
+        try {
+          const abs = join(rootReal, real);
+          if (statSync(abs).isFile()) text = readText(abs).text;
+        } catch (e) {
+          text = null;
+          // Decoded strictly, as Dockerfiles are (src/fsio.ts): a file that exists but is not UTF-8 text is refused.
+          if (e instanceof InputError) undecodable.set(p, e.message.replace(/; BuildKit reads Dockerfiles as UTF-8$/, ''));
+        }
       }
       texts.set(p, text);
       return text;
     },
-    refused: () => refused,
+    real: (p) => {
+      const r = locate(p);
+      return r === OUTSIDE ? null : r;
+    },
+    canonical: (p) => {
+      const r = locate(p);
+      if (r === OUTSIDE || r === null || dockerfiles.includes(r)) return r === OUTSIDE || r === null ? p : r;
+      // A hard link to a discovered Dockerfile (discovery takes each inode once) stands for it.
+      if (!inodes) {
+        inodes = new Map();
+        for (const d of dockerfiles) {
+          const k = inodeKey(d);
+          if (k !== null && !inodes.has(k)) inodes.set(k, d);
+        }
+      }
+      const k = inodeKey(r);
+      return (k !== null && inodes.get(k)) || r;
+    },
+    refused,
+    undecodable,
   };
 }
 
-/** The repository as it would be with the planned CI files written. */
+/** `abs` exists as a directory entry (a link, even a dangling one). */
+function lstatOk(abs: string): boolean {
+  try {
+    lstatSync(abs);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The repository as it would be with the planned CI files written (`overlay`: new texts by real path). */
 function withOverlay(files: RepoFiles, overlay: ReadonlyMap<string, string>): RepoFiles {
+  const at = (p: string) => files.real(p) ?? p;
   return {
-    files: files.files,
-    list: files.list,
-    dirs: files.dirs,
-    exists: (p) => overlay.has(p) || files.exists(p),
-    read: (p) => (overlay.has(p) ? overlay.get(p)! : files.read(p)),
-    refused: files.refused,
+    ...files,
+    exists: (p) => overlay.has(at(p)) || files.exists(p),
+    read: (p) => (overlay.has(at(p)) ? overlay.get(at(p))! : files.read(p)),
   };
 }
 
 /** Why a CI file was refused when read, as its error says it. */
 function refusedCi(view: RepoFiles, path: string): string | undefined {
-  const why = view.refused().get(path);
+  const why = view.undecodable.get(path);
   return why === 'is UTF-16 encoded' ? `${why}; CI files are read as UTF-8` : why;
 }
 
@@ -200,7 +279,19 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource {
   const jobs: Job[] = [];
   const notes: ReturnType<typeof buildJobModel>['notes'] = [];
   if (systems.has('gitlab')) {
-    const gitlab = loadCi(view.read, problems, (p) => refusedCi(view, p));
+    // A local include that links out of the repository is not read: the pipeline is then held, as for an
+    // include that cannot be parsed (it may hold anything).
+    const outside: string[] = [];
+    const gitlab = loadCi(
+      (p) => {
+        const text = view.read(p);
+        if (text === null && view.refused.has(p)) outside.push(p);
+        return text;
+      },
+      problems,
+      (p) => refusedCi(view, p),
+    );
+    if (gitlab) gitlab.unreadable.push(...outside.filter((p) => !CI_NAMES.includes(p)));
     if (gitlab) {
       out.found.add('gitlab');
       out.files.push(...gitlab.files);
@@ -278,8 +369,8 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource {
   }
   // A CI file refused when read is an error for that file alone, as invalid YAML is (GitLab's own were recorded
   // by loadCi, which holds the pipeline).
-  for (const path of view.refused().keys()) if (!problems.some((p) => p.path === path)) problems.push({ path, kind: 'error', message: refusedCi(view, path)! });
-  const ciRefused = new Set(view.refused().keys());
+  for (const path of view.undecodable.keys()) if (!problems.some((p) => p.path === path)) problems.push({ path, kind: 'error', message: refusedCi(view, path)! });
+  const ciRefused = new Set(view.undecodable.keys());
   for (const [system, load] of [
     ['jenkins', loadJenkinsfiles],
     ['shell', loadShellScripts],
@@ -293,8 +384,21 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource {
   }
   if (out.found.size > 0) out.steps = findSteps({ jobs, notes }, view);
   // Scripts and Jenkinsfiles are only searched for builds: one that cannot be read is passed over with a note.
-  for (const [path, message] of view.refused()) if (!ciRefused.has(path)) problems.push({ path, kind: 'skipped', message: `${message}; not searched for builds` });
+  for (const [path, message] of view.undecodable) if (!ciRefused.has(path)) problems.push({ path, kind: 'skipped', message: `${message}; not searched for builds` });
+  // Links out of the repository that a loader asked for: never read, each a note for itself.
+  for (const [path, message] of view.refused) if (!problems.some((p) => p.path === path)) problems.push({ path, kind: 'skipped', message });
+  // A build naming a Dockerfile through a link (or a hard link) builds the Dockerfile the tool analysed.
+  for (const list of [out.steps.steps, out.steps.scriptFiles, out.actions, out.compose, out.bake, out.azure, out.plugins, out.reported] as { dockerfile: string | null }[][]) {
+    for (const b of list) if (b.dockerfile !== null) b.dockerfile = view.canonical(b.dockerfile);
+  }
   return out;
+}
+
+/** A small regular file's text; throws for anything else (a .git/config linked to a device or a FIFO would never end). */
+function readSmall(path: string): string {
+  const st = statSync(path);
+  if (!st.isFile() || st.size > 1 << 20) throw new Error(`${path}: not a small regular file`);
+  return readFileSync(path, 'utf8');
 }
 
 /**
@@ -306,14 +410,14 @@ function gitRemote(root: string): string | null {
   try {
     let gitDir = join(root, '.git');
     if (statSync(gitDir).isFile()) {
-      const m = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(gitDir, 'utf8'));
+      const m = /^gitdir:\s*(.+?)\s*$/m.exec(readSmall(gitDir));
       if (!m) return null;
       gitDir = resolve(root, m[1]);
       const common = join(gitDir, 'commondir');
-      if (existsSync(common)) gitDir = resolve(gitDir, readFileSync(common, 'utf8').trim());
+      if (existsSync(common)) gitDir = resolve(gitDir, readSmall(common).trim());
     }
     let section = '';
-    for (const raw of readFileSync(join(gitDir, 'config'), 'utf8').split(/\r?\n/)) {
+    for (const raw of readSmall(join(gitDir, 'config')).split(/\r?\n/)) {
       const line = raw.trim();
       const head = /^\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]$/.exec(line);
       if (head) {
@@ -329,8 +433,9 @@ function gitRemote(root: string): string | null {
   return null;
 }
 
-export function prepareCi(root: string, config: Config | InputError, systems: ReadonlySet<CiSystem> = new Set(CI_SYSTEMS)): RootCi {
-  const ci: RootCi = { root, files: repoFiles(root), source: null, systems, problems: [], facts: new Map(), defaultsFor: () => new Map() };
+/** `dockerfiles`: the repository's Dockerfiles (repository-relative), which a hard link to one of them stands for. */
+export function prepareCi(root: string, config: Config | InputError, systems: ReadonlySet<CiSystem> = new Set(CI_SYSTEMS), dockerfiles: readonly string[] = []): RootCi {
+  const ci: RootCi = { root, files: repoFiles(root, dockerfiles), source: null, systems, problems: [], facts: new Map(), defaultsFor: () => new Map() };
   const source = analyse(ci.files, systems);
   ci.problems = source.problems;
   if (source.found.size === 0) return ci;
@@ -417,6 +522,34 @@ export interface FinishOptions {
   diff(path: string, before: string, after: string, edits?: readonly TextEdit[]): string;
 }
 
+/** The CI edits and findings for `src` and the Dockerfiles' facts (pure). */
+function planCi(ci: RootCi, src: CiSource, facts: ReadonlyMap<string, DockerfileFacts>) {
+  // An unreadable CI file (and so a held GitLab pipeline), or one that links out of the repository, may build any
+  // Dockerfile: none is then said to be built by no CI step.
+  const unknown = { edits: new Map(), findings: [], built: new Set(ci.problems.some((p) => p.kind === 'error') || ci.files.refused.size > 0 ? facts.keys() : []) };
+  return ciTransform({ steps: src.steps, actions: src.actions, external: src.external, others: [composeTransform(src.compose, facts), bakeTransform(src.bake, facts), reportedTransform(src.reported, facts), azureTransform(src.azure, facts), droneTransform(src.plugins, facts), unknown], dockerfiles: facts });
+}
+
+/**
+ * For each Dockerfile (with ci.facts as they stand), the variables every CI build of it passes once the planned
+ * edits are made (a shell command, an action step, a task, a plugin step): only those may take a CI value as
+ * their default. A value the CI has, but that some build of the Dockerfile would not get (its edit cannot be
+ * made, or its job has none), would otherwise be written as the default, stand in for that build's value, and
+ * leave a second run silent about it.
+ */
+export function passedEverywhere(ci: RootCi): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  if (!ci.source) return out;
+  const facts = new Map<string, DockerfileFacts>();
+  for (const [k, f] of ci.facts) facts.set(k, { ...f, sites: [] });
+  planCi(ci, ci.source, facts);
+  for (const [k, f] of facts) {
+    const sites = f.sites!;
+    out.set(k, new Set(sites.length ? [...sites[0]].filter((n) => sites.every((s) => s.has(n))) : []));
+  }
+  return out;
+}
+
 /** Plans, verifies and (with --write) applies the CI edits; returns the CI files' reports. */
 export function finishCi(ci: RootCi, o: FinishOptions): FileReport[] {
   const out: FileReport[] = [];
@@ -428,73 +561,104 @@ export function finishCi(ci: RootCi, o: FinishOptions): FileReport[] {
   }
   if (!ci.source) return out;
   const facts = new Map<string, DockerfileFacts>(ci.facts);
-  // An unreadable CI file (and so a held GitLab pipeline) may build any Dockerfile: none is then said to be built by no CI step.
-  const unknown = { edits: new Map(), findings: [], built: new Set(ci.problems.some((p) => p.kind === 'error') ? facts.keys() : []) };
-  const plan = (src: CiSource) =>
-    ciTransform({ steps: src.steps, actions: src.actions, external: src.external, others: [composeTransform(src.compose, facts), bakeTransform(src.bake, facts), reportedTransform(src.reported, facts), azureTransform(src.azure, facts), droneTransform(src.plugins, facts), unknown], dockerfiles: facts });
+  const plan = (src: CiSource) => planCi(ci, src, facts);
   const result = plan(ci.source);
   // The CI is read only while some Dockerfile needs something (src/repo.ts): when none does once the planned
   // Dockerfile edits are made, a second run does not read it, so its unfixed findings are not reported now
   // either (the edits' own findings are).
   const wanted = [...ci.facts.values()].some((f) => f.after.needs.length > 0 || (f.passDefined && f.uses.length > 0));
   if (!wanted) result.findings = result.findings.filter((f) => f.fixed);
+  // One report per real file: a CI file reached through a symbolic link is reported, diffed and written at its
+  // real path (so `git apply` of the diff patches what --write patches), and the link stays a link.
+  const realOf = (p: string) => ci.files.real(p) ?? p;
   const reports = new Map<string, FileReport>();
-  for (const f of ci.source.files) {
-    const r: FileReport = { path: o.display(join(ci.root, f.path)), status: 'unchanged', findings: [], hoisted: [], diff: '' };
-    const held = ci.source.held.get(f.path);
-    if (held !== undefined) r.note = held;
-    reports.set(f.path, r);
-    out.push(r);
-  }
-  for (const f of result.findings) {
-    if (!reports.has(f.file) && ci.source.reportedFiles.includes(f.file)) {
-      const r: FileReport = { path: o.display(join(ci.root, f.file)), status: 'unchanged', findings: [], hoisted: [], diff: '' };
-      reports.set(f.file, r);
+  const byReal = new Map<string, FileReport>();
+  const links = new Map<FileReport, Set<string>>();
+  const reportFor = (p: string): FileReport => {
+    const real = realOf(p);
+    let r = byReal.get(real);
+    if (!r) {
+      r = { path: o.display(join(ci.root, real)), status: 'unchanged', findings: [], hoisted: [], diff: '' };
+      byReal.set(real, r);
+      links.set(r, new Set());
       out.push(r);
     }
+    if (real !== p) links.get(r)!.add(p);
+    reports.set(p, r);
+    return r;
+  };
+  for (const f of ci.source.files) {
+    const r = reports.get(f.path) ?? reportFor(f.path);
+    const held = ci.source.held.get(f.path);
+    if (held !== undefined) r.note = held;
+  }
+  for (const f of result.findings) {
+    if (!reports.has(f.file) && ci.source.reportedFiles.includes(f.file)) reportFor(f.file);
     const target = reports.get(f.file) ?? ci.facts.get(f.file)?.report;
-    if (target) target.findings.push({ ...f, file: target.path });
+    if (!target) continue;
+    // A file read through two paths (a link and its target, both CI files) gets each finding once.
+    if (links.get(target)?.size && target.findings.some((x) => x.rule === f.rule && x.line === f.line && x.column === f.column && x.message === f.message)) continue;
+    target.findings.push({ ...f, file: target.path });
+  }
+  // The new text of each changed file, by real path; the same file reached through two paths must get the same edits.
+  const planned = new Map<string, { before: string; next: string }>();
+  const conflicting = new Set<string>();
+  const readAs = new Map<string, string>();
+  for (const f of ci.source.files) {
+    const real = realOf(f.path);
+    if (!readAs.has(real)) readAs.set(real, f.path);
+    const next = applyEdits(f.text, result.edits.get(f.path) ?? []);
+    const prior = planned.get(real);
+    if (!prior) planned.set(real, { before: f.text, next });
+    else if (prior.next !== next || prior.before !== f.text) conflicting.add(real);
   }
   const outputs = new Map<string, string>();
-  for (const f of ci.source.files) {
-    const edits = result.edits.get(f.path) ?? [];
-    const next = applyEdits(f.text, edits);
-    if (next !== f.text) outputs.set(f.path, next);
+  for (const [real, p] of planned) if (!conflicting.has(real) && p.next !== p.before) outputs.set(real, p.next);
+  for (const real of conflicting) {
+    const r = byReal.get(real)!;
+    r.status = 'error';
+    r.error = `${r.path}: is read as more than one CI file (${[real, ...links.get(r)!].sort().join(', ')}, through symbolic links) and they need different edits; not edited`;
   }
   if (outputs.size === 0) return out;
   // Verify: the new files parse, and planning again asks for nothing more. The changed files are parsed again;
   // an unchanged file (same path, same text as read now) keeps its parsed document.
   try {
     const again = reusingParsed(ci.source.files, () => analyse(withOverlay(ci.files, outputs), ci.systems));
+    // A changed file must still be read as it was: valid YAML (duplicate keys included), not newly a template.
+    const lost = again.problems.find((p) => outputs.has(p.path) && !ci.problems.some((q) => q.path === p.path));
+    if (lost) throw new Error(`the planned CI edits make ${lost.path} unreadable (${lost.message}${lost.line ? ` at ${lost.line}:${lost.column}` : ''})`);
     if (stepSignature(again) !== stepSignature(ci.source)) throw new Error('the planned CI edits change what a build step builds');
     const second = plan(again);
     if ([...second.edits.values()].some((e) => e.length > 0)) throw new Error('the planned CI edits do not settle the file');
   } catch (e) {
-    for (const p of outputs.keys()) {
-      const r = reports.get(p)!;
+    for (const real of outputs.keys()) {
+      const r = byReal.get(real)!;
       r.status = 'error';
       r.error = `${r.path}: internal error: ${e instanceof Error ? e.message : String(e)} (not written)`;
     }
     return out;
   }
-  for (const [p, next] of outputs) {
-    const r = reports.get(p)!;
-    const abs = join(ci.root, p);
+  for (const [real, next] of outputs) {
+    const r = byReal.get(real)!;
+    const abs = join(ci.root, real);
     try {
       const read = readText(abs);
+      // The edits were planned on the text the analysis read: the file must still hold exactly that.
+      if (read.text !== ci.files.read(readAs.get(real)!)) throw new InputError('changed on disk since it was read; not written');
       r.status = 'changed';
-      const edits = result.edits.get(p) ?? [];
+      // The edits of the path it was read as (every path to it got the same ones), for the diff.
+      const edits = result.edits.get(readAs.get(real)!) ?? [];
       r.diff = o.diff(r.path, read.text, next, edits);
+      const via = [...links.get(r)!].sort();
+      if (via.length > 0) {
+        r.note = `${via.length === 1 ? `the CI file ${via[0]} is a symbolic link` : `the CI files ${via.join(', ')} are symbolic links`} to this file; written here, the link${via.length === 1 ? '' : 's'} left as ${via.length === 1 ? 'it is' : 'they are'}`;
+      }
       o.queue?.({
         abs,
         text: next,
         edits,
         expected: read.bytes,
         mode: read.mode,
-        failed: (e) => {
-          r.status = 'error';
-          r.error = e.format(r.path);
-        },
       });
     } catch (e) {
       r.status = 'error';

@@ -65,6 +65,9 @@ export const GITLAB: Platform = {
   shellValue: shellEnv,
   sameValue: shellSame,
   workspace: 'CI_PROJECT_DIR',
+  // CI/CD inputs (`$[[ inputs.tag ]]`, docs.gitlab.com/ci/inputs) are interpolated into the configuration when
+  // the pipeline is created: an unknown value of the same length for the shell (`$[` would read as arithmetic).
+  mask: (script) => script.replace(/\$\[\[[\s\S]*?\]\]/g, (m) => `$${'_'.repeat(m.length - 1)}`),
 };
 
 /** GitHub's default environment variables (github/docs variables.md "Default environment variables"). */

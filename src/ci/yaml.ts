@@ -101,10 +101,30 @@ export function reusingParsed<T>(files: readonly CiFile[], fn: () => T): T {
   }
 }
 
-export function parseCiText(path: string, text: string): CiFile {
+/**
+ * One CI file. `header: true` for a GitLab file, which may start with a `spec:` header document (CI/CD inputs,
+ * docs.gitlab.com/ci/inputs: "Specs must be declared at the top of a configuration file, in a header section
+ * separated from the rest of the configuration with `---`"): the pipeline is then the second document (gitlabhq
+ * Gitlab::Ci::Config::Yaml::Result: a header when there are two documents and the first has a `spec` key).
+ */
+export function parseCiText(path: string, text: string, header = false): CiFile {
   const reused = reuse?.get(path);
   if (reused && reused.text === text) return reused;
-  return parseCi(path, text, false)[0];
+  if (!header) return parseCi(path, text, false)[0];
+  const docs = parseCi(path, text, true).filter((d) => d.doc.contents !== null);
+  if (docs.length <= 1) return docs[0] ?? parseCi(path, text, false)[0];
+  const first = docs[0].doc.contents;
+  const spec = isMap(first) && first.items.some((p) => isScalar(p.key) && p.key.value === 'spec');
+  if (docs.length === 2 && spec) return docs[1];
+  const at = docs[1].lc.linePos(docs[1].doc.range[0]);
+  throw new CiYamlError(
+    path,
+    spec
+      ? `${docs.length} YAML documents: GitLab reads a spec: header and one pipeline document after it; not read`
+      : 'several YAML documents without a spec: header: GitLab reads only the first; not read',
+    at.line,
+    at.col,
+  );
 }
 
 /** A file of several `---`-separated documents (Drone, Woodpecker): one CiFile per document, sharing the text. */
@@ -201,7 +221,7 @@ function failed(path: string, text: string, e: unknown, problems: CiProblem[], t
  * `templates: false` for a file another CI file names (a GitLab local include): the CI system reads it
  * whatever it looks like, so it is parsed as it is and only invalid YAML stops it (an error).
  */
-export function loadCiFile(path: string, text: string, problems: CiProblem[], templates = true): CiFile | null {
+export function loadCiFile(path: string, text: string, problems: CiProblem[], templates = true, header = false): CiFile | null {
   const t = templates ? template(path, text) : null;
   if (t) {
     problems.push({ path, kind: 'skipped', message: `${t}; not read as a CI file` });
@@ -209,7 +229,7 @@ export function loadCiFile(path: string, text: string, problems: CiProblem[], te
   }
   let file: CiFile;
   try {
-    file = parseCiText(path, text);
+    file = parseCiText(path, text, header);
   } catch (e) {
     return failed(path, text, e, problems, templates);
   }
@@ -289,7 +309,7 @@ export function loadCi(read: (path: string) => string | null, problems: CiProble
   const visit = (path: string, text: string) => {
     seen.add(path);
     // The main file is found by its name (it may be a template); an include is named by the pipeline.
-    const file = loadCiFile(path, text, problems, path === main);
+    const file = loadCiFile(path, text, problems, path === main, true);
     if (!file) {
       unreadable.push(path);
       return;
