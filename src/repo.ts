@@ -206,7 +206,7 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
   // A CI value becomes a default only for a variable every CI build of the Dockerfile passes once the CI edits are
   // made (src/ci/integrate.ts passedEverywhere): planned once on the Dockerfiles without CI defaults.
   let everywhere: Map<string, Set<string>> | null = null;
-  if (ci && ciMod && planned.some((p) => ci.defaultsFor(p.rel).size > 0)) {
+  if (ci && ciMod && planned.some((p) => ci.defaultsFor(p.rel).size > ci.defaultsFor(p.rel, new Set()).size)) {
     for (const p of planned) ci.facts.set(p.rel, { ...ciMod.ciFacts(p.rel, p.outcome.model, p.outcome.vars, passDefined, suppliedFor(p, p.outcome.model)), report: p.report });
     everywhere = ciMod.passedEverywhere(ci);
   }
@@ -217,7 +217,7 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
       if (ci && ciMod) {
         // A value the CI gives a needed variable becomes its fallback default (below the config and --default).
         const needed = new Set(outcome.vars.needs.map((n) => n.name));
-        const fromCi = new Map([...ci.defaultsFor(p.rel)].filter(([name]) => needed.has(name) && everywhere?.get(p.rel)?.has(name)));
+        const fromCi = new Map([...ci.defaultsFor(p.rel, everywhere?.get(p.rel) ?? new Set())].filter(([name]) => needed.has(name)));
         // The need stays what the file as written has (phase 1), whatever value the CI now supplies.
         if (fromCi.size) outcome = { ...fixDockerfile(read.text, { defaults: defaultsOf(p.config, fromCi), ignore: p.config.ignore }), vars: outcome.vars };
         ci.facts.set(p.rel, { ...ciMod.ciFacts(p.rel, outcome.model, outcome.vars, passDefined, suppliedFor(p, outcome.model)), report });

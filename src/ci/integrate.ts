@@ -66,7 +66,11 @@ export interface RootCi {
   /** The CI files that could not be read, also when no system's file could (source is then null). */
   problems: CiProblem[];
   facts: Map<string, DockerfileFacts & { report: FileReport }>;
-  defaultsFor(rel: string): Map<string, SuppliedDefault>;
+  /**
+   * The CI's defaults for a Dockerfile: names derived from the git remote, and jobs' literal values (only those
+   * in `passed`, when given: the variables every CI build of it passes once edited, see passedEverywhere).
+   */
+  defaultsFor(rel: string, passed?: ReadonlySet<string>): Map<string, SuppliedDefault>;
 }
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
@@ -443,11 +447,12 @@ export function prepareCi(root: string, config: Config | InputError, systems: Re
   const remote = ci.source.found.has('gitlab') ? gitRemote(root) : null;
   const derived = remote ? deriveFromRemote(remote, config instanceof InputError ? undefined : config.registry) : new Map<string, string>();
   const steps: DefaultSource[] = [...ci.source.steps.steps, ...ci.source.actions, ...ci.source.azure, ...ci.source.plugins];
-  ci.defaultsFor = (rel) => {
+  ci.defaultsFor = (rel, passed) => {
     const out = new Map<string, SuppliedDefault>();
     if (!steps.some((s) => s.dockerfile === rel)) return out;
+    // The project's own registry path, not a job's value: a default whichever build passes it.
     for (const [name, value] of derived) if (steps.some((s) => s.dockerfile === rel && s.job.platform.id === 'gitlab')) out.set(name, { value, source: `git remote origin (${remote})` });
-    for (const [name, d] of ciDefaults(steps, rel)) out.set(name, d);
+    for (const [name, d] of ciDefaults(steps, rel)) if (!passed || passed.has(name)) out.set(name, d);
     return out;
   };
   return ci;
