@@ -88,11 +88,11 @@ export const RULES = {
   },
   CiNoBuildCommand: {
     severity: 'warning',
-    description: 'A Dockerfile has FROM variables, but no CI step builds it',
+    description: 'A Dockerfile needs FROM variables from the build, but no CI step the tool reads builds it (info when its ARGs are declared: a build elsewhere may pass them)',
   },
   CiBuildInScriptFile: {
     severity: 'warning',
-    description: 'The image is built in a script file, which is not edited',
+    description: 'A Dockerfile that needs a variable is built in a script file a CI step runs, which is not edited (the flags to add are given)',
   },
   CiExternalInclude: {
     severity: 'warning',
@@ -108,7 +108,7 @@ export const RULES = {
   },
   CiUndefinedVariable: {
     severity: 'warning',
-    description: 'A FROM variable is never defined by the CI (hoisted, not passed)',
+    description: 'A FROM variable the Dockerfile needs is never defined by the CI (hoisted, not passed)',
   },
   CiUnusedBuildArg: {
     severity: 'warning',
@@ -146,11 +146,11 @@ export const RULES = {
   // Reported, never edited (research ci.md §3.2, §5 R8).
   CiBuildInJenkinsfile: {
     severity: 'warning',
-    description: 'A Jenkinsfile builds a Dockerfile without passing all of its FROM variables; Jenkinsfiles are reported, not edited (the flags to add are given)',
+    description: 'A Jenkinsfile builds a Dockerfile without passing a variable it needs; Jenkinsfiles are reported, not edited (the flags to add are given)',
   },
   CiBuildInShellScript: {
     severity: 'warning',
-    description: 'A shell script builds a Dockerfile without passing all of its FROM variables; scripts are reported, not edited (the flags to add are given)',
+    description: 'A shell script builds a Dockerfile without passing a variable it needs; scripts are reported, not edited (the flags to add are given)',
   },
   // The need rule (issue 14): an audit trail for every CI edit, and what the CI defines but the build does not need.
   CiBuildArgAdded: {
