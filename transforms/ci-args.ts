@@ -19,12 +19,6 @@ export interface DockerfileFacts {
    * invalid without them). Only these are passed, and only these make a build site worth a warning.
    */
   needs: string[];
-  /**
-   * The needed ones the global scope does not declare in the file as read: no build arg can reach them, so every
-   * build of it fails as written. A declared one (`ARG BASE` without a valid default) may be passed by a build
-   * the tool cannot read (a Makefile, a builder action): where the tool cannot see the build, that is only info.
-   */
-  undeclared: Set<string>;
   /** Every ARG name the Dockerfile declares (any scope). */
   declared: Set<string>;
   /** Names used in the tag of a FROM image. */
@@ -131,7 +125,12 @@ export interface Missing {
   facts: DockerfileFacts;
 }
 
-/** unseenSeverity for what builds the tool cannot read may miss. */
+/**
+ * The severity of a finding about builds the tool cannot read or edit (a dynamic path or arguments, a script, an
+ * include, no build at all): a warning when a variable they may miss is still undeclared once the Dockerfile is
+ * fixed (that build cannot work as written), else info (a build elsewhere may well pass it: a Makefile, a
+ * builder action).
+ */
 export const unseen = (missing: readonly Missing[]) => ({ severity: missing.some((m) => m.names.some((n) => m.facts.after.undeclared.has(n))) ? ('warning' as const) : ('info' as const) });
 
 /** The hint of a build whose Dockerfile is unknown: what it should pass if it builds one that needs something. */
@@ -139,11 +138,6 @@ export function dynamicHint(missing: readonly Missing[], where: string): string 
   return `if it builds ${missing.map((m) => m.path).join(' or ')}, pass ${[...new Set(missing.flatMap((m) => m.names))].join(', ')} ${where}`;
 }
 
-/**
- * Findings about builds the tool cannot read or edit (a dynamic path or arguments, a script, an include, no
- * build at all) take their severity from `unseen`: a warning when a missing variable is undeclared (that build
- * cannot work as written), else info (a build elsewhere may well pass it: a Makefile, a builder action).
- */
 /** Where a variable's value comes from in the jobs, for the report. */
 function definedAs(jobs: readonly Job[], name: string): string {
   const raw = jobs.map((j) => j.variables.get(name)?.raw).find((r) => r !== undefined);

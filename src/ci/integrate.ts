@@ -499,7 +499,6 @@ export function ciFacts(path: string, model: DockerfileModel | null, vars: FromV
     path,
     uses: vars.uses.map((u) => u.name),
     needs: vars.needs.map((u) => u.name),
-    undeclared: new Set(vars.needs.filter((u) => !u.declared).map((u) => u.name)),
     declared: new Set(model ? [...model.globalArgs.map((a) => a.name), ...model.stageArgs.map((a) => a.decl.name)] : []),
     tagVars,
     repoVars,
