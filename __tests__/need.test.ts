@@ -58,6 +58,20 @@ describe('a correct repository', () => {
   });
 });
 
+test('a repository whose Dockerfiles need nothing never reads its CI files: an invalid one is no error', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'argfix-need-'));
+  try {
+    writeFileSync(join(dir, 'Dockerfile'), 'ARG PY=3.12\nFROM python:${PY}-slim\n');
+    writeFileSync(join(dir, '.gitlab-ci.yml'), 'build:\n\tscript: [docker build .]\n');
+    const r = await runJson<Report>(dir, false);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+    expect(r.report.files.map((f) => f.path)).toEqual(['Dockerfile']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 describe('--pass-defined', () => {
   test('passes a CI-defined variable whose default is valid, with its own finding', () => {
     const dir = copy(gitlab('pinned-default-not-passed'));
