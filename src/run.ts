@@ -9,8 +9,8 @@ import { prepareWrites, type PendingWrite, type WriteFailure } from './fsio.js';
 import { assertClean, commit, createBranch, type GitRepo } from './git.js';
 import type { CiSystem } from './ci/systems.js';
 import { planAll, type RepoJob } from './pool.js';
-import { display, rootFinder, type RepoPlan } from './repo.js';
-import { formatFinding, formatNote, formatRepoTable, formatSummary, summarize, toJson, type FileReport } from './report.js';
+import { display, rootFinder, type PlanOptions, type RepoPlan } from './repo.js';
+import { formatFinding, formatNote, formatRepoTable, formatSummary, summarize, toJson, type FileReport, type RepoReport, type Summary } from './report.js';
 
 export interface RunOptions {
   paths: string[];
@@ -76,10 +76,19 @@ function colorDiff(diff: string): string {
   );
 }
 
-export async function run(opts: RunOptions, io: Io): Promise<number> {
-  const write = opts.write || opts.gitBranch !== undefined;
-  const mode = write ? 'write' : opts.check ? 'check' : 'dry-run';
-  const cwd = io.cwd;
+/** The repositories to plan (each with its files, in discovery order) and what discovery passed over or could not read. */
+export interface Collected {
+  jobs: RepoJob[];
+  /** Files found but not taken (not a Dockerfile by name or path, a link out of the tree), as reports. */
+  skipped: FileReport[];
+  /** Errors not tied to one file of a repository (a path that cannot be read). */
+  errors: string[];
+  /** How many files are to be planned. */
+  files: number;
+}
+
+/** Discovers the files under `opts.paths` and groups them by repository (nearest .git or CI file; else the directory given). */
+export function collect(opts: Pick<RunOptions, 'paths' | 'gitignore'>, cwd: string): Collected {
   const paths = opts.paths.map((p) => resolve(cwd, p));
   const found = discover(paths, { gitignore: opts.gitignore });
   const generalErrors: string[] = [];
@@ -118,9 +127,32 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
     groups.set(root, list);
   }
   const jobs: RepoJob[] = [...groups].map(([root, files]) => ({ root, files }));
+  return { jobs, skipped: discoverySkips, errors: generalErrors, files: found.files.length };
+}
+
+/** What planning a repository needs from the run's options; `keepTexts`: keep the new texts (for writing). */
+export function planOptions(opts: Pick<RunOptions, 'defaults' | 'config' | 'maxBytes' | 'ci' | 'ciSystems' | 'passDefined'>, cwd: string, keepTexts: boolean): PlanOptions {
+  return { cwd, defaults: opts.defaults, ...(opts.config ? { config: resolve(cwd, opts.config) } : {}), maxBytes: opts.maxBytes, write: keepTexts, ci: opts.ci !== false, ...(opts.ciSystems ? { ciSystems: [...opts.ciSystems] } : {}), ...(opts.passDefined ? { passDefined: true } : {}) };
+}
+
+/** The run's file reports in output order (findings sorted), their summary and the per-repository reports. */
+export function assemble(cwd: string, collected: Collected, plans: readonly RepoPlan[], repoErrors: ReadonlyMap<RepoPlan, string> = new Map()): { reports: FileReport[]; summary: Summary; repos: RepoReport[] } {
+  const reports = [...collected.skipped, ...plans.flatMap((p) => p.reports)];
+  for (const r of reports) r.findings.sort((a, b) => a.line - b.line || a.column - b.column);
+  const summary = summarize(reports, collected.errors.length + repoErrors.size);
+  const repos = plans.map((p) => ({ root: repoName(cwd, p.root), reports: p.reports, error: repoErrors.get(p) }));
+  return { reports, summary, repos };
+}
+
+export async function run(opts: RunOptions, io: Io): Promise<number> {
+  const write = opts.write || opts.gitBranch !== undefined;
+  const mode = write ? 'write' : opts.check ? 'check' : 'dry-run';
+  const cwd = io.cwd;
+  const collected = collect(opts, cwd);
+  const { jobs, errors: generalErrors } = collected;
 
   const started = Date.now();
-  const total = found.files.length;
+  const total = collected.files;
   let filesDone = 0;
   const progress = (plan: RepoPlan, done: number) => {
     if (!opts.progress) return;
@@ -133,12 +165,7 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
   };
   let plans: RepoPlan[];
   try {
-    plans = await planAll(
-      jobs,
-      { cwd, defaults: opts.defaults, ...(opts.config ? { config: resolve(cwd, opts.config) } : {}), maxBytes: opts.maxBytes, write, ci: opts.ci !== false, ...(opts.ciSystems ? { ciSystems: [...opts.ciSystems] } : {}), ...(opts.passDefined ? { passDefined: true } : {}) },
-      opts.jobs ?? 1,
-      progress,
-    );
+    plans = await planAll(jobs, planOptions(opts, cwd, write), opts.jobs ?? 1, progress);
   } catch (e) {
     io.err(`dockerfile-argfix: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
     return EXIT_ERROR;
@@ -188,11 +215,8 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
     }
   }
 
-  const reports = [...discoverySkips, ...plans.flatMap((p) => p.reports)];
-  for (const r of reports) r.findings.sort((a, b) => a.line - b.line || a.column - b.column);
-  const summary = summarize(reports, generalErrors.length + repoErrors.size);
+  const { reports, summary, repos } = assemble(cwd, collected, plans, repoErrors);
   const errorLines = [...generalErrors, ...reports.filter((r) => r.error && (!r.heldBack || opts.verbose)).map((r) => r.error!), ...repoErrors.values()];
-  const repos = plans.map((p) => ({ root: repoName(cwd, p.root), reports: p.reports, error: repoErrors.get(p) }));
   if (opts.format === 'json') {
     const doc = toJson(reports, summary, repos);
     if (opts.output) writeFileSync(resolve(cwd, opts.output), doc);
