@@ -137,6 +137,20 @@ describe('installed from the tarball', () => {
     expect(run(process.execPath, ['example.mjs'], project)).toEqual({ code: 0, stdout: output, stderr: '' });
   }, SLOW);
 
+  test('plan on worker threads (the installed dist/src/worker.js) gives the in-thread result', () => {
+    for (const name of ['a', 'b']) {
+      cpSync(join(root, 'examples/seed'), join(project, 'fleet', name), { recursive: true });
+      mkdirSync(join(project, 'fleet', name, '.git'));
+    }
+    writeFileSync(
+      join(project, 'threads.mjs'),
+      "import { plan } from 'dockerfile-argfix';\n" +
+        "const one = await plan(['fleet'], { jobs: 1 });\nconst two = await plan(['fleet'], { jobs: 2 });\n" +
+        'console.log(JSON.stringify(one) === JSON.stringify(two), one.report.repos.map((r) => r.repo).join(), two.changes.length);\n',
+    );
+    expect(run(process.execPath, ['threads.mjs'], project)).toEqual({ code: 0, stdout: 'true fleet/a,fleet/b 4\n', stderr: '' });
+  }, SLOW);
+
   test('a TypeScript consumer type-checks against the installed declarations (nodenext, strict, no @types/node); a wrong type is caught', () => {
     writeFileSync(
       join(project, 'consumer.ts'),
