@@ -94,6 +94,7 @@ describe('fixDockerfile', () => {
     expect(r.text).toBe('ARG IMG=alpine\nFROM $IMG\n');
     expect(r.findings.filter((f) => f.suppressed).map((f) => f.rule)).toEqual(['InvalidDefaultArgInFrom']);
     expect(() => fixDockerfile('FROM $IMG\n', { ignore: ['NoSuchRule' as never] })).toThrow(new TypeError("ignore: unknown rule 'NoSuchRule'"));
+    expect(() => fixDockerfile('FROM $IMG\n', { ignore: ['toString' as never] })).toThrow(new TypeError("ignore: unknown rule 'toString'"));
   });
 
   test('an unreadable Dockerfile throws DockerfileArgfixError with path, line and column, as the CLI prints it', () => {

@@ -80,7 +80,7 @@ function defaultEntries(defaults: Defaults | undefined, what: string): [string, 
 function ruleSet(ignore: Iterable<string> | undefined): Set<string> {
   const rules = new Set<string>();
   for (const rule of ignore ?? []) {
-    if (!(rule in RULES)) throw new TypeError(`ignore: unknown rule '${rule}'`);
+    if (!Object.hasOwn(RULES, rule)) throw new TypeError(`ignore: unknown rule '${rule}'`);
     rules.add(rule);
   }
   return rules;
