@@ -13,7 +13,7 @@ import type { BakeTarget } from '../src/ci/bake.js';
 import type { CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, dynamicHint, missingAnywhere, stillMissing, unseen, type DockerfileFacts } from './ci-args.js';
+import { addedFinding, dynamicHint, missingAnywhere, stillMissing, unseen, type DockerfileFacts } from './support/ci-args.js';
 import type { CiTransformResult } from './ci-steps.js';
 
 const leading = (text: string, off: number) => /^[ \t]*/.exec(text.slice(text.lastIndexOf('\n', off - 1) + 1))![0];

@@ -12,14 +12,14 @@
 import { CONTINUATION, DIALECT_NAME, flagText, type Dialect } from '../src/ci/dialect.js';
 import { dialectOf } from '../src/ci/platform.js';
 import { stepPosition, type BuildStep, type CiSteps, type ScriptFileBuild } from '../src/ci/steps.js';
-import { blockIndent, FLOW_INDICATOR, inFlow, quotePlain } from '../src/ci/place.js';
+import { blockIndent, FLOW_INDICATOR, inFlow, quotePlain } from './support/yaml-edit.js';
 import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, decideArgs, flagFor, jobsText, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type DockerfileFacts, type PlannedArg } from './ci-args.js';
+import { addedFinding, decideArgs, flagFor, jobsText, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type DockerfileFacts, type PlannedArg } from './support/ci-args.js';
 import type { Job } from '../src/ci/jobs.js';
 
-export type { DockerfileFacts } from './ci-args.js';
+export type { DockerfileFacts } from './support/ci-args.js';
 
 export interface StepsTransformInput {
   steps: CiSteps;

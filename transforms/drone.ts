@@ -8,11 +8,11 @@
  */
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { PluginBuild } from '../src/ci/drone.js';
-import { afterLastEntry, inFlow, lineStart, mergeSources, quotePlain } from '../src/ci/place.js';
+import { afterLastEntry, inFlow, lineStart, mergeSources, quotePlain } from './support/yaml-edit.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, decideArgs, dynamicHint, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type DockerfileFacts, type PlannedArg } from './ci-args.js';
-import { verdict, type Site } from './shared.js';
+import { addedFinding, decideArgs, dynamicHint, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type DockerfileFacts, type PlannedArg } from './support/ci-args.js';
+import { verdict, type Site } from './support/shared-nodes.js';
 import type { CiTransformResult } from './ci-steps.js';
 import { indentAt } from './github-actions.js';
 

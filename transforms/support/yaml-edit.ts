@@ -12,9 +12,9 @@
  *   on it (an explicit indentation indicator, `|2`, lets content lines start with spaces).
  */
 import { isMap, isScalar, isSeq, visit, type Node, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
-import type { TextEdit } from '../edits.js';
-import { deref, isMerge } from './jobs.js';
-import { position, type CiFile } from './yaml.js';
+import type { TextEdit } from '../../src/edits.js';
+import { deref, isMerge } from '../../src/ci/jobs.js';
+import { position, type CiFile } from '../../src/ci/yaml.js';
 
 export function lineStart(text: string, off: number): number {
   return text.lastIndexOf('\n', off - 1) + 1;

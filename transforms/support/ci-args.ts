@@ -3,11 +3,11 @@
  * command, a build-push-action step): research ci.md §5 R1 (pass what the CI defines), R2 (leave an arg already
  * passed alone), R5 (possibly-unset variables), and the hazards of CI variables in an image reference.
  */
-import type { BuildCommand } from '../src/ci/builders.js';
-import type { Job } from '../src/ci/jobs.js';
-import { GITHUB_EXPR_HAZARDS } from '../src/ci/platform.js';
-import { suggest } from '../src/dockerfile/suggest.js';
-import { finding, type Finding } from '../src/findings.js';
+import type { BuildCommand } from '../../src/ci/builders.js';
+import type { Job } from '../../src/ci/jobs.js';
+import { GITHUB_EXPR_HAZARDS } from '../../src/ci/platform.js';
+import { suggest } from '../../src/dockerfile/suggest.js';
+import { finding, type Finding } from '../../src/findings.js';
 
 export interface DockerfileFacts {
   /** Repository-relative path. */
