@@ -9,7 +9,8 @@
 import { isMap, type Node } from 'yaml';
 import type { AzureDockerTask } from '../src/ci/azure.js';
 import { recognise } from '../src/ci/builders.js';
-import { afterLastEntry, blockIndent, eolOf, FLOW_INDICATOR, inFlow, lastContentLine, mergeSources, quotePlain } from './support/yaml-edit.js';
+import { mergeSources } from '../src/ci/jobs.js';
+import { afterLastEntry, blockIndent, eolOf, FLOW_INDICATOR, inFlow, lastContentLine, quotePlain } from './support/yaml-edit.js';
 import { AZURE, azureMacro } from '../src/ci/platform.js';
 import { parseShell } from '../src/ci/shell.js';
 import type { TextEdit } from '../src/edits.js';

@@ -6,7 +6,8 @@
  */
 import { isMap, isSeq, type Node } from 'yaml';
 import type { ComposeBuild } from '../src/ci/compose.js';
-import { afterLastEntry, lineStart, mergeSources } from './support/yaml-edit.js';
+import { mergeSources } from '../src/ci/jobs.js';
+import { afterLastEntry, lineStart } from './support/yaml-edit.js';
 import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';

@@ -8,7 +8,8 @@
  */
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { PluginBuild } from '../src/ci/drone.js';
-import { afterLastEntry, inFlow, lineStart, mergeSources, quotePlain } from './support/yaml-edit.js';
+import { mergeSources } from '../src/ci/jobs.js';
+import { afterLastEntry, inFlow, lineStart, quotePlain } from './support/yaml-edit.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
 import { addedFinding, decideArgs, dynamicHint, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type DockerfileFacts, type PlannedArg } from './support/ci-args.js';

@@ -7,7 +7,8 @@
 import { isMap, type Node, type YAMLMap } from 'yaml';
 import type { ActionBuild } from '../src/ci/github.js';
 import { githubExpression } from '../src/ci/platform.js';
-import { afterLastEntry, blockIndent, eolOf, inFlow, lastContentLine, lineEnd, lineStart, mergeSources } from './support/yaml-edit.js';
+import { mergeSources } from '../src/ci/jobs.js';
+import { afterLastEntry, blockIndent, eolOf, inFlow, lastContentLine, lineEnd, lineStart } from './support/yaml-edit.js';
 import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';

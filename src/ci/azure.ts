@@ -15,7 +15,7 @@ import { combine, POSIX, type ShellChoice } from './dialect.js';
 import { deref, emptyValue, keyOf, mapGet, mapKeys, scalarText, type Job, type JobVariable } from './jobs.js';
 import { AZURE, azureEnvName } from './platform.js';
 import type { FileWalker } from './reported.js';
-import { mergeSources } from '../../transforms/support/yaml-edit.js';
+import { mergeSources } from './jobs.js';
 import { joinPath } from './steps.js';
 import { loadCiFile, position, type CiFile, type CiProblem } from './yaml.js';
 

@@ -11,7 +11,7 @@
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { addEnvMap, deref, keyOf, mapGet, mapKeys, scalarText, type Job, type JobVariable } from './jobs.js';
 import { DRONE, WOODPECKER, type Platform } from './platform.js';
-import { mergeSources } from '../../transforms/support/yaml-edit.js';
+import { mergeSources } from './jobs.js';
 import { joinPath } from './steps.js';
 import { loadCiDocuments, position, type CiFile, type CiProblem } from './yaml.js';
 

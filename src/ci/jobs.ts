@@ -116,6 +116,24 @@ export function deref(file: CiFile, node: unknown): Node | null {
   return n ?? null;
 }
 
+/**
+ * The mappings whose entries `node` holds: itself (through an alias) and, for a mapping, the sources of its
+ * `<<:` merge keys, transitively. An entry added to any of them may become one of `node`'s.
+ */
+export function mergeSources(file: CiFile, node: Node | null | undefined, out = new Set<Node>(), depth = 0): Set<Node> {
+  const n = deref(file, node ?? null);
+  if (!n || out.has(n) || depth > 20) return out;
+  out.add(n);
+  if (isMap(n)) {
+    for (const p of n.items) {
+      if (!isMerge(p)) continue;
+      const v = deref(file, p.value);
+      for (const s of isSeq(v) ? v.items : [v]) mergeSources(file, s as Node, out, depth + 1);
+    }
+  }
+  return out;
+}
+
 /** A map's explicit pairs by key (the first of each) and its `<<:` pairs, computed once per map. */
 interface KeyIndex {
   byKey: Map<string, Pair>;

@@ -13,7 +13,6 @@
  */
 import { isMap, isScalar, isSeq, visit, type Node, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { TextEdit } from '../../src/edits.js';
-import { deref, isMerge } from '../../src/ci/jobs.js';
 import { position, type CiFile } from '../../src/ci/yaml.js';
 
 export function lineStart(text: string, off: number): number {
@@ -140,22 +139,4 @@ export function quotePlain(file: CiFile, node: Scalar, added: string): { open: T
     return { open: { start, end: start, text: '"' }, close: { start: end, end, text: '"' }, escape: (s) => s.replace(/[\\"]/g, '\\$&') };
   }
   return null;
-}
-
-/**
- * The mappings whose entries `node` holds: itself (through an alias) and, for a mapping, the sources of its
- * `<<:` merge keys, transitively. An entry added to any of them may become one of `node`'s.
- */
-export function mergeSources(file: CiFile, node: Node | null | undefined, out = new Set<Node>(), depth = 0): Set<Node> {
-  const n = deref(file, node ?? null);
-  if (!n || out.has(n) || depth > 20) return out;
-  out.add(n);
-  if (isMap(n)) {
-    for (const p of n.items) {
-      if (!isMerge(p)) continue;
-      const v = deref(file, p.value);
-      for (const s of isSeq(v) ? v.items : [v]) mergeSources(file, s as Node, out, depth + 1);
-    }
-  }
-  return out;
 }
