@@ -10,15 +10,13 @@ import { isMap, type Node } from 'yaml';
 import type { AzureDockerTask } from '../src/ci/azure.js';
 import { recognise } from '../src/ci/builders.js';
 import { mergeSources } from '../src/ci/jobs.js';
-import { afterLastEntry, blockIndent, eolOf, FLOW_INDICATOR, inFlow, lastContentLine, quotePlain } from './support/yaml-edit.js';
+import { afterLastEntry, blockIndent, eolOf, FLOW_INDICATOR, indentAt, inFlow, lastContentLine, quotePlain } from './support/yaml-edit.js';
 import { AZURE, azureMacro } from '../src/ci/platform.js';
 import { parseShell } from '../src/ci/shell.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, decideArgs, dynamicHint, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type DockerfileFacts, type PlannedArg } from './support/ci-args.js';
+import { addedFinding, decideArgs, dynamicHint, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type CiTransformResult, type DockerfileFacts, type PlannedArg } from './support/ci-args.js';
 import { verdict, type Site } from './support/shared-nodes.js';
-import type { CiTransformResult } from './ci-steps.js';
-import { indentAt } from './github-actions.js';
 
 /**
  * Build args an `arguments` value passes (read as the words of a `docker build` command), whether it may pass

@@ -9,8 +9,8 @@ import type { CiSteps } from '../src/ci/steps.js';
 import type { ExternalInclude } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { unseen, type DockerfileFacts } from './support/ci-args.js';
-import { shellStepsTransform, type CiTransformResult } from './ci-steps.js';
+import { unseen, type CiTransformResult, type DockerfileFacts } from './support/ci-args.js';
+import { shellStepsTransform } from './ci-steps.js';
 import { githubActionsTransform } from './github-actions.js';
 
 export type { DockerfileFacts } from './support/ci-args.js';

@@ -12,8 +12,7 @@ import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
 import { suggest } from '../src/dockerfile/suggest.js';
-import { addedFinding, dynamicHint, missingAnywhere, stillMissing, unseen, type DockerfileFacts } from './support/ci-args.js';
-import type { CiTransformResult } from './ci-steps.js';
+import { addedFinding, dynamicHint, missingAnywhere, stillMissing, unseen, type CiTransformResult, type DockerfileFacts } from './support/ci-args.js';
 import { verdict, type Site } from './support/shared-nodes.js';
 
 const col = (file: CiFile, node: Node) => position(file, node.range![0]).column - 1;

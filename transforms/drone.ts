@@ -9,13 +9,11 @@
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { PluginBuild } from '../src/ci/drone.js';
 import { mergeSources } from '../src/ci/jobs.js';
-import { afterLastEntry, inFlow, lineStart, quotePlain } from './support/yaml-edit.js';
+import { afterLastEntry, indentAt, inFlow, lineStart, quotePlain } from './support/yaml-edit.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, decideArgs, dynamicHint, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type DockerfileFacts, type PlannedArg } from './support/ci-args.js';
+import { addedFinding, decideArgs, dynamicHint, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type CiTransformResult, type DockerfileFacts, type PlannedArg } from './support/ci-args.js';
 import { verdict, type Site } from './support/shared-nodes.js';
-import type { CiTransformResult } from './ci-steps.js';
-import { indentAt } from './github-actions.js';
 
 const ENDING = 'its last entry is a block scalar ending the file without a line break';
 

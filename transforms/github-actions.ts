@@ -8,18 +8,14 @@ import { isMap, type Node, type YAMLMap } from 'yaml';
 import type { ActionBuild } from '../src/ci/github.js';
 import { githubExpression } from '../src/ci/platform.js';
 import { mergeSources } from '../src/ci/jobs.js';
-import { afterLastEntry, blockIndent, eolOf, inFlow, lastContentLine, lineEnd, lineStart } from './support/yaml-edit.js';
+import { afterLastEntry, blockIndent, eolOf, indentAt, inFlow, lastContentLine, lineEnd, lineStart } from './support/yaml-edit.js';
 import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, decideArgs, dynamicHint, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type DockerfileFacts, type PlannedArg } from './support/ci-args.js';
+import { addedFinding, decideArgs, dynamicHint, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type CiTransformResult, type DockerfileFacts, type PlannedArg } from './support/ci-args.js';
 import { verdict, type Site } from './support/shared-nodes.js';
-import type { CiTransformResult } from './ci-steps.js';
 
 const LABEL = 'docker/build-push-action';
-
-export { eolOf };
-export const indentAt = (file: CiFile, node: Node) => ' '.repeat(position(file, node.range![0]).column - 1);
 
 export function githubActionsTransform(actions: readonly ActionBuild[], dockerfiles: ReadonlyMap<string, DockerfileFacts>): CiTransformResult {
   const edits = new Map<string, TextEdit[]>();

@@ -28,6 +28,9 @@ export function lineEnd(text: string, off: number): number {
 
 export const eolOf = (text: string) => (text.includes('\r\n') ? '\r\n' : '\n');
 
+/** The spaces before the column where `node` starts (a sibling entry's indentation). */
+export const indentAt = (file: CiFile, node: Node) => ' '.repeat(position(file, node.range![0]).column - 1);
+
 export const isBlock = (n: unknown): n is Scalar => isScalar(n) && (n.type === 'BLOCK_LITERAL' || n.type === 'BLOCK_FOLDED');
 
 /** Column (0-based) where a node starts. */
