@@ -17,7 +17,7 @@ import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
 import { addedFinding, decideArgs, flagFor, jobsText, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type CiTransformResult, type DockerfileFacts, type PlannedArg } from './support/ci-args.js';
-import type { Job } from '../src/ci/jobs.js';
+import type { Job } from '../src/ci/model.js';
 
 export interface StepsTransformInput {
   steps: CiSteps;

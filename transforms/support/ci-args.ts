@@ -4,7 +4,7 @@
  * passed alone), R5 (possibly-unset variables), and the hazards of CI variables in an image reference.
  */
 import type { BuildCommand } from '../../src/ci/builders.js';
-import type { Job } from '../../src/ci/jobs.js';
+import type { Job } from '../../src/ci/model.js';
 import { GITHUB_EXPR_HAZARDS } from '../../src/ci/platform.js';
 import { suggest } from '../../src/dockerfile/suggest.js';
 import type { TextEdit } from '../../src/edits.js';
