@@ -204,7 +204,7 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
   // The user's own defaults count as none on the file as left (fromVars' fallbacks), as in phase 1.
   const suppliedFor = (p: (typeof planned)[number], model: DockerfileOutcome['model']) => (model ? fallbacks({ defaults: defaultsOf(p.config, new Map()) }, model) : new Map<string, string>());
   // A CI value becomes a default only for a variable every CI build of the Dockerfile passes once the CI edits are
-  // made (src/ci/integrate.ts passedEverywhere): planned once on the Dockerfiles without CI defaults.
+  // made (src/ci-pass.ts passedEverywhere): planned once on the Dockerfiles without CI defaults.
   let everywhere: Map<string, Set<string>> | null = null;
   if (ci && ciMod && planned.some((p) => ci.defaultsFor(p.rel).size > ci.defaultsFor(p.rel, new Set()).size)) {
     for (const p of planned) ci.facts.set(p.rel, { ...ciMod.ciFacts(p.rel, p.outcome.model, p.outcome.vars, passDefined, suppliedFor(p, p.outcome.model)), report: p.report });

@@ -36,7 +36,7 @@ export function azureTransform(tasks: readonly AzureDockerTask[], dockerfiles: R
   const findings: Finding[] = [];
   const built = new Set<string>();
   // First what each task needs (its findings as it goes), then the edits: tasks sharing `inputs` through an alias
-  // or a `<<:` merge get one edit there when they need the same flags, else a report (transforms/shared.ts).
+  // or a `<<:` merge get one edit there when they need the same flags, else a report (transforms/support/shared-nodes.ts).
   const planned: { t: AzureDockerTask; site: Site; argSite: ArgSite; flags: string; facts: DockerfileFacts; toAdd: PlannedArg[]; endsOptions: boolean }[] = [];
   const sites: Site[] = [];
   for (const t of tasks) {

@@ -69,7 +69,7 @@ export function droneTransform(plugins: readonly PluginBuild[], dockerfiles: Rea
   const built = new Set<string>();
   const label = `docker plugin`;
   // First what each step needs (its findings as it goes), then the edits: steps sharing a settings anchor (or a
-  // `<<:` source) get one edit there when they need the same names, else a report (transforms/shared.ts).
+  // `<<:` source) get one edit there when they need the same names, else a report (transforms/support/shared-nodes.ts).
   const planned: { b: PluginBuild; site: Site; argSite: ArgSite; facts: DockerfileFacts | null; toAdd: PlannedArg[] }[] = [];
   for (const b of plugins) {
     const push = (f: Finding) => findings.push({ ...f, file: b.file.path });

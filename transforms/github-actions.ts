@@ -22,7 +22,7 @@ export function githubActionsTransform(actions: readonly ActionBuild[], dockerfi
   const findings: Finding[] = [];
   const built = new Set<string>();
   // First what each step needs (its findings as it goes), then the edits: steps sharing a node through an alias
-  // or a `<<:` merge get one edit there when they need the same lines, else a report (transforms/shared.ts).
+  // or a `<<:` merge get one edit there when they need the same lines, else a report (transforms/support/shared-nodes.ts).
   const planned: { a: ActionBuild; site: Site; argSite: ArgSite | null; lines: string[]; facts: DockerfileFacts | null; toAdd: PlannedArg[] }[] = [];
   for (const a of actions) {
     const push = (f: Finding) => findings.push({ ...f, file: a.file.path });
