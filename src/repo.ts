@@ -6,7 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { SuppliedDefault } from '../transforms/hoist-from-args.js';
-import type { CiWrite, RootCi } from './ci/integrate.js';
+import type { CiWrite, RootCi } from './ci-pass.js';
 import type { Discovered } from './discover.js';
 import { CI_SYSTEMS, type CiSystem } from './ci/systems.js';
 import { findConfig, loadConfig, readConfig, type Config } from './config.js';
@@ -198,13 +198,13 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
   const rootConfig = configFor(root);
   const passDefined = opts.passDefined === true || (!(rootConfig instanceof InputError) && rootConfig.passDefined === true);
   const wanted = planned.some((p) => p.outcome.vars.needs.length > 0 || (passDefined && p.outcome.vars.uses.length > 0));
-  const ciMod = opts.ci && wanted ? await import('./ci/integrate.js') : null;
+  const ciMod = opts.ci && wanted ? await import('./ci-pass.js') : null;
   const ci: RootCi | null = ciMod ? ciMod.prepareCi(root, rootConfig, new Set(opts.ciSystems ?? CI_SYSTEMS), planned.map((p) => p.rel)) : null;
 
   // The user's own defaults count as none on the file as left (fromVars' fallbacks), as in phase 1.
   const suppliedFor = (p: (typeof planned)[number], model: DockerfileOutcome['model']) => (model ? fallbacks({ defaults: defaultsOf(p.config, new Map()) }, model) : new Map<string, string>());
   // A CI value becomes a default only for a variable every CI build of the Dockerfile passes once the CI edits are
-  // made (src/ci/integrate.ts passedEverywhere): planned once on the Dockerfiles without CI defaults.
+  // made (src/ci-pass.ts passedEverywhere): planned once on the Dockerfiles without CI defaults.
   let everywhere: Map<string, Set<string>> | null = null;
   if (ci && ciMod && planned.some((p) => ci.defaultsFor(p.rel).size > ci.defaultsFor(p.rel, new Set()).size)) {
     for (const p of planned) ci.facts.set(p.rel, { ...ciMod.ciFacts(p.rel, p.outcome.model, p.outcome.vars, passDefined, suppliedFor(p, p.outcome.model)), report: p.report });

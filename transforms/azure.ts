@@ -9,15 +9,14 @@
 import { isMap, type Node } from 'yaml';
 import type { AzureDockerTask } from '../src/ci/azure.js';
 import { recognise } from '../src/ci/builders.js';
-import { afterLastEntry, blockIndent, eolOf, FLOW_INDICATOR, inFlow, lastContentLine, mergeSources, quotePlain } from '../src/ci/place.js';
+import { mergeSources } from '../src/ci/jobs.js';
+import { afterLastEntry, blockIndent, eolOf, FLOW_INDICATOR, indentAt, inFlow, lastContentLine, quotePlain } from './support/yaml-edit.js';
 import { AZURE, azureMacro } from '../src/ci/platform.js';
 import { parseShell } from '../src/ci/shell.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, decideArgs, dynamicHint, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type DockerfileFacts, type PlannedArg } from './ci-args.js';
-import { verdict, type Site } from './shared.js';
-import type { CiTransformResult } from './ci-steps.js';
-import { indentAt } from './github-actions.js';
+import { addedFinding, decideArgs, dynamicHint, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type CiTransformResult, type DockerfileFacts, type PlannedArg } from './support/ci-args.js';
+import { verdict, type Site } from './support/shared-nodes.js';
 
 /**
  * Build args an `arguments` value passes (read as the words of a `docker build` command), whether it may pass
@@ -37,7 +36,7 @@ export function azureTransform(tasks: readonly AzureDockerTask[], dockerfiles: R
   const findings: Finding[] = [];
   const built = new Set<string>();
   // First what each task needs (its findings as it goes), then the edits: tasks sharing `inputs` through an alias
-  // or a `<<:` merge get one edit there when they need the same flags, else a report (transforms/shared.ts).
+  // or a `<<:` merge get one edit there when they need the same flags, else a report (transforms/support/shared-nodes.ts).
   const planned: { t: AzureDockerTask; site: Site; argSite: ArgSite; flags: string; facts: DockerfileFacts; toAdd: PlannedArg[]; endsOptions: boolean }[] = [];
   const sites: Site[] = [];
   for (const t of tasks) {

@@ -13,11 +13,10 @@ import type { BakeTarget } from '../src/ci/bake.js';
 import type { CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, dynamicHint, missingAnywhere, stillMissing, unseen, type DockerfileFacts } from './ci-args.js';
-import type { CiTransformResult } from './ci-steps.js';
+import { addedFinding, dynamicHint, missingAnywhere, stillMissing, unseen, type CiTransformResult, type DockerfileFacts } from './support/ci-args.js';
+import { eolOf } from './support/yaml-edit.js';
 
 const leading = (text: string, off: number) => /^[ \t]*/.exec(text.slice(text.lastIndexOf('\n', off - 1) + 1))![0];
-const eolOf = (text: string) => (text.includes('\r\n') ? '\r\n' : '\n');
 /** The file's indentation unit (its first indented line's leading whitespace). */
 const unitOf = (text: string) => /\n([ \t]+)\S/.exec(text)?.[1] ?? '  ';
 

@@ -7,8 +7,7 @@
  */
 import type { ReportedBuild } from '../src/ci/reported.js';
 import { finding, type Finding } from '../src/findings.js';
-import { flagFor, missingAnywhere, unseen, type DockerfileFacts } from './ci-args.js';
-import type { CiTransformResult } from './ci-steps.js';
+import { flagFor, missingAnywhere, unseen, type CiTransformResult, type DockerfileFacts } from './support/ci-args.js';
 
 const RULE = { jenkins: 'CiBuildInJenkinsfile', shell: 'CiBuildInShellScript' } as const;
 const WHERE = { jenkins: 'Jenkinsfiles', shell: 'shell scripts' } as const;

@@ -12,37 +12,18 @@
 import { CONTINUATION, DIALECT_NAME, flagText, type Dialect } from '../src/ci/dialect.js';
 import { dialectOf } from '../src/ci/platform.js';
 import { stepPosition, type BuildStep, type CiSteps, type ScriptFileBuild } from '../src/ci/steps.js';
-import { blockIndent, FLOW_INDICATOR, inFlow, quotePlain } from '../src/ci/place.js';
+import { blockIndent, FLOW_INDICATOR, inFlow, lineEnd, lineStart, quotePlain } from './support/yaml-edit.js';
 import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, decideArgs, flagFor, jobsText, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type DockerfileFacts, type PlannedArg } from './ci-args.js';
-import type { Job } from '../src/ci/jobs.js';
-
-export type { DockerfileFacts } from './ci-args.js';
+import { addedFinding, decideArgs, flagFor, jobsText, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type CiTransformResult, type DockerfileFacts, type PlannedArg } from './support/ci-args.js';
+import type { Job } from '../src/ci/model.js';
 
 export interface StepsTransformInput {
   steps: CiSteps;
   dockerfiles: ReadonlyMap<string, DockerfileFacts>;
 }
 
-export interface CiTransformResult {
-  /** Edits per CI file path. */
-  edits: Map<string, TextEdit[]>;
-  /** Findings with `file` set to a repository-relative path. */
-  findings: Finding[];
-  /** Dockerfiles some step builds (all of them when a step's Dockerfile is unknown). */
-  built: Set<string>;
-}
-
-function lineStart(text: string, off: number): number {
-  return text.lastIndexOf('\n', off - 1) + 1;
-}
-function lineEnd(text: string, off: number): number {
-  const n = text.indexOf('\n', off);
-  const e = n < 0 ? text.length : n;
-  return e > 0 && text[e - 1] === '\r' ? e - 1 : e;
-}
 const leading = (text: string, ls: number) => /^[ \t]*/.exec(text.slice(ls))![0];
 
 /** How to make a step run in one shell, per CI system (CiShellUndecided). */

@@ -6,14 +6,14 @@
  */
 import { isMap, isSeq, type Node } from 'yaml';
 import type { ComposeBuild } from '../src/ci/compose.js';
-import { afterLastEntry, lineStart, mergeSources } from '../src/ci/place.js';
+import { mergeSources } from '../src/ci/jobs.js';
+import { afterLastEntry, lineStart } from './support/yaml-edit.js';
 import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
 import { suggest } from '../src/dockerfile/suggest.js';
-import { addedFinding, dynamicHint, missingAnywhere, stillMissing, unseen, type DockerfileFacts } from './ci-args.js';
-import type { CiTransformResult } from './ci-steps.js';
-import { verdict, type Site } from './shared.js';
+import { addedFinding, dynamicHint, missingAnywhere, stillMissing, unseen, type CiTransformResult, type DockerfileFacts } from './support/ci-args.js';
+import { verdict, type Site } from './support/shared-nodes.js';
 
 const col = (file: CiFile, node: Node) => position(file, node.range![0]).column - 1;
 /** Leading whitespace of the line holding `off` (a list's dash column). */

@@ -8,13 +8,12 @@
  */
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { PluginBuild } from '../src/ci/drone.js';
-import { afterLastEntry, inFlow, lineStart, mergeSources, quotePlain } from '../src/ci/place.js';
+import { mergeSources } from '../src/ci/jobs.js';
+import { afterLastEntry, indentAt, inFlow, lineStart, quotePlain } from './support/yaml-edit.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, decideArgs, dynamicHint, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type DockerfileFacts, type PlannedArg } from './ci-args.js';
-import { verdict, type Site } from './shared.js';
-import type { CiTransformResult } from './ci-steps.js';
-import { indentAt } from './github-actions.js';
+import { addedFinding, decideArgs, dynamicHint, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type CiTransformResult, type DockerfileFacts, type PlannedArg } from './support/ci-args.js';
+import { verdict, type Site } from './support/shared-nodes.js';
 
 const ENDING = 'its last entry is a block scalar ending the file without a line break';
 
@@ -70,7 +69,7 @@ export function droneTransform(plugins: readonly PluginBuild[], dockerfiles: Rea
   const built = new Set<string>();
   const label = `docker plugin`;
   // First what each step needs (its findings as it goes), then the edits: steps sharing a settings anchor (or a
-  // `<<:` source) get one edit there when they need the same names, else a report (transforms/shared.ts).
+  // `<<:` source) get one edit there when they need the same names, else a report (transforms/support/shared-nodes.ts).
   const planned: { b: PluginBuild; site: Site; argSite: ArgSite; facts: DockerfileFacts | null; toAdd: PlannedArg[] }[] = [];
   for (const b of plugins) {
     const push = (f: Finding) => findings.push({ ...f, file: b.file.path });

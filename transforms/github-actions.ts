@@ -7,25 +7,22 @@
 import { isMap, type Node, type YAMLMap } from 'yaml';
 import type { ActionBuild } from '../src/ci/github.js';
 import { githubExpression } from '../src/ci/platform.js';
-import { afterLastEntry, blockIndent, eolOf, inFlow, lastContentLine, lineEnd, lineStart, mergeSources } from '../src/ci/place.js';
+import { mergeSources } from '../src/ci/jobs.js';
+import { afterLastEntry, blockIndent, eolOf, indentAt, inFlow, lastContentLine, lineEnd, lineStart } from './support/yaml-edit.js';
 import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, decideArgs, dynamicHint, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type DockerfileFacts, type PlannedArg } from './ci-args.js';
-import { verdict, type Site } from './shared.js';
-import type { CiTransformResult } from './ci-steps.js';
+import { addedFinding, decideArgs, dynamicHint, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type CiTransformResult, type DockerfileFacts, type PlannedArg } from './support/ci-args.js';
+import { verdict, type Site } from './support/shared-nodes.js';
 
 const LABEL = 'docker/build-push-action';
-
-export { eolOf };
-export const indentAt = (file: CiFile, node: Node) => ' '.repeat(position(file, node.range![0]).column - 1);
 
 export function githubActionsTransform(actions: readonly ActionBuild[], dockerfiles: ReadonlyMap<string, DockerfileFacts>): CiTransformResult {
   const edits = new Map<string, TextEdit[]>();
   const findings: Finding[] = [];
   const built = new Set<string>();
   // First what each step needs (its findings as it goes), then the edits: steps sharing a node through an alias
-  // or a `<<:` merge get one edit there when they need the same lines, else a report (transforms/shared.ts).
+  // or a `<<:` merge get one edit there when they need the same lines, else a report (transforms/support/shared-nodes.ts).
   const planned: { a: ActionBuild; site: Site; argSite: ArgSite | null; lines: string[]; facts: DockerfileFacts | null; toAdd: PlannedArg[] }[] = [];
   for (const a of actions) {
     const push = (f: Finding) => findings.push({ ...f, file: a.file.path });

@@ -12,10 +12,10 @@
  */
 import { isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { combine, POSIX, type ShellChoice } from './dialect.js';
-import { deref, emptyValue, keyOf, mapGet, mapKeys, scalarText, type Job, type JobVariable } from './jobs.js';
+import { deref, emptyValue, keyOf, mapGet, mapKeys, mergeSources, scalarText } from './jobs.js';
+import type { Job, JobVariable } from './model.js';
 import { AZURE, azureEnvName } from './platform.js';
 import type { FileWalker } from './reported.js';
-import { mergeSources } from './place.js';
 import { joinPath } from './steps.js';
 import { loadCiFile, position, type CiFile, type CiProblem } from './yaml.js';
 

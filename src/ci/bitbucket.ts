@@ -8,7 +8,8 @@
  * not in `tags`, BITBUCKET_PR_* only in `pull-requests`.
  */
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
-import { deref, emptyValue, keyOf, mapGet, scalarText, type Job, type JobVariable } from './jobs.js';
+import { deref, emptyValue, keyOf, mapGet, scalarText } from './jobs.js';
+import type { Job, JobVariable } from './model.js';
 import { BITBUCKET } from './platform.js';
 import { loadCiFile, position, type CiFile, type CiProblem } from './yaml.js';
 

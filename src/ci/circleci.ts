@@ -9,7 +9,8 @@
  */
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { shellDialect, type Dialect, type ShellChoice } from './dialect.js';
-import { addEnvMap, deref, keyOf, mapGet, mapKeys, scalarText, type Job, type JobVariable } from './jobs.js';
+import { addEnvMap, deref, keyOf, mapGet, mapKeys, scalarText } from './jobs.js';
+import type { Job, JobVariable } from './model.js';
 import { CIRCLECI } from './platform.js';
 import { joinPath } from './steps.js';
 import { loadCiFile, position, type CiFile, type CiProblem } from './yaml.js';

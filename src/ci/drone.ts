@@ -9,9 +9,9 @@
  * `trigger: event:`) tells which events the step runs on.
  */
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
-import { addEnvMap, deref, keyOf, mapGet, mapKeys, scalarText, type Job, type JobVariable } from './jobs.js';
-import { DRONE, WOODPECKER, type Platform } from './platform.js';
-import { mergeSources } from './place.js';
+import { addEnvMap, deref, keyOf, mapGet, mapKeys, mergeSources, scalarText } from './jobs.js';
+import type { Job, JobVariable, Platform } from './model.js';
+import { DRONE, WOODPECKER } from './platform.js';
 import { joinPath } from './steps.js';
 import { loadCiDocuments, position, type CiFile, type CiProblem } from './yaml.js';
 

@@ -7,9 +7,9 @@
  */
 import { isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { combine, POSIX, shellDialect, WINDOWS_LABEL, type ShellChoice } from './dialect.js';
-import { addEnvMap, deref, keyOf, mapGet, mapKeys, scalarText, type Job, type JobVariable } from './jobs.js';
+import { addEnvMap, deref, keyOf, mapGet, mapKeys, mergeSources, scalarText } from './jobs.js';
+import type { Job, JobVariable } from './model.js';
 import { GITHUB } from './platform.js';
-import { mergeSources } from './place.js';
 import { joinPath, type RepoView } from './steps.js';
 import { loadCiFile, position, type CiFile, type CiProblem } from './yaml.js';
 

@@ -7,33 +7,9 @@
  */
 import { isAlias, isMap, isScalar, isSeq, visit, type Alias, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { combine, POSIX, WINDOWS_IMAGE, WINDOWS_LABEL, type ShellChoice } from './dialect.js';
-import { GITLAB, type Platform } from './platform.js';
+import type { Job, JobVariable, ScriptItem } from './model.js';
+import { GITLAB } from './platform.js';
 import { position, type CiFile, type CiSource } from './yaml.js';
-
-export interface ScriptItem {
-  file: CiFile;
-  node: Scalar;
-}
-
-export interface JobVariable {
-  /** Literal value (no `$`), or null when it expands something or is a matrix key. */
-  value: string | null;
-  /** Where it is defined, for the report. */
-  source: string;
-  /** How the CI exposes it: an environment variable (default), a matrix key or an input (GitHub expressions only). */
-  kind?: 'env' | 'matrix' | 'input';
-  /** The value as written, when it is a scalar (for hazards such as `${{ github.event.before }}`). */
-  raw?: string;
-  /**
-   * Why the job's value is, or may be, empty (`V: ""`, `V:` or `V: null`, a long form without `value`, a
-   * Bitbucket custom variable without default). The variable is set then, so a bare `--build-arg V` passes the
-   * empty value too: no spelling keeps the Dockerfile default (docker/buildx/podman read `V` from the
-   * environment when it is set, even empty).
-   */
-  empty?: string;
-  /** Why the job may run without it (a GitLab variable only some of the job's `rules:` set). */
-  maybeUnset?: string;
-}
 
 /** Why a variable's value node says empty: a null (`V:`, `V: ~`, `V: null`) or an empty string; else undefined. */
 export function emptyValue(node: Node | null | undefined, what = 'defined'): string | undefined {
@@ -41,28 +17,6 @@ export function emptyValue(node: Node | null | undefined, what = 'defined'): str
   if (node === null || (isScalar(node) && node.value === null)) return `${what} as null, an empty value`;
   if (isScalar(node) && node.value === '') return `${what} as an empty string`;
   return undefined;
-}
-
-export interface Job {
-  name: string;
-  file: CiFile;
-  line: number;
-  column: number;
-  /** before_script then script: one shell. */
-  items: ScriptItem[];
-  variables: Map<string, JobVariable>;
-  /** The `rules:`/`only:` conditions, as text, to tell which variables are guaranteed. */
-  ifs: string[];
-  only: string[];
-  platform: Platform;
-  /** Repository-relative directory the shell starts in ('' = the checkout); null when not static. */
-  cwd?: string | null;
-  /** Azure Pipelines: the variable name a macro spells (`$(imageTag)`), by the name a Dockerfile may use. */
-  macros?: Map<string, string>;
-  /** What the report calls it ("job 'build'", "step 2 of job 'build' in .github/workflows/ci.yml"). */
-  label?: string;
-  /** The shell that runs the job's script (src/ci/dialect.ts); absent: a POSIX shell. */
-  shell?: ShellChoice;
 }
 
 const RESERVED = new Set([
@@ -114,6 +68,24 @@ export function deref(file: CiFile, node: unknown): Node | null {
     n = (t.at.has(n) ? t.at.get(n) : t.last.get(n.source)) ?? null;
   }
   return n ?? null;
+}
+
+/**
+ * The mappings whose entries `node` holds: itself (through an alias) and, for a mapping, the sources of its
+ * `<<:` merge keys, transitively. An entry added to any of them may become one of `node`'s.
+ */
+export function mergeSources(file: CiFile, node: Node | null | undefined, out = new Set<Node>(), depth = 0): Set<Node> {
+  const n = deref(file, node ?? null);
+  if (!n || out.has(n) || depth > 20) return out;
+  out.add(n);
+  if (isMap(n)) {
+    for (const p of n.items) {
+      if (!isMerge(p)) continue;
+      const v = deref(file, p.value);
+      for (const s of isSeq(v) ? v.items : [v]) mergeSources(file, s as Node, out, depth + 1);
+    }
+  }
+  return out;
 }
 
 /** A map's explicit pairs by key (the first of each) and its `<<:` pairs, computed once per map. */
@@ -494,15 +466,5 @@ function gitlabShell(job: Job, tags: Located | undefined, image: Located | undef
   const choice = combine([...seen].map(([where, dialect]) => ({ dialect, where })), what);
   if (choice.dialect === 'pwsh') return { dialect: 'pwsh', why: `${what}, a Windows runner` };
   return choice;
-}
-
-/** True when the job only runs with `name` set (`rules: - if: $NAME`, `only: [tags]` for CI_COMMIT_TAG). */
-export function guaranteed(job: Job, name: string): boolean {
-  if (name === 'CI_COMMIT_TAG' || name === 'CI_COMMIT_TAG_MESSAGE') if (job.only.length && job.only.every((x) => x === 'tags')) return true;
-  if (name.startsWith('CI_MERGE_REQUEST_') && job.only.length && job.only.every((x) => x === 'merge_requests')) return true;
-  if (name === 'CI_COMMIT_BRANCH' && job.only.length && job.only.every((x) => x === 'branches')) return true;
-  if (job.ifs.length === 0) return false;
-  const re = new RegExp(`(^|[^!])\\$\\{?${name}\\b\\}?(?!\\s*(==|!=)\\s*null)`);
-  return job.ifs.every((c) => re.test(c) && !/\|\|/.test(c));
 }
 

@@ -4,42 +4,11 @@
  * spelled. The shell-step transform, the build-push-action transform and the job models take one of these.
  */
 import { envRef, sameEnvRef, type Dialect } from './dialect.js';
-import type { Job } from './jobs.js';
+import type { Job, Platform } from './model.js';
 import { maskExpressions } from './mask.js';
-import { guaranteed as gitlabGuaranteed } from './jobs.js';
 import { maybeUnset as gitlabMaybeUnset, PREDEFINED as GITLAB_PREDEFINED, REF_NAMES as GITLAB_REF_NAMES } from './predefined.js';
 
 export { CI_SYSTEMS, type CiSystem } from './systems.js';
-import type { CiSystem } from './systems.js';
-
-export interface Platform {
-  id: CiSystem;
-  /** Variables the system defines in every job. */
-  predefined: ReadonlySet<string>;
-  maybeUnset(name: string): boolean;
-  /** True when the job only runs with `name` set. */
-  guaranteed(job: Job, name: string): boolean;
-  /** Ref names that can contain `/` (invalid in a tag). */
-  refNames: ReadonlySet<string>;
-  refFix: string;
-  /** Variables whose value is the previous commit, zeros in some pipelines. */
-  beforeSha: ReadonlySet<string>;
-  /** Variables that keep the case of the owner/repository (invalid in a repository path with capitals). */
-  caseKept: ReadonlySet<string>;
-  /** A bare `--build-arg NAME` keeps the Dockerfile default when NAME may be unset (GitLab: unset; GitHub: empty). */
-  unsetIsUnset: boolean;
-  /**
-   * The value a shell step passes for `name` (`$NAME`, `${NAME}`, `$env:NAME`, `%NAME%`, or an expression), in
-   * `dialect` (default: the job's).
-   */
-  shellValue(job: Job, name: string, braced: boolean, dialect?: Dialect): string;
-  /** True when `raw` (as written after `NAME=`) passes the variable itself, in the job's shell. */
-  sameValue(job: Job, name: string, raw: string): boolean;
-  /** The variable holding the checkout directory (a path under it is a repository path). */
-  workspace: string;
-  /** Rewrites CI-side substitutions in a script (`${{ … }}`) into shell-parsable text of the same length. */
-  mask?(script: string): string;
-}
 
 /** The job's shell dialect (POSIX unless its loader decided otherwise); null when it cannot be decided. */
 export const dialectOf = (job: Job): Dialect | null => (job.shell ? job.shell.dialect : 'posix');
@@ -51,6 +20,16 @@ const shellSame = (job: Job, name: string, raw: string) => {
 };
 /** The environment variable `name` as the job's shell (or `dialect`) reads it. */
 const shellEnv = (job: Job, name: string, braced: boolean, dialect?: Dialect) => envRef(dialect ?? dialectOf(job) ?? 'posix', name, braced);
+
+/** GitLab: true when the job only runs with `name` set (`rules: - if: $NAME`, `only: [tags]` for CI_COMMIT_TAG). */
+function gitlabGuaranteed(job: Job, name: string): boolean {
+  if (name === 'CI_COMMIT_TAG' || name === 'CI_COMMIT_TAG_MESSAGE') if (job.only.length && job.only.every((x) => x === 'tags')) return true;
+  if (name.startsWith('CI_MERGE_REQUEST_') && job.only.length && job.only.every((x) => x === 'merge_requests')) return true;
+  if (name === 'CI_COMMIT_BRANCH' && job.only.length && job.only.every((x) => x === 'branches')) return true;
+  if (job.ifs.length === 0) return false;
+  const re = new RegExp(`(^|[^!])\\$\\{?${name}\\b\\}?(?!\\s*(==|!=)\\s*null)`);
+  return job.ifs.every((c) => re.test(c) && !/\|\|/.test(c));
+}
 
 export const GITLAB: Platform = {
   id: 'gitlab',

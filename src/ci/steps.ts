@@ -6,7 +6,8 @@
 import { isScalar, type Scalar } from 'yaml';
 import { recognise, type BuildCommand } from './builders.js';
 import { cmdAlias, maskDialect, type Dialect } from './dialect.js';
-import { guaranteed, type Job, type JobModel, type ScriptItem } from './jobs.js';
+import type { JobModel } from './jobs.js';
+import type { Job, ScriptItem } from './model.js';
 import { evalWord, literalPrefix, parseShell, type Env, type ShCall, type ShScript } from './shell.js';
 import { position, type CiFile } from './yaml.js';
 
@@ -394,4 +395,3 @@ export function ciDefaults(steps: readonly DefaultSource[], dockerfile: string):
   return out;
 }
 
-export { guaranteed };

@@ -31,7 +31,7 @@ export interface CiSource {
   /**
    * Files of the pipeline that could not be read (invalid YAML; the main file also when it is a template):
    * GitLab merges every file into one configuration, so the jobs of the readable ones are not known either
-   * (see analyse in integrate.ts).
+   * (see analyse in src/ci-pass.ts).
    */
   unreadable: string[];
 }

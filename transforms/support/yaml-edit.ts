@@ -12,9 +12,8 @@
  *   on it (an explicit indentation indicator, `|2`, lets content lines start with spaces).
  */
 import { isMap, isScalar, isSeq, visit, type Node, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
-import type { TextEdit } from '../edits.js';
-import { deref, isMerge } from './jobs.js';
-import { position, type CiFile } from './yaml.js';
+import type { TextEdit } from '../../src/edits.js';
+import { position, type CiFile } from '../../src/ci/yaml.js';
 
 export function lineStart(text: string, off: number): number {
   return text.lastIndexOf('\n', off - 1) + 1;
@@ -28,6 +27,9 @@ export function lineEnd(text: string, off: number): number {
 }
 
 export const eolOf = (text: string) => (text.includes('\r\n') ? '\r\n' : '\n');
+
+/** The spaces before the column where `node` starts (a sibling entry's indentation). */
+export const indentAt = (file: CiFile, node: Node) => ' '.repeat(position(file, node.range![0]).column - 1);
 
 export const isBlock = (n: unknown): n is Scalar => isScalar(n) && (n.type === 'BLOCK_LITERAL' || n.type === 'BLOCK_FOLDED');
 
@@ -140,22 +142,4 @@ export function quotePlain(file: CiFile, node: Scalar, added: string): { open: T
     return { open: { start, end: start, text: '"' }, close: { start: end, end, text: '"' }, escape: (s) => s.replace(/[\\"]/g, '\\$&') };
   }
   return null;
-}
-
-/**
- * The mappings whose entries `node` holds: itself (through an alias) and, for a mapping, the sources of its
- * `<<:` merge keys, transitively. An entry added to any of them may become one of `node`'s.
- */
-export function mergeSources(file: CiFile, node: Node | null | undefined, out = new Set<Node>(), depth = 0): Set<Node> {
-  const n = deref(file, node ?? null);
-  if (!n || out.has(n) || depth > 20) return out;
-  out.add(n);
-  if (isMap(n)) {
-    for (const p of n.items) {
-      if (!isMerge(p)) continue;
-      const v = deref(file, p.value);
-      for (const s of isSeq(v) ? v.items : [v]) mergeSources(file, s as Node, out, depth + 1);
-    }
-  }
-  return out;
 }

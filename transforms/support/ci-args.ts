@@ -3,11 +3,22 @@
  * command, a build-push-action step): research ci.md §5 R1 (pass what the CI defines), R2 (leave an arg already
  * passed alone), R5 (possibly-unset variables), and the hazards of CI variables in an image reference.
  */
-import type { BuildCommand } from '../src/ci/builders.js';
-import type { Job } from '../src/ci/jobs.js';
-import { GITHUB_EXPR_HAZARDS } from '../src/ci/platform.js';
-import { suggest } from '../src/dockerfile/suggest.js';
-import { finding, type Finding } from '../src/findings.js';
+import type { BuildCommand } from '../../src/ci/builders.js';
+import type { Job } from '../../src/ci/model.js';
+import { GITHUB_EXPR_HAZARDS } from '../../src/ci/platform.js';
+import { suggest } from '../../src/dockerfile/suggest.js';
+import type { TextEdit } from '../../src/edits.js';
+import { finding, type Finding } from '../../src/findings.js';
+
+/** What every CI transform answers. */
+export interface CiTransformResult {
+  /** Edits per CI file path. */
+  edits: Map<string, TextEdit[]>;
+  /** Findings with `file` set to a repository-relative path. */
+  findings: Finding[];
+  /** Dockerfiles some step builds (all of them when a step's Dockerfile is unknown). */
+  built: Set<string>;
+}
 
 export interface DockerfileFacts {
   /** Repository-relative path. */

@@ -1,39 +1,44 @@
 /**
- * Wiring of the CI companion into a run, per repository root: read the CI files and build the job model
- * (before the Dockerfiles, so the CI's literal variables can serve as hoisted defaults), then, with the facts
- * of the fixed Dockerfiles, plan the CI edits, verify them (the output parses and asks for nothing more),
- * and report each CI file like any other file.
+ * The CI pass of the engine, per repository root (src/repo.ts runs it only while some Dockerfile needs
+ * something): read the CI files with the readers of src/ci/ and build the job model (before the Dockerfiles,
+ * so the CI's literal variables can serve as hoisted defaults), then, with the facts of the fixed Dockerfiles,
+ * plan the CI edits (each system's pure transform in transforms/, combined by transforms/ci-combine.ts),
+ * verify them (the output parses and asks for nothing more), and report each CI file like any other file.
  */
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { ciTransform, type DockerfileFacts } from '../../transforms/ci.js';
-import { bakeTransform } from '../../transforms/bake.js';
-import { composeTransform } from '../../transforms/compose.js';
-import { reportedTransform } from '../../transforms/ci-reported.js';
-import { azureTransform } from '../../transforms/azure.js';
-import { droneTransform } from '../../transforms/drone.js';
-import type { SuppliedDefault } from '../../transforms/hoist-from-args.js';
-import type { Config } from '../config.js';
-import { builtinEnv, evalGlobals, fromUses, fromVars, isBuiltin, type FromVars } from '../dockerfile/analyze.js';
-import type { DockerfileModel } from '../dockerfile/parse.js';
-import { applyEdits, type TextEdit } from '../edits.js';
-import { ignored, isTemplatePath, loadGitignore, type Rules } from '../discover.js';
-import { InputError } from '../errors.js';
-import { readText, type PendingWrite } from '../fsio.js';
-import type { FileReport } from '../report.js';
-import { loadBake, type BakeTarget } from './bake.js';
-import { loadBitbucket } from './bitbucket.js';
-import { loadCircleci } from './circleci.js';
-import { loadDrone, type PluginBuild } from './drone.js';
-import { loadAzure, type AzureDockerTask } from './azure.js';
-import { loadCompose, type ComposeBuild } from './compose.js';
-import { loadGithub, type ActionBuild, type RepoLister } from './github.js';
-import { buildJobModel, type Job } from './jobs.js';
-import { CI_SYSTEMS, type CiSystem } from './platform.js';
-import { deriveFromRemote } from './predefined.js';
-import { loadJenkinsfiles, loadShellScripts, type FileWalker, type ReportedBuild } from './reported.js';
-import { ciDefaults, findSteps, type CiSteps, type DefaultSource } from './steps.js';
-import { CI_NAMES, loadCi, reusingParsed, type CiFile, type CiProblem, type ExternalInclude } from './yaml.js';
+import { combineCi } from '../transforms/ci-combine.js';
+import { shellStepsTransform } from '../transforms/ci-steps.js';
+import { githubActionsTransform } from '../transforms/github-actions.js';
+import { bakeTransform } from '../transforms/bake.js';
+import { composeTransform } from '../transforms/compose.js';
+import { reportedTransform } from '../transforms/ci-reported.js';
+import { azureTransform } from '../transforms/azure.js';
+import { droneTransform } from '../transforms/drone.js';
+import type { SuppliedDefault } from '../transforms/hoist-from-args.js';
+import type { DockerfileFacts } from '../transforms/support/ci-args.js';
+import type { Config } from './config.js';
+import { builtinEnv, evalGlobals, fromUses, fromVars, isBuiltin, type FromVars } from './dockerfile/analyze.js';
+import type { DockerfileModel } from './dockerfile/parse.js';
+import { applyEdits, type TextEdit } from './edits.js';
+import { ignored, isTemplatePath, loadGitignore, type Rules } from './discover.js';
+import { InputError } from './errors.js';
+import { readText, type PendingWrite } from './fsio.js';
+import type { FileReport } from './report.js';
+import { loadBake, type BakeTarget } from './ci/bake.js';
+import { loadBitbucket } from './ci/bitbucket.js';
+import { loadCircleci } from './ci/circleci.js';
+import { loadDrone, type PluginBuild } from './ci/drone.js';
+import { loadAzure, type AzureDockerTask } from './ci/azure.js';
+import { loadCompose, type ComposeBuild } from './ci/compose.js';
+import { loadGithub, type ActionBuild, type RepoLister } from './ci/github.js';
+import { buildJobModel } from './ci/jobs.js';
+import type { Job } from './ci/model.js';
+import { CI_SYSTEMS, type CiSystem } from './ci/platform.js';
+import { deriveFromRemote } from './ci/predefined.js';
+import { loadJenkinsfiles, loadShellScripts, type FileWalker, type ReportedBuild } from './ci/reported.js';
+import { ciDefaults, findSteps, type CiSteps, type DefaultSource } from './ci/steps.js';
+import { CI_NAMES, loadCi, reusingParsed, type CiFile, type CiProblem, type ExternalInclude } from './ci/yaml.js';
 
 /** Everything the enabled CI systems of one repository build, and the files they live in. */
 export interface CiSource {
@@ -531,7 +536,17 @@ function planCi(ci: RootCi, src: CiSource, facts: ReadonlyMap<string, Dockerfile
   // An unreadable CI file (and so a held GitLab pipeline), or one that links out of the repository, may build any
   // Dockerfile: none is then said to be built by no CI step.
   const unknown = { edits: new Map(), findings: [], built: new Set(ci.problems.some((p) => p.kind === 'error') || ci.files.refused.size > 0 ? facts.keys() : []) };
-  return ciTransform({ steps: src.steps, actions: src.actions, external: src.external, others: [composeTransform(src.compose, facts), bakeTransform(src.bake, facts), reportedTransform(src.reported, facts), azureTransform(src.azure, facts), droneTransform(src.plugins, facts), unknown], dockerfiles: facts });
+  const parts = [
+    shellStepsTransform({ steps: src.steps, dockerfiles: facts }),
+    githubActionsTransform(src.actions, facts),
+    composeTransform(src.compose, facts),
+    bakeTransform(src.bake, facts),
+    reportedTransform(src.reported, facts),
+    azureTransform(src.azure, facts),
+    droneTransform(src.plugins, facts),
+    unknown,
+  ];
+  return combineCi({ parts, scriptFiles: src.steps.scriptFiles, external: src.external, dockerfiles: facts });
 }
 
 /**

@@ -1,32 +1,27 @@
 /**
- * The CI transform: every build site of every CI system found in a repository (shell steps, build-push-action
- * steps, Compose services, Bake targets) in; insertions per CI file + findings out. Also the findings that
- * need all systems at once: a Dockerfile with FROM variables that nothing builds, and CI files not in the
- * repository.
+ * The CI transform over every system at once: the per-system transforms' results (shell steps, build-push-action
+ * steps, Compose services, Bake targets, Docker@2 tasks, plugins, reported builds) in; the insertions per CI file
+ * and the findings out, with the findings that need all systems at once: a Dockerfile with FROM variables that
+ * nothing builds, and CI files not in the repository. The engine's CI pass (src/ci-pass.ts) runs the per-system
+ * transforms and hands their results here.
  */
-import type { ActionBuild } from '../src/ci/github.js';
-import type { CiSteps } from '../src/ci/steps.js';
+import type { ScriptFileBuild } from '../src/ci/steps.js';
 import type { ExternalInclude } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { unseen, type DockerfileFacts } from './ci-args.js';
-import { shellStepsTransform, type CiTransformResult } from './ci-steps.js';
-import { githubActionsTransform } from './github-actions.js';
+import { unseen, type CiTransformResult, type DockerfileFacts } from './support/ci-args.js';
 
-export type { DockerfileFacts } from './ci-args.js';
-
-export interface CiTransformInput {
-  steps: CiSteps;
-  actions: readonly ActionBuild[];
+export interface CiCombineInput {
+  /** The per-system transforms' results, in the order their findings are reported. */
+  parts: readonly CiTransformResult[];
+  /** Builds in scripts a CI step runs (src/ci/steps.ts). */
+  scriptFiles: readonly Pick<ScriptFileBuild, 'script' | 'line'>[];
   external: readonly ExternalInclude[];
-  /** Extra results from the declarative systems (Compose, Bake), computed by their own transforms. */
-  others?: readonly CiTransformResult[];
   dockerfiles: ReadonlyMap<string, DockerfileFacts>;
 }
 
-export function ciTransform(input: CiTransformInput): { edits: Map<string, TextEdit[]>; findings: Finding[] } {
-  const { dockerfiles } = input;
-  const parts = [shellStepsTransform({ steps: input.steps, dockerfiles }), githubActionsTransform(input.actions, dockerfiles), ...(input.others ?? [])];
+export function combineCi(input: CiCombineInput): { edits: Map<string, TextEdit[]>; findings: Finding[] } {
+  const { dockerfiles, parts } = input;
   const edits = new Map<string, TextEdit[]>();
   const findings: Finding[] = [];
   const built = new Set<string>();
@@ -37,7 +32,7 @@ export function ciTransform(input: CiTransformInput): { edits: Map<string, TextE
   }
   // A build in a script a CI step runs is reported there, with the job's context (CiBuildInScriptFile): the
   // same command read as a stand-alone script is not reported again.
-  const called = new Set(input.steps.scriptFiles.map((s) => `${s.script}:${s.line}`));
+  const called = new Set(input.scriptFiles.map((s) => `${s.script}:${s.line}`));
   for (let i = findings.length - 1; i >= 0; i--) {
     const f = findings[i];
     if (f.rule === 'CiBuildInShellScript' && called.has(`${f.file}:${f.line}`)) findings.splice(i, 1);
