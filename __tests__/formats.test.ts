@@ -14,8 +14,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
-import Ajv04 from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
 import { escapeData, escapeProperty } from '../src/formats/github.js';
 import { PROJECT_URL, RULES, ruleUrl, type RuleName } from '../src/findings.js';
 
@@ -57,6 +55,9 @@ function expectFixture(path: string, actual: string) {
 // The SARIF 2.1.0 schema as Microsoft's SARIF SDK for JavaScript (@microsoft/jest-sarif) ships it: SchemaStore's
 // sarif-2.1.0-rtm.5.json, a draft-04 schema (the OASIS one is draft-07; no npm package ships it).
 const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as object;
+// CommonJS packages: their `default` export through require (the same under jest and tsc's nodenext).
+const Ajv04 = (require('ajv-draft-04') as { default: typeof import('ajv-draft-04').default }).default;
+const addFormats = (require('ajv-formats') as { default: typeof import('ajv-formats').default }).default;
 // unicodeRegExp off: the schema's language pattern (`^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$`) is no valid /u regular expression.
 const ajv = new Ajv04({ allErrors: true, strict: false, unicodeRegExp: false });
 addFormats(ajv);
