@@ -293,6 +293,17 @@ describe('SARIF: errors and suppressions', () => {
   });
 });
 
+test('the config ignore list also suppresses a CI finding placed on a Dockerfile (CiNoBuildCommand)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'argfix-formats-'));
+  temps.push(dir);
+  mkdirSync(join(dir, '.git'));
+  writeFileSync(join(dir, 'Dockerfile'), 'FROM $CI_REGISTRY_IMAGE/base:latest\n');
+  writeFileSync(join(dir, '.gitlab-ci.yml'), 'test:\n  script:\n    - npm test\n');
+  writeFileSync(join(dir, '.dockerfile-argfix.yaml'), 'defaults:\n  CI_REGISTRY_IMAGE: registry.gitlab.com/acme/app\nignore: [CiNoBuildCommand]\n');
+  const doc = JSON.parse(cli(dir, '-f', 'json').stdout) as { files: { findings: { rule: string; suppressed: boolean }[] }[] };
+  expect(doc.files.flatMap((f) => f.findings).filter((f) => f.rule === 'CiNoBuildCommand')).toEqual([expect.objectContaining({ suppressed: true })]);
+});
+
 describe('github workflow command escaping (@actions/core command.ts)', () => {
   test('data: %, CR and LF', () => {
     expect(escapeData('100%\r\nnext: a,b')).toBe('100%25%0D%0Anext: a,b');

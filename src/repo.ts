@@ -249,6 +249,8 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
       if (!(config instanceof InputError)) for (const f of r.findings) if (config.ignore.has(f.rule)) f.suppressed = true;
       reports.push(r);
     }
+    // CI findings placed on a Dockerfile (CiNoBuildCommand: no CI file to put them on) follow the same ignore list.
+    if (!(config instanceof InputError)) for (const p of planned) for (const f of p.report.findings) if (f.rule.startsWith('Ci') && config.ignore.has(f.rule)) f.suppressed = true;
     for (const w of queued) {
       const r = ciReports.find((x) => x.path === display(cwd, w.abs))!;
       const before = Buffer.from(w.expected).toString('utf8');
