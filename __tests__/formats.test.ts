@@ -189,6 +189,17 @@ describe('the seed example in every format', () => {
       expect(applyReplacements(before.get(file)!, replacements)).toBe(readFileSync(join(written, file), 'utf8'));
     }
   });
+  test('-f json: every finding has its rule page in url', () => {
+    const doc = JSON.parse(cli(dir, '-f', 'json').stdout) as { files: { findings: { rule: RuleName; url: string }[] }[] };
+    const findings = doc.files.flatMap((f) => f.findings);
+    expect(findings.length).toBe(5);
+    for (const f of findings) expect(f.url).toBe(ruleUrl(f.rule));
+  });
+  test('text -v: a finding that needs a human names its page (see:); without -v no such line', () => {
+    expect(cli(dir).stderr).not.toContain('see:');
+    const lines = cli(dir, '-v').stderr.split('\n').filter((l) => l.startsWith('  see: '));
+    expect(lines).toEqual([`  see: ${PROJECT_URL}/blob/main/docs/rules/CiBeforeShaZeros.md`]);
+  });
   test('-o FILE: the report goes to the file, nothing to stdout', () => {
     for (const format of ['sarif', 'gitlab', 'github']) {
       const r = cli(dir, '--check', '-f', format, '-o', `report.${format}`);
@@ -302,6 +313,14 @@ test('the config ignore list also suppresses a CI finding placed on a Dockerfile
   writeFileSync(join(dir, '.dockerfile-argfix.yaml'), 'defaults:\n  CI_REGISTRY_IMAGE: registry.gitlab.com/acme/app\nignore: [CiNoBuildCommand]\n');
   const doc = JSON.parse(cli(dir, '-f', 'json').stdout) as { files: { findings: { rule: string; suppressed: boolean }[] }[] };
   expect(doc.files.flatMap((f) => f.findings).filter((f) => f.rule === 'CiNoBuildCommand')).toEqual([expect.objectContaining({ suppressed: true })]);
+});
+
+test('-v -f github and -v -f gitlab: never a suppressed finding (text -v prints it, marked)', () => {
+  const dir = repo(join(fixtures, 'mixed', 'input'));
+  expect(cli(dir, '-v', '--check').stderr).toContain('odd,name:1.Dockerfile:3:6: warning UndefinedArgInFrom: FROM argument \'OTHER\' is not declared (suppressed)\n');
+  expect(cli(dir, '-v', '--check', '-f', 'github').stdout).not.toContain('line=3,');
+  const issues = JSON.parse(cli(dir, '-v', '--check', '-f', 'gitlab').stdout) as { location: { path: string; lines: { begin: number } } }[];
+  expect(issues.filter((i) => i.location.path === 'odd,name:1.Dockerfile' && i.location.lines.begin === 3)).toEqual([]);
 });
 
 describe('github workflow command escaping (@actions/core command.ts)', () => {

@@ -1,4 +1,5 @@
-/** Formatters: the same results as text for people (stderr) or one JSON document for machines. */
+/** Formatters: the same results as text for people (stderr) or one JSON document for machines (SARIF, GitLab Code
+ * Quality and GitHub workflow commands: src/formats/). */
 import { isOutstanding, ruleUrl, type Finding } from './findings.js';
 import type { Hoisted } from '../transforms/hoist-from-args.js';
 

@@ -198,10 +198,10 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
   const errorLines = [...generalErrors, ...reports.filter((r) => r.error && (!r.heldBack || opts.verbose)).map((r) => r.error!), ...repoErrors.values()];
   const repos = plans.map((p) => ({ root: repoName(cwd, p.root), reports: p.reports, error: repoErrors.get(p) }));
   // Info findings explain the edits of a changed file; elsewhere (a build left as it is) they print with -v, and
-  // so do suppressed ones (the user asked for silence there). JSON and SARIF have them all; github and gitlab print
-  // what text prints.
+  // so do suppressed ones (the user asked for silence there). JSON and SARIF have them all; github and gitlab have
+  // what text prints, never a suppressed one (an annotation or a Code Quality issue cannot say it is suppressed).
   const shownFinding = (r: FileReport, f: FileReport['findings'][number]) => opts.verbose || (!f.suppressed && (f.severity !== 'info' || r.status === 'changed'));
-  const shownFindings = () => reports.flatMap((r) => r.findings.filter((f) => shownFinding(r, f)));
+  const shownFindings = () => reports.flatMap((r) => r.findings.filter((f) => !f.suppressed && shownFinding(r, f)));
   if (opts.format === 'json' || opts.format === 'sarif' || opts.format === 'gitlab') {
     const doc =
       opts.format === 'json'

@@ -13,7 +13,7 @@ const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', 
 export const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 export const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
-/** `findings`: the ones text prints without -v (not suppressed; info only where the file changes). */
+/** `findings`: the ones text prints (without -v: info only where the file changes), never a suppressed one. */
 export function toGithub(findings: readonly Finding[]): string {
   return findings
     .map((f) => {

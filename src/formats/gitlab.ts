@@ -24,7 +24,7 @@ export interface CodeQualityIssue {
   content: { body: string };
 }
 
-/** `findings`: the ones text prints without -v (not suppressed; info only where the file changes). */
+/** `findings`: the ones text prints (without -v: info only where the file changes), never a suppressed one. */
 export function toGitlab(findings: readonly Finding[]): string {
   const issues: CodeQualityIssue[] = findings.map((f) => {
     const state = f.fixed ? ' (fixed)' : '';
