@@ -93,7 +93,7 @@ describe('seed scenario through the CLI', () => {
     expect(r.stderr).not.toContain('CiBeforeShaZeros');
     expect(r.code).toBe(0);
     // -v shows it, marked suppressed.
-    expect(cli(dir, '-v', '.').stderr).toContain('warning CiBeforeShaZeros: Dockerfile uses CI_COMMIT_BEFORE_SHA in FROM: it is forty zeros in merge request, first-push, manual and scheduled pipelines, so that tag almost never exists (suppressed)\n');
+    expect(cli(dir, '--verbose', '.').stderr).toContain('warning CiBeforeShaZeros: Dockerfile uses CI_COMMIT_BEFORE_SHA in FROM: it is forty zeros in merge request, first-push, manual and scheduled pipelines, so that tag almost never exists (suppressed)\n');
   });
 
   test('--no-ci touches only the Dockerfile', () => {
