@@ -152,6 +152,17 @@ describe('- reads one Dockerfile from stdin', () => {
     expect(cli(dir, ['--check', '-'], 'FROM alpine\n')).toEqual({ code: 0, stdout: '', stderr: '0 to change, 1 unchanged, 0 skipped, 0 errors\n' });
   });
 
+  test('-f json: the report on stderr (or -o FILE), stdout keeps the text', () => {
+    const dir = temp();
+    const r = cli(dir, ['-w', '-f', 'json', '-', '--default', 'X=alpine'], 'FROM $X\n');
+    expect(r.stdout).toBe('ARG X=alpine\nFROM $X\n');
+    const doc = JSON.parse(r.stderr) as { files: { path: string; status: string }[]; summary: { changed: number } };
+    expect(doc.files.map((f) => [f.path, f.status])).toEqual([['<stdin>', 'changed']]);
+    expect(doc.summary.changed).toBe(1);
+    expect(cli(dir, ['-w', '-f', 'json', '-o', 'r.json', '-', '--default', 'X=alpine'], 'FROM $X\n')).toEqual({ code: 0, stdout: 'ARG X=alpine\nFROM $X\n', stderr: '' });
+    expect(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')).summary.changed).toBe(1);
+  });
+
   test('unreadable input: a one-line error, exit 2, nothing on stdout (also with --write)', () => {
     const dir = temp();
     expect(cli(dir, ['-w', '-', '--stdin-filepath', 'Dockerfile'], Buffer.from('FROM a\0b\n'))).toEqual({
@@ -297,6 +308,12 @@ describe('defects', () => {
     expect(noCi.stdout).toBe(dockerfileDiff);
     expect(noCi.stderr).not.toContain('.gitlab-ci.yml');
     expect(cli(dir, ['--ci', 'github', '.']).stdout).toBe(dockerfileDiff);
+    // A CI file that cannot be read is not reported with --no-ci (it is left alone).
+    writeFileSync(join(dir, '.gitlab-ci.yml'), 'build: [\n');
+    const broken = cli(dir, ['--no-ci', '.']);
+    expect(broken.stderr).not.toContain('.gitlab-ci.yml');
+    expect(broken.stderr).toContain(', 0 errors');
+    expect(cli(dir, ['.']).code).toBe(2);
   });
 
   test('.dockerfile-argfix.yml is read like .yaml; both in one directory is an error naming both', () => {

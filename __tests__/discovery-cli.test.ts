@@ -52,11 +52,11 @@ beforeAll(() => {
 afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe('discovery: only Dockerfiles', () => {
-  test('look-alikes are neither parsed nor touched; the summary counts them and -v says why; exit 0', () => {
+  test('look-alikes are neither parsed nor touched; the summary counts them and --verbose says why; exit 0', () => {
     const dir = repo(LOOK_ALIKES);
     const r = cli(dir, '--check', '.');
     expect(r.stdout).toBe('');
-    // Issue 14: a repository that needs nothing prints its summary and nothing else; -v says why each was skipped.
+    // Issue 14: a repository that needs nothing prints its summary and nothing else; --verbose says why each was skipped.
     expect(r.stderr).toBe('0 to change, 1 unchanged, 9 skipped (9 listed only with --verbose), 0 errors\n');
     expect(r.code).toBe(0);
     const v = cli(dir, '--check', '--verbose', '.');

@@ -231,7 +231,7 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
     const notes = reports.filter((r) => r.note !== undefined);
     const shown = opts.verbose ? notes : notes.filter((r) => !r.verboseOnly);
     if (!opts.quiet) for (const r of shown.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) text += formatNote(r);
-    // A repository outside the current directory: its diff names its files from its root (src/repo.ts diffPath).
+    // A repository outside the current directory: its diff names its files from its root (the end of planRepo, src/repo.ts).
     if (mode === 'dry-run' && !opts.listDifferent && !opts.quiet) {
       for (const p of plans) {
         if (!p.reports.some((r) => r.status === 'changed' && climbs(r.path))) continue;
