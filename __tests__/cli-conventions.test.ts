@@ -152,6 +152,14 @@ describe('- reads one Dockerfile from stdin', () => {
     expect(cli(dir, ['--check', '-'], 'FROM alpine\n')).toEqual({ code: 0, stdout: '', stderr: '0 to change, 1 unchanged, 0 skipped, 0 errors\n' });
   });
 
+  test('a --stdin-filepath outside the current directory: the diff names the file from its repository root', () => {
+    const dir = stdinRepo();
+    mkdirSync(join(dir, 'sub'));
+    const r = cli(join(dir, 'sub'), ['-', '--stdin-filepath', '../app/Dockerfile'], SEED_DOCKERFILE);
+    expect(r.stdout.startsWith('--- a/app/Dockerfile\n+++ b/app/Dockerfile\n@@ -1,3 +1,5 @@\n')).toBe(true);
+    expect(r.stderr).toContain("../app/Dockerfile:1:6: warning UndefinedArgInFrom: FROM argument 'CI_REGISTRY_IMAGE' is not declared (fixed)\n");
+  });
+
   test('-f json: the report on stderr (or -o FILE), stdout keeps the text', () => {
     const dir = temp();
     const r = cli(dir, ['-w', '-f', 'json', '-', '--default', 'X=alpine'], 'FROM $X\n');

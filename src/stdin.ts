@@ -14,7 +14,7 @@ import { fixDockerfile } from './engine.js';
 import { InputError } from './errors.js';
 import { DEFAULT_MAX_BYTES, decodeStrict } from './fsio.js';
 import { isOutstanding } from './findings.js';
-import { display } from './repo.js';
+import { climbs, display, rootFinder } from './repo.js';
 import { formatFinding, formatNote, formatSummary, summarize, toJson, type FileReport } from './report.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, outputProblem, type Io, type RunOptions } from './run.js';
 
@@ -70,7 +70,9 @@ export function runStdin(opts: RunOptions & { stdinFilepath?: string }, io: Io, 
       report.hoisted = outcome.hoisted;
       if (outcome.output !== text) {
         report.status = 'changed';
-        report.diff = unifiedDiff(path, text, outcome.output, outcome.edits);
+        // A path outside the current directory is named from its repository root, as in a run on files (src/repo.ts).
+        const header = abs && climbs(path) ? display(rootFinder()(abs, dirname(abs)), abs) : path;
+        report.diff = unifiedDiff(header, text, outcome.output, outcome.edits);
       }
     }
     output = outcome.output;
