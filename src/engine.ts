@@ -21,7 +21,8 @@ export interface DockerfileOutcome {
    * FROM): then nothing else is set. Null when it is processed. */
   skip: string | null;
   /** The parsed output (the verification parse; the input's model when nothing changed); null when the
-   * pre-check proved there was nothing to parse for (no variable, no ARG: no facts for the CI side either). */
+   * pre-check proved there was nothing to parse for (no variable in FROM, no global ARG; the CI side still
+   * reads the ARGs a stage declares, so it asks for the parse with `parse`). */
   model: DockerfileModel | null;
   /** The FROM variables of the file as read, and which of them it needs from the build (the need rule). */
   vars: FromVars;
@@ -31,6 +32,8 @@ export interface FixOptions extends HoistOptions {
   /** Take the file only if it reads as a Dockerfile: its first instruction ARG or FROM (what BuildKit accepts).
    * For discovered files; a file named on the command line is taken as it is. */
   requireDockerfile?: boolean;
+  /** Parse even a file the pre-check proves needs nothing (the CI side reads its ARGs: see src/repo.ts). */
+  parse?: boolean;
 }
 
 export class VerificationError extends Error {}
@@ -58,7 +61,7 @@ export function fixDockerfile(text: string, options: FixOptions = {}): Dockerfil
     const first = firstKeyword(table);
     if (first !== null && !/^(ARG|FROM)$/i.test(first)) return skipped(text, `not a Dockerfile: starts with ${quote(first)}, not ARG or FROM`);
   }
-  const trivial = trivialFromCount(text, table);
+  const trivial = options.parse ? null : trivialFromCount(text, table);
   if (trivial === 0) return skipped(text, NO_FROM);
   if (trivial !== null) return { output: text, edits: [], findings: [], hoisted: [], skip: null, model: null, vars: NO_VARS };
   const model = parseDockerfile(text, 'dockerfile-ast', table);

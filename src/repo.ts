@@ -200,6 +200,18 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
   const wanted = planned.some((p) => p.outcome.vars.needs.length > 0 || (passDefined && p.outcome.vars.uses.length > 0));
   const ciMod = opts.ci && wanted ? await import('./ci/integrate.js') : null;
   const ci: RootCi | null = ciMod ? ciMod.prepareCi(root, rootConfig, new Set(opts.ciSystems ?? CI_SYSTEMS), planned.map((p) => p.rel)) : null;
+  if (ciMod) {
+    // The CI side reads every Dockerfile's declared ARGs (a build arg no ARG takes is CiUnusedBuildArg): a file the
+    // pre-check skipped may declare some in its stages, so it is parsed now (it still needs nothing: same outcome).
+    for (const p of planned) {
+      if (p.outcome.model !== null) continue;
+      try {
+        p.outcome = fixDockerfile(p.read.text, { defaults: defaultsOf(p.config, new Map()), ignore: p.config.ignore, parse: true });
+      } catch (e) {
+        failed(p.report, e);
+      }
+    }
+  }
 
   // The user's own defaults count as none on the file as left (fromVars' fallbacks), as in phase 1.
   const suppliedFor = (p: (typeof planned)[number], model: DockerfileOutcome['model']) => (model ? fallbacks({ defaults: defaultsOf(p.config, new Map()) }, model) : new Map<string, string>());
