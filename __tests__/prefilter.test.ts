@@ -6,7 +6,7 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { parseDockerfile } from '../src/dockerfile/parse.js';
-import { trivialFromCount } from '../src/dockerfile/prefilter.js';
+import { precheck, trivialFromCount } from '../src/dockerfile/prefilter.js';
 import { hoistFromArgs } from '../transforms/hoist-from-args.js';
 import { dockerfileArb } from './support/dockerfile-arb.js';
 
@@ -47,12 +47,14 @@ const realArb = fc
   })
   .map(({ lines, crlf, bom, finalNewline }) => (bom ? '\uFEFF' : '') + lines.join(crlf ? '\r\n' : '\n') + (finalNewline ? '\n' : ''));
 
-/** The full pipeline's answer, for comparison: FROM count, edits, findings; 'error' when the parse rejects the file. */
-function full(text: string): { froms: number; edits: number; findings: string[] } | 'error' {
+/** The full pipeline's answer, for comparison: FROM count, edits, findings, the names ARGs declare (what the CI side
+ * reads); 'error' when the parse rejects the file. */
+function full(text: string): { froms: number; edits: number; findings: string[]; args: string[] } | 'error' {
   try {
     const model = parseDockerfile(text);
     const r = hoistFromArgs(model);
-    return { froms: model.froms.length, edits: r.edits.length, findings: r.findings.map((f) => f.rule) };
+    const args = [...model.globalArgs.map((a) => a.name), ...model.stageArgs.map((a) => a.decl.name)];
+    return { froms: model.froms.length, edits: r.edits.length, findings: r.findings.map((f) => f.rule), args };
   } catch {
     return 'error';
   }
@@ -62,8 +64,8 @@ describe('pre-check', () => {
   test('agrees with the full pipeline whenever it skips it', () => {
     fc.assert(
       fc.property(fileArb, (text) => {
-        const trivial = trivialFromCount(text);
-        if (trivial !== null) expect(full(text)).toEqual({ froms: trivial, edits: 0, findings: [] });
+        const trivial = precheck(text);
+        if (trivial !== null) expect(full(text)).toEqual({ froms: trivial.froms, edits: 0, findings: [], args: trivial.args });
       }),
       { numRuns: 3000, seed: 20261128 },
     );
@@ -73,10 +75,10 @@ describe('pre-check', () => {
     let skipped = 0;
     fc.assert(
       fc.property(realArb, (text) => {
-        const trivial = trivialFromCount(text);
+        const trivial = precheck(text);
         if (trivial === null) return;
         skipped++;
-        expect(full(text)).toEqual({ froms: trivial, edits: 0, findings: [] });
+        expect(full(text)).toEqual({ froms: trivial.froms, edits: 0, findings: [], args: trivial.args });
       }),
       { numRuns: 4000, seed: 20261130 },
     );
@@ -86,8 +88,8 @@ describe('pre-check', () => {
   test('agrees with the full pipeline on the property suites\' generated Dockerfiles', () => {
     fc.assert(
       fc.property(dockerfileArb, (df) => {
-        const trivial = trivialFromCount(df.text);
-        if (trivial !== null) expect(full(df.text)).toEqual({ froms: trivial, edits: 0, findings: [] });
+        const trivial = precheck(df.text);
+        if (trivial !== null) expect(full(df.text)).toEqual({ froms: trivial.froms, edits: 0, findings: [], args: trivial.args });
       }),
       { numRuns: 2000, seed: 20261130 },
     );
@@ -107,6 +109,7 @@ describe('pre-check', () => {
     expect(trivialFromCount('FROM alpine\nARG =x\n')).toBeNull();
     expect(trivialFromCount('FROM alpine\nARG\n')).toBeNull();
     expect(trivialFromCount('FROM alpine\nARG \\\n# c\n  A=$B\nFROM x\n')).toBe(2);
+    expect(precheck('FROM alpine\nARG A B="x y" \\\n  C=$D\nFROM x\nARG E\n')).toEqual({ froms: 2, args: ['A', 'B', 'C', 'E'] });
     expect(trivialFromCount('FROM ${BASE}\nRUN true\n')).toBeNull();
     expect(trivialFromCount('FROM\u00a0alpine\n')).toBeNull();
     expect(trivialFromCount('# escape=`\nFROM alpine\nRUN echo $A `\nFROM x\n')).toBe(1);

@@ -200,26 +200,20 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
   const wanted = planned.some((p) => p.outcome.vars.needs.length > 0 || (passDefined && p.outcome.vars.uses.length > 0));
   const ciMod = opts.ci && wanted ? await import('./ci/integrate.js') : null;
   const ci: RootCi | null = ciMod ? ciMod.prepareCi(root, rootConfig, new Set(opts.ciSystems ?? CI_SYSTEMS), planned.map((p) => p.rel)) : null;
-  if (ciMod) {
-    // The CI side reads every Dockerfile's declared ARGs (a build arg no ARG takes is CiUnusedBuildArg): a file the
-    // pre-check skipped may declare some in its stages, so it is parsed now (it still needs nothing: same outcome).
-    for (const p of planned) {
-      if (p.outcome.model !== null) continue;
-      try {
-        p.outcome = fixDockerfile(p.read.text, { defaults: defaultsOf(p.config, new Map()), ignore: p.config.ignore, parse: true });
-      } catch (e) {
-        failed(p.report, e);
-      }
-    }
-  }
 
   // The user's own defaults count as none on the file as left (fromVars' fallbacks), as in phase 1.
+  // A file the pre-check skipped has no model: the CI side still reads the ARGs its stages declare (a build arg no
+  // ARG takes is CiUnusedBuildArg), which the pre-check read as the parse does.
+  const factsOf = (p: (typeof planned)[number], outcome: DockerfileOutcome) => {
+    const facts = ciMod!.ciFacts(p.rel, outcome.model, outcome.vars, passDefined, suppliedFor(p, outcome.model));
+    return { ...facts, ...(outcome.args ? { declared: new Set(outcome.args) } : {}), report: p.report };
+  };
   const suppliedFor = (p: (typeof planned)[number], model: DockerfileOutcome['model']) => (model ? fallbacks({ defaults: defaultsOf(p.config, new Map()) }, model) : new Map<string, string>());
   // A CI value becomes a default only for a variable every CI build of the Dockerfile passes once the CI edits are
   // made (src/ci/integrate.ts passedEverywhere): planned once on the Dockerfiles without CI defaults.
   let everywhere: Map<string, Set<string>> | null = null;
   if (ci && ciMod && planned.some((p) => ci.defaultsFor(p.rel).size > ci.defaultsFor(p.rel, new Set()).size)) {
-    for (const p of planned) ci.facts.set(p.rel, { ...ciMod.ciFacts(p.rel, p.outcome.model, p.outcome.vars, passDefined, suppliedFor(p, p.outcome.model)), report: p.report });
+    for (const p of planned) ci.facts.set(p.rel, factsOf(p, p.outcome));
     everywhere = ciMod.passedEverywhere(ci);
   }
   for (const p of planned) {
@@ -232,7 +226,7 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
         const fromCi = new Map([...ci.defaultsFor(p.rel, everywhere?.get(p.rel) ?? new Set())].filter(([name]) => needed.has(name)));
         // The need stays what the file as written has (phase 1), whatever value the CI now supplies.
         if (fromCi.size) outcome = { ...fixDockerfile(read.text, { defaults: defaultsOf(p.config, fromCi), ignore: p.config.ignore }), vars: outcome.vars };
-        ci.facts.set(p.rel, { ...ciMod.ciFacts(p.rel, outcome.model, outcome.vars, passDefined, suppliedFor(p, outcome.model)), report });
+        ci.facts.set(p.rel, factsOf(p, outcome));
       }
       report.findings = outcome.findings.map((f) => ({ ...f, file: report.path }));
       report.hoisted = outcome.hoisted;

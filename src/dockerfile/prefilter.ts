@@ -27,9 +27,22 @@ const RE_ARGS_START = /^\S+\s*/;
 /** A FROM's words as parseFrom splits them (parseStringsWhitespaceDelimited). */
 const RE_FROM_WORDS = /[^\t\v\f\r ]+/g;
 
+/** What the pre-check learns of a file that certainly needs nothing. */
+export interface Trivial {
+  /** The number of FROM instructions. */
+  froms: number;
+  /** The names the stages' ARGs declare, in order (what the CI side asks of a Dockerfile: src/repo.ts). */
+  args: string[];
+}
+
 /** The number of FROM instructions when the file certainly needs nothing; null when it must be parsed.
  * `lines` is the text's line table when the caller already has one. */
 export function trivialFromCount(text: string, lines?: LineTable): number | null {
+  return precheck(text, lines)?.froms ?? null;
+}
+
+/** A file that certainly needs nothing, with what the CI side reads of it; null when it must be parsed. */
+export function precheck(text: string, lines?: LineTable): Trivial | null {
   if (text.includes('<<')) return null;
   const table = lines ?? new LineTable(text);
   let escape: '\\' | '`';
@@ -40,6 +53,7 @@ export function trivialFromCount(text: string, lines?: LineTable): number | null
   }
   const cont = RE_CONTINUATION[escape];
   let froms = 0;
+  const args: string[] = [];
   let continuing = false;
   for (let l = 0; l < table.lineCount; l++) {
     const line = l === 0 ? table.lineText(l).replace(/^\uFEFF/, '') : table.lineText(l);
@@ -62,6 +76,10 @@ export function trivialFromCount(text: string, lines?: LineTable): number | null
       const logical = logicalLine(table, table.starts[l] + table.lineText(l).length - trimmed.length, escape);
       const words = parseWords(logical.text, escape, RE_ARGS_START.exec(logical.text)![0].length);
       if (words.length === 0 || words.some((w) => w.raw.startsWith('='))) return null;
+      for (const w of words) {
+        const eq = w.raw.indexOf('=');
+        args.push(eq < 0 ? w.raw : w.raw.slice(0, eq));
+      }
       l = logical.endLine;
       continuing = false;
       continue;
@@ -76,5 +94,5 @@ export function trivialFromCount(text: string, lines?: LineTable): number | null
     if (words.length === 4 && (words[2].toLowerCase() !== 'as' || !RE_STAGE_NAME.test(words[3].toLowerCase()))) return null;
     froms++;
   }
-  return froms;
+  return { froms, args };
 }
