@@ -26,6 +26,8 @@ export interface PlanOptions {
   maxBytes?: number;
   /** Keep the new texts for writing (--write); a dry run keeps only the diffs. */
   write: boolean;
+  /** Make RepoPlan.patch (--patch-dir); else it stays empty. */
+  patch?: boolean;
   ci: boolean;
   /** The CI systems to patch (default: all). */
   ciSystems?: CiSystem[];
@@ -47,7 +49,8 @@ export interface RepoPlan {
   root: string;
   reports: FileReport[];
   writes: PlannedWrite[];
-  /** The repository's changes as one patch with paths relative to its root (`git apply` from there). */
+  /** The repository's changes as one patch with paths relative to its root (`git apply` from there); empty
+   * unless PlanOptions.patch asks for it. */
   patch: string;
 }
 
@@ -141,7 +144,7 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
   const queue = (report: FileReport, abs: string, before: string, text: string, expected: Uint8Array, mode: number, edits: readonly TextEdit[]) => {
     report.status = 'changed';
     report.diff = unifiedDiff(report.path, before, text, edits);
-    patches.push(unifiedDiff(display(root, abs), before, text, edits));
+    if (opts.patch) patches.push(unifiedDiff(display(root, abs), before, text, edits));
     if (opts.write) writes.push({ abs, text, expected, mode, report: reports.indexOf(report) });
   };
 
@@ -251,7 +254,7 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
     }
     for (const w of queued) {
       const r = ciReports.find((x) => x.path === display(cwd, w.abs))!;
-      patches.push(unifiedDiff(display(root, w.abs), Buffer.from(w.expected).toString('utf8'), w.text, w.edits));
+      if (opts.patch) patches.push(unifiedDiff(display(root, w.abs), Buffer.from(w.expected).toString('utf8'), w.text, w.edits));
       if (opts.write) writes.push({ abs: w.abs, text: w.text, expected: w.expected, mode: w.mode, report: reports.indexOf(r) });
     }
   }

@@ -135,7 +135,7 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
   try {
     plans = await planAll(
       jobs,
-      { cwd, defaults: opts.defaults, ...(opts.config ? { config: resolve(cwd, opts.config) } : {}), maxBytes: opts.maxBytes, write, ci: opts.ci !== false, ...(opts.ciSystems ? { ciSystems: [...opts.ciSystems] } : {}), ...(opts.passDefined ? { passDefined: true } : {}) },
+      { cwd, defaults: opts.defaults, ...(opts.config ? { config: resolve(cwd, opts.config) } : {}), maxBytes: opts.maxBytes, write, ...(opts.patchDir ? { patch: true } : {}), ci: opts.ci !== false, ...(opts.ciSystems ? { ciSystems: [...opts.ciSystems] } : {}), ...(opts.passDefined ? { passDefined: true } : {}) },
       opts.jobs ?? 1,
       progress,
     );
