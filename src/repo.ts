@@ -62,23 +62,32 @@ export function display(cwd: string, abs: string): string {
   return rel.split(sep).join('/');
 }
 
+/** A finder of repository roots (see {@link rootFinder}); `note` takes a listing discovery already made. */
+export interface RootFinder {
+  (abs: string, fallback: string): string;
+  note(dir: string, entries: readonly { name: string }[]): void;
+}
+
 /**
  * A finder of repository roots: the nearest ancestor holding .git or a CI file, else `fallback`. Each directory
- * is looked at once (one readdir) however many files below it ask.
+ * is looked at once (one readdir, or none where discovery's listing was noted) however many files below it ask.
  */
-export function rootFinder(): (abs: string, fallback: string) => string {
+export function rootFinder(): RootFinder {
   const memo = new Map<string, string | null>();
-  const marked = (dir: string): boolean => {
-    let names: Set<string>;
-    try {
-      names = new Set(readdirSync(dir));
-    } catch {
-      return false;
-    }
-    return ROOT_MARKERS.some((m) => {
+  const listed = new Map<string, boolean>();
+  const markedIn = (dir: string, names: ReadonlySet<string>): boolean =>
+    ROOT_MARKERS.some((m) => {
       const slash = m.indexOf('/');
       return slash < 0 ? names.has(m) : names.has(m.slice(0, slash)) && existsSync(join(dir, m));
     });
+  const marked = (dir: string): boolean => {
+    const known = listed.get(dir);
+    if (known !== undefined) return known;
+    try {
+      return markedIn(dir, new Set(readdirSync(dir)));
+    } catch {
+      return false;
+    }
   };
   const up = (dir: string): string | null => {
     const hit = memo.get(dir);
@@ -87,7 +96,10 @@ export function rootFinder(): (abs: string, fallback: string) => string {
     memo.set(dir, found);
     return found;
   };
-  return (abs, fallback) => up(dirname(abs)) ?? fallback;
+  const find = ((abs: string, fallback: string) => up(dirname(abs)) ?? fallback) as RootFinder;
+  // Only the names matter (a marker may be a file, a directory or a link, as readdir reports it).
+  find.note = (dir, entries) => listed.set(dir, markedIn(dir, new Set(entries.map((e) => e.name))));
+  return find;
 }
 
 /** The repository's own config with the fleet config's ignore list and registry under it (defaults stay apart:

@@ -81,7 +81,9 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
   const mode = write ? 'write' : opts.check ? 'check' : 'dry-run';
   const cwd = io.cwd;
   const paths = opts.paths.map((p) => resolve(cwd, p));
-  const found = discover(paths, { gitignore: opts.gitignore });
+  // One listing per directory: the root finder reads discovery's.
+  const findRoot = rootFinder();
+  const found = discover(paths, { gitignore: opts.gitignore, onListing: findRoot.note });
   const generalErrors: string[] = [];
   for (const e of found.errors) generalErrors.push(e.startsWith('/') ? display(cwd, e.split(': ')[0]) + e.slice(e.indexOf(': ')) : e);
   const discoverySkips: FileReport[] = found.skipped.map(({ path, note, verboseOnly, sameAs }) => ({
@@ -97,7 +99,6 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
   // Group the files by repository (nearest .git or CI file; else the directory given), in discovery order.
   const dirRoot = new Map<string, string>();
   const groups = new Map<string, Discovered[]>();
-  const findRoot = rootFinder();
   const givenDirs = paths.filter((p) => {
     try {
       return statSync(p).isDirectory();
