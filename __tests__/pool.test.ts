@@ -20,8 +20,8 @@ function fleet(root: string, repos: number, perRepo: number) {
       const dir = join(repo, `svc-${i}`);
       mkdirSync(dir);
       const path = join(dir, 'Dockerfile');
-      // Every tenth needs a hoist; the rest use `$` only outside FROM.
-      writeFileSync(path, i % 10 === 3 ? `FROM $REGISTRY/app:${i}\nRUN echo $HOME\n` : `FROM node:20 AS b${i}\nARG V\nENV PATH=$PATH:/x V=$V\nFROM b${i}\n`);
+      // In every fifth repository every tenth needs a hoist; the rest use `$` only outside FROM.
+      writeFileSync(path, r % 5 === 0 && i % 10 === 3 ? `FROM $REGISTRY/app:${i}\nRUN echo $HOME\n` : `FROM node:20 AS b${i}\nARG V\nENV PATH=$PATH:/x V=$V\nFROM b${i}\n`);
       files.push({ path, explicit: false });
     }
     writeFileSync(join(repo, '.gitlab-ci.yml'), `build:\n  script:\n    - docker build -f svc-3/Dockerfile -t x .\n`);
@@ -47,12 +47,12 @@ describe('pool', () => {
       expect(two.map((p) => p.root)).toEqual(jobs.map((j) => j.root));
       expect([...seen].sort()).toEqual(jobs.map((j) => j.root).sort());
       const hoists = Array.from({ length: perRepo }, (_, i) => i).filter((i) => i % 10 === 3).length;
-      expect(one.flatMap((p) => p.reports).filter((r) => r.status === 'changed').length).toBe(20 * hoists);
+      expect(one.flatMap((p) => p.reports).filter((r) => r.status === 'changed').length).toBe(4 * hoists);
       expect(one.flatMap((p) => p.reports).some((r) => r.findings.some((f) => f.rule.startsWith('Ci')))).toBe(true); // the CI side ran
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
 
   test('a small run starts no worker', async () => {
     const { workerCount } = (await import(dist)) as Pool;
