@@ -10,9 +10,9 @@
  *   pass-defined: true                # also pass CI-defined FROM variables whose default is already valid
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { DEFAULT_MAX_BYTES } from './fsio.js';
 import { dirname, join, resolve } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { InputError } from './errors.js';
 import { unknownRule } from './findings.js';
 
@@ -39,7 +39,13 @@ export function parseConfig(text: string): Map<string, string> {
   return parseConfigFile(text).defaults;
 }
 
+/** The YAML library, loaded on the first config file read: most runs have none, and a run whose Dockerfiles need
+ * nothing never loads it otherwise (the CI side imports it only where it is needed). */
+let yamlLib: typeof import('yaml') | null = null;
+const loadYaml = () => (yamlLib ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+
 export function parseConfigFile(text: string): Omit<Config, 'path'> {
+  const { isMap, isScalar, isSeq, LineCounter, parseDocument } = loadYaml();
   const lc = new LineCounter();
   const doc = parseDocument(text, { schema: 'failsafe', lineCounter: lc, uniqueKeys: true });
   if (doc.errors.length) {

@@ -28,6 +28,8 @@ export interface PlanOptions {
   maxBytes?: number;
   /** Keep the new texts for writing (--write); a dry run keeps only the diffs. */
   write: boolean;
+  /** Make RepoPlan.patch (--patch-dir); else it stays empty. */
+  patch?: boolean;
   ci: boolean;
   /** The CI systems to patch (default: all). */
   ciSystems?: CiSystem[];
@@ -53,7 +55,8 @@ export interface RepoPlan {
   root: string;
   reports: FileReport[];
   writes: PlannedWrite[];
-  /** The repository's changes as one patch with paths relative to its root (`git apply` from there). */
+  /** The repository's changes as one patch with paths relative to its root (`git apply` from there); empty
+   * unless PlanOptions.patch asks for it. */
   patch: string;
 }
 
@@ -65,23 +68,32 @@ export function display(cwd: string, abs: string): string {
   return rel.split(sep).join('/');
 }
 
+/** A finder of repository roots (see {@link rootFinder}); `note` takes a listing discovery already made. */
+export interface RootFinder {
+  (abs: string, fallback: string): string;
+  note(dir: string, entries: readonly { name: string }[]): void;
+}
+
 /**
  * A finder of repository roots: the nearest ancestor holding .git or a CI file, else `fallback`. Each directory
- * is looked at once (one readdir) however many files below it ask.
+ * is looked at once (one readdir, or none where discovery's listing was noted) however many files below it ask.
  */
-export function rootFinder(): (abs: string, fallback: string) => string {
+export function rootFinder(): RootFinder {
   const memo = new Map<string, string | null>();
-  const marked = (dir: string): boolean => {
-    let names: Set<string>;
-    try {
-      names = new Set(readdirSync(dir));
-    } catch {
-      return false;
-    }
-    return ROOT_MARKERS.some((m) => {
+  const listed = new Map<string, boolean>();
+  const markedIn = (dir: string, names: ReadonlySet<string>): boolean =>
+    ROOT_MARKERS.some((m) => {
       const slash = m.indexOf('/');
       return slash < 0 ? names.has(m) : names.has(m.slice(0, slash)) && existsSync(join(dir, m));
     });
+  const marked = (dir: string): boolean => {
+    const known = listed.get(dir);
+    if (known !== undefined) return known;
+    try {
+      return markedIn(dir, new Set(readdirSync(dir)));
+    } catch {
+      return false;
+    }
   };
   const up = (dir: string): string | null => {
     const hit = memo.get(dir);
@@ -90,7 +102,10 @@ export function rootFinder(): (abs: string, fallback: string) => string {
     memo.set(dir, found);
     return found;
   };
-  return (abs, fallback) => up(dirname(abs)) ?? fallback;
+  const find = ((abs: string, fallback: string) => up(dirname(abs)) ?? fallback) as RootFinder;
+  // Only the names matter (a marker may be a file, a directory or a link, as readdir reports it).
+  find.note = (dir, entries) => listed.set(dir, markedIn(dir, new Set(entries.map((e) => e.name))));
+  return find;
 }
 
 /** A displayed path outside the current directory. */
@@ -187,7 +202,7 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
     report.status = 'changed';
     report.diff = unifiedDiff(report.path, before, text, edits);
     report.edits = editRegions(before, edits);
-    patches.push(unifiedDiff(display(root, abs), before, text, edits));
+    if (opts.patch) patches.push(unifiedDiff(display(root, abs), before, text, edits));
     if (opts.write) writes.push({ abs, text, expected, mode, report: reports.indexOf(report) });
   };
 
@@ -255,12 +270,18 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
   const ci: RootCi | null = !opts.ci || !ciMod ? null : subset ? ciMod.prepareCi(root, rootConfig, new Set(opts.ciSystems), rels) : all;
 
   // The user's own defaults count as none on the file as left (fromVars' fallbacks), as in phase 1.
+  // A file the pre-check skipped has no model: the CI side still reads the ARGs its stages declare (a build arg no
+  // ARG takes is CiUnusedBuildArg), which the pre-check read as the parse does.
+  const factsOf = (p: (typeof planned)[number], outcome: DockerfileOutcome) => {
+    const facts = ciMod!.ciFacts(p.rel, outcome.model, outcome.vars, passDefined, suppliedFor(p, outcome.model));
+    return { ...facts, ...(outcome.args ? { declared: new Set(outcome.args) } : {}), report: p.report };
+  };
   const suppliedFor = (p: (typeof planned)[number], model: DockerfileOutcome['model']) => (model ? fallbacks({ defaults: defaultsOf(p.config, new Map()) }, model) : new Map<string, string>());
   // A CI value becomes a default only for a variable every CI build of the Dockerfile passes once the CI edits are
   // made (src/ci-pass.ts passedEverywhere): planned once on the Dockerfiles without CI defaults.
   let everywhere: Map<string, Set<string>> | null = null;
   if (all && ciMod && planned.some((p) => all.defaultsFor(p.rel).size > all.defaultsFor(p.rel, new Set()).size)) {
-    for (const p of planned) all.facts.set(p.rel, { ...ciMod.ciFacts(p.rel, p.outcome.model, p.outcome.vars, passDefined, suppliedFor(p, p.outcome.model)), report: p.report });
+    for (const p of planned) all.facts.set(p.rel, factsOf(p, p.outcome));
     everywhere = ciMod.passedEverywhere(all);
   }
   for (const p of planned) {
@@ -275,7 +296,7 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
         if (fromCi.size) outcome = { ...fixDockerfile(read.text, { defaults: defaultsOf(p.config, fromCi), ignore: p.config.ignore, inlineConfig: opts.inlineConfig !== false }), vars: outcome.vars };
       }
       if (ci && ciMod) {
-        ci.facts.set(p.rel, { ...ciMod.ciFacts(p.rel, outcome.model, outcome.vars, passDefined, suppliedFor(p, outcome.model)), report });
+        ci.facts.set(p.rel, factsOf(p, outcome));
       }
       report.findings = outcome.findings.map((f) => ({ ...f, file: report.path }));
       report.hoisted = outcome.hoisted;
@@ -304,7 +325,7 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
       const r = ciReports.find((x) => x.path === display(cwd, w.abs))!;
       const before = Buffer.from(w.expected).toString('utf8');
       r.edits = editRegions(before, w.edits);
-      patches.push(unifiedDiff(display(root, w.abs), before, w.text, w.edits));
+      if (opts.patch) patches.push(unifiedDiff(display(root, w.abs), before, w.text, w.edits));
       if (opts.write) writes.push({ abs: w.abs, text: w.text, expected: w.expected, mode: w.mode, report: reports.indexOf(r) });
     }
   }

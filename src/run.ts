@@ -102,7 +102,8 @@ export function collect(opts: Pick<RunOptions, 'paths' | 'gitignore'>, cwd: stri
   const findRoot = rootFinder();
   // A CI file given on the command line stands for its repository, analysed as a unit (see ciFileRepository).
   const paths = [...new Set(opts.paths.map((p) => resolve(cwd, p)).map((p) => ciFileRepository(p, findRoot) ?? p))];
-  const found = discover(paths, { gitignore: opts.gitignore });
+  // One listing per directory: the root finder reads discovery's.
+  const found = discover(paths, { gitignore: opts.gitignore, onListing: findRoot.note });
   const generalErrors: string[] = [];
   for (const e of found.errors) generalErrors.push(e.startsWith('/') ? display(cwd, e.split(': ')[0]) + e.slice(e.indexOf(': ')) : e);
   const discoverySkips: FileReport[] = found.skipped.map(({ path, note, verboseOnly, sameAs }) => ({
@@ -142,8 +143,8 @@ export function collect(opts: Pick<RunOptions, 'paths' | 'gitignore'>, cwd: stri
 }
 
 /** What planning a repository needs from the run's options; `keepTexts`: keep the new texts (for writing). */
-export function planOptions(opts: Pick<RunOptions, 'defaults' | 'config' | 'maxBytes' | 'ci' | 'ciSystems' | 'passDefined' | 'ignore' | 'inlineConfig'>, cwd: string, keepTexts: boolean): PlanOptions {
-  return { cwd, defaults: opts.defaults, ...(opts.config ? { config: resolve(cwd, opts.config) } : {}), maxBytes: opts.maxBytes, write: keepTexts, ci: opts.ci !== false, ...(opts.ciSystems ? { ciSystems: [...opts.ciSystems] } : {}), ...(opts.passDefined ? { passDefined: true } : {}), ...(opts.ignore?.length ? { ignore: opts.ignore } : {}), ...(opts.inlineConfig === false ? { inlineConfig: false } : {}) };
+export function planOptions(opts: Pick<RunOptions, 'defaults' | 'config' | 'maxBytes' | 'ci' | 'ciSystems' | 'passDefined' | 'ignore' | 'inlineConfig' | 'patchDir'>, cwd: string, keepTexts: boolean): PlanOptions {
+  return { cwd, defaults: opts.defaults, ...(opts.config ? { config: resolve(cwd, opts.config) } : {}), maxBytes: opts.maxBytes, write: keepTexts, ...(opts.patchDir ? { patch: true } : {}), ci: opts.ci !== false, ...(opts.ciSystems ? { ciSystems: [...opts.ciSystems] } : {}), ...(opts.passDefined ? { passDefined: true } : {}), ...(opts.ignore?.length ? { ignore: opts.ignore } : {}), ...(opts.inlineConfig === false ? { inlineConfig: false } : {}) };
 }
 
 /** The run's file reports in output order (findings sorted), their summary and the per-repository reports. */
