@@ -35,7 +35,7 @@ const REAL_LINES = [
   'COPY --from=build $SRC /dst', 'ARG VERSION', 'ARG VERSION=1.2', 'ARG A=$B C', 'ARG', 'ARG =x', 'ARG "=x"', 'ARG \\', '  NAME=$X',
   'ARG A=1 \\', '# inside a continuation', '', '# escape=`', 'RUN echo $X `', 'ARG `', '# check=skip=all', '# dockerfile-argfix ignore',
   'RUN cat <<EOF', 'FROM $PHANTOM', 'EOF', 'FROM\u00a0alpine', 'ARG\u00a0X=$Y', 'FROM alpine\u00a0AS x', 'RUN\\', 'FROM alpine \\',
-  '  AS cont', 'RUN a\u000bFROM $X', '\u2028FROM $X', 'ENV A=\\', 'USER $UID:$GID', 'WORKDIR ${HOME}/app', 'LABEL a="$b"', 'RUN echo \\', '', 'FROM alpine AS $X', 'ONBUILD ARG X',
+  '  AS cont', 'RUN a\u000bFROM $X', 'RUN e\rF', 'RUN e\rFROM $X', '\u2028FROM $X', 'ENV A=\\', 'USER $UID:$GID', 'WORKDIR ${HOME}/app', 'LABEL a="$b"', 'RUN echo \\', '', 'FROM alpine AS $X', 'ONBUILD ARG X',
 ];
 
 const realArb = fc
