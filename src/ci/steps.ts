@@ -7,6 +7,8 @@ import { isScalar, type Scalar } from 'yaml';
 import { recognise, type BuildCommand } from './builders.js';
 import { cmdAlias, maskDialect, type Dialect } from './dialect.js';
 import type { JobModel } from './jobs.js';
+import { matrixKeyOf } from './mask.js';
+import { cellValue } from './matrix.js';
 import type { Job, ScriptItem } from './model.js';
 import { evalWord, literalPrefix, parseShell, type Env, type ShCall, type ShScript } from './shell.js';
 import { position, type CiFile } from './yaml.js';
@@ -25,6 +27,11 @@ export interface BuildStep {
   dockerfile: string | null;
   /** Why dockerfile is null. */
   unresolved?: string;
+  /**
+   * Set when the Dockerfile path uses matrix values (src/ci/matrix.ts): how (`matrix.dockerfile`, `$SERVICE`)
+   * and every Dockerfile the matrix's jobs build; the command is then one BuildStep per Dockerfile, sharing this.
+   */
+  matrix?: { via: string; candidates: string[] };
 }
 
 export interface ScriptFileBuild {
@@ -142,6 +149,13 @@ class ShellEnv {
   }
   set(name: string, value: string | null): void {
     this.own.set(name, value);
+    if (this.sealed) this.assigned.add(name);
+  }
+  private sealed = false;
+  /** Names the script itself assigns (after seal()): a matrix variable reassigned there no longer holds the matrix value. */
+  readonly assigned = new Set<string>();
+  seal(): void {
+    this.sealed = true;
   }
 }
 
@@ -167,6 +181,7 @@ export function findSteps(model: JobModel, repo: RepoView): CiSteps {
     const env = new ShellEnv(job.platform.predefined, dialect === 'cmd' ? cmdAlias : undefined);
     for (const [k, v] of job.variables) if (v.kind !== 'matrix' && v.kind !== 'input') env.set(k, v.value);
     env.set(job.platform.workspace, ROOT);
+    env.seal();
     for (const item of job.items) {
       if (!isScalar(item.node) || typeof item.node.value !== 'string') continue;
       const byDialect = parsed.get(item.node) ?? new Map<Dialect, ShScript | null>();
@@ -196,7 +211,9 @@ export function findSteps(model: JobModel, repo: RepoView): CiSteps {
         if (command) {
           const step: BuildStep = { job, item, script, map, command, dockerfile: null };
           resolveDockerfile(step, cwd, repo);
-          steps.push(step);
+          const matrix = step.dockerfile === null ? matrixDockerfiles(job, call, src, env, cwd, repo) : null;
+          if (matrix) for (const d of matrix.candidates) steps.push({ ...step, dockerfile: d, unresolved: undefined, matrix });
+          else steps.push(step);
           continue;
         }
         // A repository script that builds: `./ci/build.sh`, `bash ci/build.sh`, `source x.sh`.
@@ -233,6 +250,46 @@ export function findSteps(model: JobModel, repo: RepoView): CiSteps {
     }
   }
   return { steps, scriptFiles };
+}
+
+/**
+ * The Dockerfiles a build command whose path uses matrix values builds, one per job of the job's matrix (GitHub
+ * `${{ matrix.KEY }}`, masked as `$__M_KEY…` by src/ci/mask.ts; a GitLab `parallel:matrix` variable the script
+ * does not reassign): null when the command uses none, or some job's path cannot be resolved.
+ */
+function matrixDockerfiles(job: Job, call: ShCall, src: string, env: ShellEnv, cwd: string | null, repo: RepoView): { via: string; candidates: string[] } | null {
+  const cells = job.matrix;
+  if (!cells || cwd === null) return null;
+  const keys = new Set(cells.flatMap((c) => [...c.keys()]));
+  const github = job.platform.id === 'github';
+  /** The matrix key a shell variable stands for (null: a matrix expression of an unknown key), undefined: none. */
+  const keyOf = (name: string): string | null | undefined => {
+    if (github) return matrixKeyOf(name, keys);
+    return keys.has(name) && !env.assigned.has(name) ? name : undefined;
+  };
+  const used = new Set<string>();
+  for (const w of call.words) for (const p of w.parts) if (p.t === 'var') {
+    const k = keyOf(p.name);
+    if (k === null) return null;
+    if (k !== undefined) used.add(k);
+  }
+  if (used.size === 0) return null;
+  const found = new Set<string>();
+  for (const cell of cells) {
+    const cellEnv: Env = {
+      get: (name) => {
+        const k = keyOf(name);
+        return k === undefined ? env.get(name) : k === null ? null : cellValue(cells, cell, k);
+      },
+    };
+    const command = recognise(call, src, cellEnv);
+    if (!command) return null;
+    const one: Pick<BuildStep, 'command' | 'dockerfile' | 'unresolved'> = { command, dockerfile: null };
+    resolveDockerfile(one, cwd, repo);
+    if (one.dockerfile === null) return null;
+    found.add(one.dockerfile);
+  }
+  return { via: [...used].map((k) => (github ? `matrix.${k}` : `$${k}`)).join(', '), candidates: [...found] };
 }
 
 /**
