@@ -5,6 +5,7 @@
  */
 import { isScalar, type Scalar } from 'yaml';
 import { recognise, type BuildCommand } from './builders.js';
+import { composeFileVar, recogniseCompose, type ComposeCommand } from './compose-cli.js';
 import { cmdAlias, maskDialect, type Dialect } from './dialect.js';
 import type { JobModel } from './jobs.js';
 import { matrixKeyOf } from './mask.js';
@@ -46,9 +47,21 @@ export interface ScriptFileBuild {
   dockerfile: string | null;
 }
 
+/** A `docker compose build|up` in a job's script (src/ci/compose-cli.ts), with what selects its compose files. */
+export interface ComposeCall extends ComposeCommand {
+  job: Job;
+  item: ScriptItem;
+  /** The working directory it runs in (repository-relative), null when not static. */
+  cwd: string | null;
+  /** The compose files as written (`-f`, else COMPOSE_FILE; [] for the default names), null when not static. */
+  named: string[] | null;
+}
+
 export interface CiSteps {
   steps: BuildStep[];
   scriptFiles: ScriptFileBuild[];
+  /** Compose commands in the jobs' scripts. */
+  compose?: ComposeCall[];
 }
 
 export interface RepoView {
@@ -171,6 +184,7 @@ const isCd = (w0: { text: string; complete: boolean }) => w0.complete && (w0.tex
 export function findSteps(model: JobModel, repo: RepoView): CiSteps {
   const steps: BuildStep[] = [];
   const scriptFiles: ScriptFileBuild[] = [];
+  const compose: ComposeCall[] = [];
   // Parsed per scalar and dialect: a shared definition may run in jobs of different shells.
   const parsed = new Map<Scalar, Map<Dialect, ShScript | null>>();
   const maps = new Map<Scalar, number[] | null>();
@@ -216,6 +230,18 @@ export function findSteps(model: JobModel, repo: RepoView): CiSteps {
           else steps.push(step);
           continue;
         }
+        const cc = recogniseCompose(call, src, env);
+        if (cc) {
+          // Without -f, COMPOSE_FILE (the job's variable or an export) names the files.
+          let named = cc.files;
+          if (named !== null && named.length === 0) {
+            const v = env.get('COMPOSE_FILE');
+            const sep = env.get('COMPOSE_PATH_SEPARATOR');
+            named = v === undefined ? [] : v === null || sep === null ? null : composeFileVar(v, sep ?? null, dialect !== 'posix');
+          }
+          compose.push({ ...cc, job, item, cwd, named });
+          continue;
+        }
         // A repository script that builds: `./ci/build.sh`, `bash ci/build.sh`, `source x.sh`.
         let k = 0;
         if (w0.complete && CALL_SCRIPT.test(w0.text)) k = 1;
@@ -249,7 +275,7 @@ export function findSteps(model: JobModel, repo: RepoView): CiSteps {
       }
     }
   }
-  return { steps, scriptFiles };
+  return { steps, scriptFiles, compose };
 }
 
 /**
