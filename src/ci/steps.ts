@@ -128,13 +128,14 @@ const NOT_PLAIN = new Set(
 /**
  * True when a script item provably does nothing findSteps looks for, so it need not be parsed: every line is
  * blank or one plain command (PLAIN_LINE) whose first word is a literal name — not a builder's (no `build` or
- * `executor` anywhere: every builder command has one of them as a literal word), not `cd`/`pushd`, not a
+ * `executor` anywhere: every builder command has one of them as a literal word; no `compose`: a compose `up`
+ * may have neither), not `cd`/`pushd`, not a
  * declaration or reserved word, without `/` and not a shell, so not a script file — and with a first word, no
  * assignment reaches the job's variables. Parsed, each line is one CallExpr whose words are its words; findSteps
  * would only skip them. (`docker push $IMAGE`, `kubectl set image deployment/x x=$IMAGE`, `make test`, `ls`.)
  */
 export function inert(text: string): boolean {
-  if (text.includes('build') || text.includes('executor')) return false;
+  if (text.includes('build') || text.includes('executor') || text.includes('compose')) return false;
   for (const line of text.split('\n')) {
     if (!/\S/.test(line)) continue;
     const m = PLAIN_LINE.exec(line);
