@@ -447,7 +447,8 @@ export function matrixConflict(candidates: readonly string[], dockerfiles: Reado
       continue;
     }
     for (const n of names) {
-      if (!f.declared.has(n) || f.needs.includes(n)) continue;
+      // With --pass-defined the repository asked for CI values over valid defaults: no job's build changes unasked.
+      if (!f.declared.has(n) || f.needs.includes(n) || f.passDefined) continue;
       const d = f.defaults.get(n);
       why.push(`${c} declares ${n}${d !== undefined ? ` with the default ${n}=${d}` : ''} and builds without it, so passing it would change that build`);
     }
