@@ -30,7 +30,7 @@ import { loadBitbucket } from './ci/bitbucket.js';
 import { loadCircleci } from './ci/circleci.js';
 import { loadDrone, type PluginBuild } from './ci/drone.js';
 import { loadAzure, type AzureDockerTask } from './ci/azure.js';
-import { loadCompose, type ComposeBuild } from './ci/compose.js';
+import { loadCompose, loadComposeCalls, type ComposeBuild } from './ci/compose.js';
 import { loadGithub, type ActionBuild, type RepoLister } from './ci/github.js';
 import { buildJobModel } from './ci/jobs.js';
 import type { Job } from './ci/model.js';
@@ -360,9 +360,11 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource {
       out.plugins.push(...drone.plugins);
     }
   }
+  const composeFiles: CiFile[] = [];
   if (systems.has('compose')) {
     const compose = loadCompose(view, problems);
     if (compose) {
+      composeFiles.push(...compose.files);
       out.found.add('compose');
       out.files.push(...compose.files);
       out.compose.push(...compose.builds);
@@ -392,6 +394,12 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource {
     out.reportedFiles.push(...got.files);
   }
   if (out.found.size > 0) out.steps = findSteps({ jobs, notes }, view);
+  // The compose files and services the jobs' `docker compose build|up` commands use (issue 13 item 2).
+  if (systems.has('compose') && out.steps.compose?.length) {
+    const added = loadComposeCalls(view, out.steps.compose, composeFiles, out.compose, problems);
+    out.files.push(...added);
+    if (out.compose.some((b) => b.jobs)) out.found.add('compose');
+  }
   // Scripts and Jenkinsfiles are only searched for builds: one that cannot be read is passed over with a note.
   for (const [path, message] of view.undecodable) if (!ciRefused.has(path)) problems.push({ path, kind: 'skipped', message: `${message}; not searched for builds` });
   // Links out of the repository that a loader asked for: never read, each a note for itself.
@@ -400,6 +408,8 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource {
   for (const list of [out.steps.steps, out.steps.scriptFiles, out.actions, out.compose, out.bake, out.azure, out.plugins, out.reported] as { dockerfile: string | null }[][]) {
     for (const b of list) if (b.dockerfile !== null) b.dockerfile = view.canonical(b.dockerfile);
   }
+  // A matrix build's Dockerfiles (one BuildStep or ActionBuild each, sharing the list), likewise.
+  for (const m of new Set([...out.steps.steps, ...out.actions].flatMap((b) => (b.matrix ? [b.matrix] : [])))) m.candidates = [...new Set(m.candidates.map((d) => view.canonical(d)))];
   return out;
 }
 
@@ -451,7 +461,9 @@ export function prepareCi(root: string, config: Config | InputError, systems: Re
   ci.source = source;
   const remote = ci.source.found.has('gitlab') ? gitRemote(root) : null;
   const derived = remote ? deriveFromRemote(remote, config instanceof InputError ? undefined : config.registry) : new Map<string, string>();
-  const steps: DefaultSource[] = [...ci.source.steps.steps, ...ci.source.actions, ...ci.source.azure, ...ci.source.plugins];
+  // Compose builds a job runs count as that job's builds (their args come from its environment).
+  const composeRuns = ci.source.compose.flatMap((b) => (b.jobs ?? []).map((job) => ({ job, dockerfile: b.dockerfile, passed: b.passed })));
+  const steps: DefaultSource[] = [...ci.source.steps.steps, ...ci.source.actions, ...ci.source.azure, ...ci.source.plugins, ...composeRuns];
   ci.defaultsFor = (rel, passed) => {
     const out = new Map<string, SuppliedDefault>();
     if (!steps.some((s) => s.dockerfile === rel)) return out;

@@ -16,7 +16,7 @@ import { blockIndent, FLOW_INDICATOR, inFlow, lineEnd, lineStart, quotePlain } f
 import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, decideArgs, flagFor, jobsText, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type CiTransformResult, type DockerfileFacts, type PlannedArg } from './support/ci-args.js';
+import { addedFinding, decideArgs, flagFor, jobsText, matrixConflict, matrixFinding, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type CiTransformResult, type DockerfileFacts, type PlannedArg } from './support/ci-args.js';
 import type { Job } from '../src/ci/model.js';
 
 export interface StepsTransformInput {
@@ -93,7 +93,20 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
     });
     const first = all[0];
     const late: [Finding, string][] = [];
-    const placed = place(first.steps[0], merged, all.flatMap((g) => g.steps), first.facts, late);
+    // A command whose Dockerfile path is a matrix value: one edit reaches every job of the matrix, so it is made
+    // only when no job's working build would change (transforms/support/ci-args.ts matrixConflict).
+    const matrixSteps = all.flatMap((g) => g.steps).filter((s) => s.matrix);
+    const candidates = [...new Set(matrixSteps.flatMap((s) => s.matrix!.candidates))];
+    const conflict = matrixSteps.length && merged.length ? matrixConflict(candidates, dockerfiles, merged.map((a) => a.name)) : null;
+    if (conflict) {
+      const step = first.steps[0];
+      const names = merged.map((a) => a.name);
+      const f = matrixFinding(step.command.label, jobsText(all.flatMap((g) => g.steps.map((s) => s.job))), stepPosition(step), [...new Set(matrixSteps.map((s) => s.matrix!.via))].join(', '), candidates, conflict,
+        all.map((g) => ({ path: g.facts.path, names: stillMissing(g.facts, names).filter((n) => g.facts.uses.includes(n)), facts: g.facts })),
+        (n) => flagsFor(step, merged.filter((a) => a.name === n), dialectOf(step.job) ?? 'posix')[0]);
+      if (f) late.push([f, step.item.file.path]);
+    }
+    const placed = !conflict && place(first.steps[0], merged, all.flatMap((g) => g.steps), first.facts, late);
     // The findings, on the command as it is left (a second run reads that), then those about the edit.
     all.forEach((g, k) => reportArgs(sites[k], g.facts, placed ? merged : [], (f) => push(f, g.steps[0].item.file.path)));
     for (const [f, file] of late) push(f, file);

@@ -5,8 +5,11 @@
  */
 import { isScalar, type Scalar } from 'yaml';
 import { recognise, type BuildCommand } from './builders.js';
+import { composeFileVar, recogniseCompose, type ComposeCommand } from './compose-cli.js';
 import { cmdAlias, maskDialect, type Dialect } from './dialect.js';
 import type { JobModel } from './jobs.js';
+import { matrixKeyOf } from './mask.js';
+import { cellValue } from './matrix.js';
 import type { Job, ScriptItem } from './model.js';
 import { evalWord, literalPrefix, parseShell, type Env, type ShCall, type ShScript } from './shell.js';
 import { position, type CiFile } from './yaml.js';
@@ -25,6 +28,11 @@ export interface BuildStep {
   dockerfile: string | null;
   /** Why dockerfile is null. */
   unresolved?: string;
+  /**
+   * Set when the Dockerfile path uses matrix values (src/ci/matrix.ts): how (`matrix.dockerfile`, `$SERVICE`)
+   * and every Dockerfile the matrix's jobs build; the command is then one BuildStep per Dockerfile, sharing this.
+   */
+  matrix?: { via: string; candidates: string[] };
 }
 
 export interface ScriptFileBuild {
@@ -39,9 +47,21 @@ export interface ScriptFileBuild {
   dockerfile: string | null;
 }
 
+/** A `docker compose build|up` in a job's script (src/ci/compose-cli.ts), with what selects its compose files. */
+export interface ComposeCall extends ComposeCommand {
+  job: Job;
+  item: ScriptItem;
+  /** The working directory it runs in (repository-relative), null when not static. */
+  cwd: string | null;
+  /** The compose files as written (`-f`, else COMPOSE_FILE; [] for the default names), null when not static. */
+  named: string[] | null;
+}
+
 export interface CiSteps {
   steps: BuildStep[];
   scriptFiles: ScriptFileBuild[];
+  /** Compose commands in the jobs' scripts. */
+  compose?: ComposeCall[];
 }
 
 export interface RepoView {
@@ -108,13 +128,14 @@ const NOT_PLAIN = new Set(
 /**
  * True when a script item provably does nothing findSteps looks for, so it need not be parsed: every line is
  * blank or one plain command (PLAIN_LINE) whose first word is a literal name — not a builder's (no `build` or
- * `executor` anywhere: every builder command has one of them as a literal word), not `cd`/`pushd`, not a
+ * `executor` anywhere: every builder command has one of them as a literal word; no `compose`: a compose `up`
+ * may have neither), not `cd`/`pushd`, not a
  * declaration or reserved word, without `/` and not a shell, so not a script file — and with a first word, no
  * assignment reaches the job's variables. Parsed, each line is one CallExpr whose words are its words; findSteps
  * would only skip them. (`docker push $IMAGE`, `kubectl set image deployment/x x=$IMAGE`, `make test`, `ls`.)
  */
 export function inert(text: string): boolean {
-  if (text.includes('build') || text.includes('executor')) return false;
+  if (text.includes('build') || text.includes('executor') || text.includes('compose')) return false;
   for (const line of text.split('\n')) {
     if (!/\S/.test(line)) continue;
     const m = PLAIN_LINE.exec(line);
@@ -142,6 +163,13 @@ class ShellEnv {
   }
   set(name: string, value: string | null): void {
     this.own.set(name, value);
+    if (this.sealed) this.assigned.add(name);
+  }
+  private sealed = false;
+  /** Names the script itself assigns (after seal()): a matrix variable reassigned there no longer holds the matrix value. */
+  readonly assigned = new Set<string>();
+  seal(): void {
+    this.sealed = true;
   }
 }
 
@@ -157,6 +185,7 @@ const isCd = (w0: { text: string; complete: boolean }) => w0.complete && (w0.tex
 export function findSteps(model: JobModel, repo: RepoView): CiSteps {
   const steps: BuildStep[] = [];
   const scriptFiles: ScriptFileBuild[] = [];
+  const compose: ComposeCall[] = [];
   // Parsed per scalar and dialect: a shared definition may run in jobs of different shells.
   const parsed = new Map<Scalar, Map<Dialect, ShScript | null>>();
   const maps = new Map<Scalar, number[] | null>();
@@ -167,6 +196,7 @@ export function findSteps(model: JobModel, repo: RepoView): CiSteps {
     const env = new ShellEnv(job.platform.predefined, dialect === 'cmd' ? cmdAlias : undefined);
     for (const [k, v] of job.variables) if (v.kind !== 'matrix' && v.kind !== 'input') env.set(k, v.value);
     env.set(job.platform.workspace, ROOT);
+    env.seal();
     for (const item of job.items) {
       if (!isScalar(item.node) || typeof item.node.value !== 'string') continue;
       const byDialect = parsed.get(item.node) ?? new Map<Dialect, ShScript | null>();
@@ -196,7 +226,21 @@ export function findSteps(model: JobModel, repo: RepoView): CiSteps {
         if (command) {
           const step: BuildStep = { job, item, script, map, command, dockerfile: null };
           resolveDockerfile(step, cwd, repo);
-          steps.push(step);
+          const matrix = step.dockerfile === null ? matrixDockerfiles(job, call, src, env, cwd, repo) : null;
+          if (matrix) for (const d of matrix.candidates) steps.push({ ...step, dockerfile: d, unresolved: undefined, matrix });
+          else steps.push(step);
+          continue;
+        }
+        const cc = recogniseCompose(call, src, env);
+        if (cc) {
+          // Without -f, COMPOSE_FILE (the job's variable or an export) names the files.
+          let named = cc.files;
+          if (named !== null && named.length === 0) {
+            const v = env.get('COMPOSE_FILE');
+            const sep = env.get('COMPOSE_PATH_SEPARATOR');
+            named = v === undefined ? [] : v === null || sep === null ? null : composeFileVar(v, sep ?? null, dialect !== 'posix');
+          }
+          compose.push({ ...cc, job, item, cwd, named });
           continue;
         }
         // A repository script that builds: `./ci/build.sh`, `bash ci/build.sh`, `source x.sh`.
@@ -232,7 +276,47 @@ export function findSteps(model: JobModel, repo: RepoView): CiSteps {
       }
     }
   }
-  return { steps, scriptFiles };
+  return { steps, scriptFiles, compose };
+}
+
+/**
+ * The Dockerfiles a build command whose path uses matrix values builds, one per job of the job's matrix (GitHub
+ * `${{ matrix.KEY }}`, masked as `$__M_KEY…` by src/ci/mask.ts; a GitLab `parallel:matrix` variable the script
+ * does not reassign): null when the command uses none, or some job's path cannot be resolved.
+ */
+function matrixDockerfiles(job: Job, call: ShCall, src: string, env: ShellEnv, cwd: string | null, repo: RepoView): { via: string; candidates: string[] } | null {
+  const cells = job.matrix;
+  if (!cells || cwd === null) return null;
+  const keys = new Set(cells.flatMap((c) => [...c.keys()]));
+  const github = job.platform.id === 'github';
+  /** The matrix key a shell variable stands for (null: a matrix expression of an unknown key), undefined: none. */
+  const keyOf = (name: string): string | null | undefined => {
+    if (github) return matrixKeyOf(name, keys);
+    return keys.has(name) && !env.assigned.has(name) ? name : undefined;
+  };
+  const used = new Set<string>();
+  for (const w of call.words) for (const p of w.parts) if (p.t === 'var') {
+    const k = keyOf(p.name);
+    if (k === null) return null;
+    if (k !== undefined) used.add(k);
+  }
+  if (used.size === 0) return null;
+  const found = new Set<string>();
+  for (const cell of cells) {
+    const cellEnv: Env = {
+      get: (name) => {
+        const k = keyOf(name);
+        return k === undefined ? env.get(name) : k === null ? null : cellValue(cells, cell, k);
+      },
+    };
+    const command = recognise(call, src, cellEnv);
+    if (!command) return null;
+    const one: Pick<BuildStep, 'command' | 'dockerfile' | 'unresolved'> = { command, dockerfile: null };
+    resolveDockerfile(one, cwd, repo);
+    if (one.dockerfile === null) return null;
+    found.add(one.dockerfile);
+  }
+  return { via: [...used].map((k) => (github ? `matrix.${k}` : `$${k}`)).join(', '), candidates: [...found] };
 }
 
 /**

@@ -430,3 +430,39 @@ export function reportArgs(site: ArgSite, facts: DockerfileFacts, added: readonl
     }
   }
 }
+
+/**
+ * A build whose path uses matrix values builds each of `candidates` in some job of the matrix, and one edit
+ * reaches every job. Passing `names` is right only where it changes no job that works as it is (the need rule):
+ * why it would, or null. A candidate that declares a name without needing it builds with its own default (or
+ * the ARG unset), which the passed value would override; a candidate the tool has not analysed (missing,
+ * generated, outside discovery) may declare anything.
+ */
+export function matrixConflict(candidates: readonly string[], dockerfiles: ReadonlyMap<string, DockerfileFacts>, names: readonly string[]): string | null {
+  const why: string[] = [];
+  for (const c of candidates) {
+    const f = dockerfiles.get(c);
+    if (!f) {
+      why.push(`${c} is not a Dockerfile the tool analysed, so what it declares is not known`);
+      continue;
+    }
+    for (const n of names) {
+      // With --pass-defined the repository asked for CI values over valid defaults: no job's build changes unasked.
+      if (!f.declared.has(n) || f.needs.includes(n) || f.passDefined) continue;
+      const d = f.defaults.get(n);
+      why.push(`${c} declares ${n}${d !== undefined ? ` with the default ${n}=${d}` : ''} and builds without it, so passing it would change that build`);
+    }
+  }
+  return why.length ? why.join('; ') : null;
+}
+
+/** The finding of a matrix build left unedited (matrixConflict), or null when no candidate still misses anything. */
+export function matrixFinding(label: string, where: string, pos: { line: number; column: number }, via: string, candidates: readonly string[], reason: string, missing: readonly Missing[], spell: (name: string) => string): Finding | null {
+  const live = missing.filter((m) => m.names.length > 0);
+  if (live.length === 0) return null;
+  const names = [...new Set(live.flatMap((m) => m.names))];
+  return finding('CiDynamicDockerfile', pos, `${label} in ${where}: its matrix (${via}) builds ${candidates.join(', ')}; ${live.map((m) => m.path).join(' and ')} need${live.length === 1 ? 's' : ''} ${names.join(', ')}, but ${reason}; not edited`, {
+    fix: `pass ${names.map(spell).join(' ')} only in the matrix jobs that build ${live.map((m) => m.path).join(' or ')} (e.g. a matrix value holding the flags), or give those builds their own step`,
+    ...unseen(live),
+  });
+}
