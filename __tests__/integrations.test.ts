@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { DATA_EXT, SOURCE_EXT, TEMPLATE_EXT, isDockerfileName } from '../src/discover.js';
 import { RE_CI_NAME, RE_DOCKERFILE_NAME } from '../src/repo.js';
-import { loadCi } from '../src/ci/yaml.js';
+import { loadCi, type CiProblem } from '../src/ci/yaml.js';
 import { buildJobModel } from '../src/ci/jobs.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -278,7 +278,7 @@ describe('GitHub Action (action.yml)', () => {
 
   test('inputs: paths, args and sarif-file reach the CLI (split on spaces, not globbed)', () => {
     const dir = repo({ ...FIXED, 'other/Dockerfile': 'FROM alpine\n' });
-    const r = runAction(dir, { paths: 'other *', args: '--failure-level error', 'sarif-file': 'reports/out.sarif' });
+    const r = runAction(dir, { paths: 'other', args: '--failure-level error', 'sarif-file': 'reports/out.sarif' });
     // reports/ does not exist: -o is checked first, so the SARIF run fails with 2 and the step with it.
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('dockerfile-argfix: --output reports/out.sarif: the directory ');
@@ -296,7 +296,7 @@ describe('GitLab CI template (templates/dockerfile-argfix.gitlab-ci.yml)', () =>
   const template = readFileSync(join(root, 'templates/dockerfile-argfix.gitlab-ci.yml'), 'utf8');
 
   test('read by the tool’s GitLab reader: one job, its script, node image, the Code Quality report', () => {
-    const problems: unknown[] = [];
+    const problems: CiProblem[] = [];
     const src = loadCi((p) => (p === '.gitlab-ci.yml' ? template : null), problems)!;
     expect(problems).toEqual([]);
     const model = buildJobModel(src);
@@ -310,7 +310,7 @@ describe('GitLab CI template (templates/dockerfile-argfix.gitlab-ci.yml)', () =>
     ]);
     expect([...job.variables.keys()]).toEqual(['DOCKERFILE_ARGFIX_VERSION', 'DOCKERFILE_ARGFIX_ARGS']);
     const doc = src.files[0].doc;
-    expect(doc.getIn(['dockerfile-argfix', 'variables'])?.toJSON()).toEqual({ DOCKERFILE_ARGFIX_VERSION: version, DOCKERFILE_ARGFIX_ARGS: '' });
+    expect((doc.getIn(['dockerfile-argfix', 'variables']) as { toJSON(): unknown }).toJSON()).toEqual({ DOCKERFILE_ARGFIX_VERSION: version, DOCKERFILE_ARGFIX_ARGS: '' });
     expect(doc.getIn(['dockerfile-argfix', 'image'])).toBe('node:22-alpine');
     expect(doc.getIn(['dockerfile-argfix', 'stage'])).toBe('test');
     expect(doc.getIn(['dockerfile-argfix', 'artifacts', 'reports', 'codequality'])).toBe('gl-code-quality-report.json');
@@ -440,5 +440,28 @@ describe('--patch-dir is checked before anything is written', () => {
     expect(read(dir, FIXED)).toEqual(FIXED);
     expect(readdirSync(join(dir, 'out/patches'))).toHaveLength(1);
     expect(existsSync(join(dir, 'out/patches', readdirSync(join(dir, 'out/patches'))[0]))).toBe(true);
+  });
+});
+
+describe('README "Integrations" snippets', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Integrations'), readme.indexOf('## Library'));
+  const blocks = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1]) as Record<string, unknown>);
+
+  test('pin this version, name the shipped hooks, inputs and output, and include the shipped template', () => {
+    expect(blocks).toHaveLength(3);
+    const [precommit, workflow, gitlab] = blocks as [any, any, any];
+    expect(precommit.repos[0].rev).toBe(`v${version}`);
+    const ids = (parse(readFileSync(join(root, '.pre-commit-hooks.yaml'), 'utf8')) as { id: string }[]).map((h) => h.id);
+    expect(ids).toContain(precommit.repos[0].hooks[0].id);
+    const steps = workflow.jobs['dockerfile-argfix'].steps;
+    expect(steps[1].uses).toBe(`dockerfile-argfix/dockerfile-argfix@v${version}`);
+    const action = parse(readFileSync(join(root, 'action.yml'), 'utf8'));
+    expect(Object.keys(steps[1].with).filter((k) => !(k in action.inputs))).toEqual([]);
+    expect(steps[1].with['sarif-file']).toBe(action.inputs['sarif-file'].default);
+    expect(steps[2].with.sarif_file).toBe(`\${{ steps.${steps[1].id}.outputs.sarif-file }}`);
+    expect(gitlab.include[0].remote).toBe(`https://cdn.jsdelivr.net/npm/dockerfile-argfix@${version}/templates/dockerfile-argfix.gitlab-ci.yml`);
+    expect(existsSync(join(root, 'templates/dockerfile-argfix.gitlab-ci.yml'))).toBe(true);
+    expect(section).toContain(`npx --yes dockerfile-argfix@${version} --check -f gitlab`);
   });
 });
