@@ -115,8 +115,8 @@ describe('pre-commit hooks (.pre-commit-hooks.yaml)', () => {
 
   test('two node hooks, check and fix, passing file names to one process', () => {
     expect(hooks.map((h) => [h.id, h.entry, h.language, h.pass_filenames, h.require_serial])).toEqual([
-      ['dockerfile-argfix', 'dockerfile-argfix --check', 'node', true, true],
-      ['dockerfile-argfix-fix', 'dockerfile-argfix --write', 'node', true, true],
+      ['dockerfile-argfix', `npx --yes dockerfile-argfix@${version} --check`, 'node', true, true],
+      ['dockerfile-argfix-fix', `npx --yes dockerfile-argfix@${version} --write`, 'node', true, true],
     ]);
     expect(hook('dockerfile-argfix-fix').files).toBe(hook('dockerfile-argfix').files);
     expect(hook('dockerfile-argfix-fix').exclude).toBe(hook('dockerfile-argfix').exclude);
@@ -176,11 +176,11 @@ describe('pre-commit hooks (.pre-commit-hooks.yaml)', () => {
     expect(tracked.filter((p) => passes(hook('dockerfile-argfix'), p)).sort()).toEqual(['.dockerfile-argfix.yaml', '.gitlab-ci.yml', 'Dockerfile', 'docker-compose.yml', 'scripts/build.sh']);
   });
 
-  /** `entry` + the files, as pre-commit runs it (shlex-split entry; the command is the built CLI). */
+  /** `entry` + the files, as pre-commit runs it (shlex-split entry; `npx` is the stand-in that runs the build). */
   function runHook(id: string, cwd: string, files: string[]) {
     const [command, ...args] = hook(id).entry.split(' ');
-    expect(command).toBe('dockerfile-argfix');
-    return sh(process.execPath, [bin, ...args, ...files], cwd);
+    expect(command).toBe('npx');
+    return sh(command, [...args, ...files], cwd, { PATH: PATH_WITH_NPX });
   }
 
   test.each([
