@@ -169,6 +169,15 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
       return EXIT_ERROR;
     }
   }
+  // So is the patch directory (it is created after the files are written): one that cannot be created or written
+  // must not leave files written and the patches lost.
+  if (opts.patchDir !== undefined) {
+    const problem = patchDirProblem(resolve(cwd, opts.patchDir));
+    if (problem !== null) {
+      io.err(`dockerfile-argfix: --patch-dir ${opts.patchDir}: ${problem}; nothing written\n`);
+      return EXIT_ERROR;
+    }
+  }
   const collected = collect(opts, cwd);
   const { jobs, errors: generalErrors } = collected;
 
@@ -225,14 +234,20 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
 
   if (opts.patchDir) {
     const dir = resolve(cwd, opts.patchDir);
-    mkdirSync(dir, { recursive: true });
     const used = new Set<string>();
-    for (const plan of plans) {
-      if (!plan.patch) continue;
-      let name = basename(plan.root) || 'root';
-      for (let k = 2; used.has(name); k++) name = `${basename(plan.root)}-${k}`;
-      used.add(name);
-      writeFileSync(join(dir, `${name}.patch`), plan.patch);
+    try {
+      mkdirSync(dir, { recursive: true });
+      for (const plan of plans) {
+        if (!plan.patch) continue;
+        let name = basename(plan.root) || 'root';
+        for (let k = 2; used.has(name); k++) name = `${basename(plan.root)}-${k}`;
+        used.add(name);
+        writeFileSync(join(dir, `${name}.patch`), plan.patch);
+      }
+    } catch (e) {
+      // Checked before planning; this is a change made since (or a <repo>.patch that is a directory).
+      io.err(`dockerfile-argfix: --patch-dir ${opts.patchDir}: cannot be written (${(e as NodeJS.ErrnoException).code ?? String(e)})\n`);
+      return EXIT_ERROR;
     }
   }
 
@@ -419,6 +434,33 @@ function writeReport(abs: string, text: string, io: Io): boolean {
   } catch (e) {
     io.err(`dockerfile-argfix: --output ${abs}: cannot be written (${(e as NodeJS.ErrnoException).code ?? String(e)})\n`);
     return false;
+  }
+}
+
+/**
+ * Why the directory `abs` (--patch-dir) cannot be created or written, or null: checked before any file is written.
+ * It exists and is a writable directory, or the nearest existing ancestor is one (mkdir -p creates the rest).
+ */
+export function patchDirProblem(abs: string): string | null {
+  let dir = abs;
+  for (;;) {
+    let st;
+    try {
+      st = statSync(dir);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOTDIR') return `${dirname(dir)} is not a directory`;
+      if (code !== 'ENOENT' || dirname(dir) === dir) return `cannot be created (${code ?? String(e)})`;
+      dir = dirname(dir);
+      continue;
+    }
+    if (!st.isDirectory()) return dir === abs ? 'is not a directory' : `${dir} is not a directory`;
+    try {
+      accessSync(dir, constants.W_OK | constants.X_OK);
+    } catch (e) {
+      return dir === abs ? `cannot be written (${(e as NodeJS.ErrnoException).code ?? String(e)})` : `cannot be created in ${dir} (${(e as NodeJS.ErrnoException).code ?? String(e)})`;
+    }
+    return null;
   }
 }
 
