@@ -271,7 +271,12 @@ function resolveDockerfile(step: Pick<BuildStep, 'command' | 'dockerfile' | 'unr
   if (c.context !== undefined && (/^[a-z]+:\/\//.test(c.context) || c.context === '-' || /\.git(#|$)/.test(c.context))) {
     return fail(`the context ${c.context} is not a local directory`);
   }
-  const ctxDefault = c.tool === 'kaniko' ? null : c.tool === 'buildctl' ? null : undefined;
+  // Without a context argument podman and buildah build from the working directory: buildah-build(1) "If no
+  // context directory is specified, then Buildah will assume the current working directory as build context";
+  // podman-build(1) takes the -f file's parent directory then, and reads the -f path itself from the working
+  // directory first, as buildah does (ci.md §1.1), so the Dockerfile is found the same way. docker, nerdctl
+  // and buildx need the argument.
+  const ctxDefault = c.tool === 'kaniko' || c.tool === 'buildctl' ? null : c.tool === 'podman' || c.tool === 'buildah' ? '.' : undefined;
   const context = c.context === undefined ? ctxDefault : c.context;
   if (context === undefined || context === null) {
     if (c.tool === 'kaniko' && c.file !== undefined) {
