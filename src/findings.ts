@@ -100,7 +100,7 @@ export const RULES = {
   },
   CiDynamicArgs: {
     severity: 'warning',
-    description: 'The build command takes arguments from a variable or array, which may already pass the build args',
+    description: 'The build command takes arguments from a variable or array that the tool cannot read in full (a command substitution, a sourced file, a value set outside the job), so it may already pass the build args; not edited (the flags to add are given). Visible assignments are followed: a variable they pass needs nothing, one they never pass is added explicitly',
   },
   CiDynamicDockerfile: {
     severity: 'warning',

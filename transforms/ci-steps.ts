@@ -72,6 +72,17 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
 
   /** The build args each command got (by commandKey). */
   const addedTo = new Map<string, string[]>();
+  /** What each command's dynamic words pass, over every job that runs it (by commandKey). */
+  const dynamicOf = new Map<string, DynamicFacts | null>();
+  for (const step of steps.steps) {
+    const key = commandKey(step);
+    dynamicOf.set(key, mergeDynamic(dynamicOf.get(key), step));
+  }
+  /** The build args a command passes through its dynamic words, as passed args that need no finding. */
+  const viaDynamic = (step: BuildStep) => {
+    const d = dynamicOf.get(commandKey(step));
+    return d ? [...d.passes].map((name) => ({ name, raw: null, via: d.words })) : [];
+  };
   for (const byDockerfile of groups.values()) {
     const all = [...byDockerfile.values()];
     // The flag reaches every job that runs the command: for each Dockerfile, the jobs building the others that
@@ -103,7 +114,7 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
   for (const step of dynamic) {
     // Silent unless a Dockerfile it may build needs a variable the command does not pass (as it is left: its
     // edit for the jobs whose Dockerfile is known reaches this job too).
-    const passed = [...step.command.passed, ...(addedTo.get(commandKey(step)) ?? []).map((name) => ({ name }))];
+    const passed = [...step.command.passed, ...viaDynamic(step), ...(addedTo.get(commandKey(step)) ?? []).map((name) => ({ name }))];
     const missing = missingAnywhere(passed, dockerfiles);
     if (missing.length === 0) continue;
     push(
@@ -123,7 +134,7 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
     for (const w of cmd.foreignBuildArg) {
       push(finding('CiBuildctlBuildArg', at(file, step.map ? step.map[w.start] : 0), 'buildctl has no --build-arg flag; use --opt build-arg:NAME=VALUE'), file.path);
     }
-    return { label: cmd.label, file: file.path, pos: stepPosition(step), jobs: group.map((s) => s.job), passed: cmd.passed, bareKeepsDefault: cmd.bareKeepsDefault, coJobs };
+    return { label: cmd.label, file: file.path, pos: stepPosition(step), jobs: group.map((s) => s.job), passed: [...cmd.passed, ...viaDynamic(step)], bareKeepsDefault: cmd.bareKeepsDefault, coJobs };
   }
 
   /** The insertion for one command (R6), unless its arguments or position cannot be known; true when made. */
@@ -135,19 +146,6 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
     const file = step.item.file;
     const pos = stepPosition(step);
     const text = jobsText(group.map((s) => s.job));
-    if (cmd.dynamic.length) {
-      if (unmade.length === 0) return false;
-      const src = step.item.node.value as string;
-      const names = cmd.dynamic.map((w) => src.slice(w.start, w.end)).join(', ');
-      push(
-        finding('CiDynamicArgs', pos, `${cmd.label} in ${text} takes arguments from ${names}, which may already pass ${unmade.map((a) => a.name).join(', ')}; not edited`, {
-          fix: `check that ${names} passes ${unmade.map((a) => `--build-arg ${a.name}`).join(' ')}`,
-          ...unseen([{ path: facts.path, names: unmade.map((a) => a.name), facts }]),
-        }),
-        file.path,
-      );
-      return false;
-    }
     // The shells the command may run in: one edit must be right in each (Azure macros are, in every shell).
     const dialects = new Set<Dialect>();
     let unknown = false;
@@ -159,6 +157,21 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
     }
     if (unknown) {
       if (unmade.length) undecided(step, unmade, group, text);
+      return false;
+    }
+    // Arguments from a variable (`$EXTRA_ARGS`): the names its visible assignments pass are passed already
+    // (decideArgs left them out); the others are added explicitly, unless some assignment cannot be read.
+    const dyn = dynamicOf.get(commandKey(step));
+    if (dyn?.opaque) {
+      if (unmade.length === 0) return false;
+      const flags = flagsFor(step, unmade, [...dialects][0]).join(' ');
+      push(
+        finding('CiDynamicArgs', pos, `${cmd.label} in ${text} takes arguments from ${dyn.words}, which the tool cannot read in full (${dyn.opaque}), so it may already pass ${unmade.map((a) => a.name).join(', ')}; not edited`, {
+          fix: `add ${flags} to the command unless ${dyn.words} passes ${unmade.length === 1 ? 'it' : 'them'}`,
+          ...unseen([{ path: facts.path, names: unmade.map((a) => a.name), facts }]),
+        }),
+        file.path,
+      );
       return false;
     }
     if (!step.map) {
@@ -240,6 +253,25 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
   }
   for (const s of steps.steps) if (s.dockerfile === null) for (const d of dockerfiles.keys()) built.add(d); // unknown: do not claim "no build"
   return { edits, findings, built };
+}
+
+/** What a command's dynamic words pass, over the jobs that run it (src/ci/dynargs.ts). */
+interface DynamicFacts {
+  /** The words as written (`$EXTRA_ARGS`). */
+  words: string;
+  passes: Set<string>;
+  opaque: string | null;
+}
+
+/** Adds one job's reading of a command's dynamic words: jobs that disagree make them opaque. */
+function mergeDynamic(prior: DynamicFacts | null | undefined, step: BuildStep): DynamicFacts | null {
+  const d = step.dynamicArgs;
+  if (!d) return null;
+  const src = step.item.node.value as string;
+  const words = [...new Set(step.command.dynamic.map((w) => src.slice(w.start, w.end)))].join(', ');
+  if (!prior) return { words, passes: new Set(d.passes), opaque: d.opaque };
+  const same = prior.passes.size === d.passes.size && [...d.passes].every((n) => prior.passes.has(n));
+  return { words: prior.words, passes: new Set([...prior.passes, ...d.passes]), opaque: prior.opaque ?? d.opaque ?? (same ? null : `the jobs that run it set ${words} differently`) };
 }
 
 /** The flags passing `toAdd` to the step's command in `dialect` (R3, R4). */

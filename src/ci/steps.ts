@@ -8,7 +8,8 @@ import { recognise, type BuildCommand } from './builders.js';
 import { cmdAlias, maskDialect, type Dialect } from './dialect.js';
 import type { JobModel } from './jobs.js';
 import type { Job, ScriptItem } from './model.js';
-import { evalWord, literalPrefix, parseShell, type Env, type ShCall, type ShScript } from './shell.js';
+import { ArgTracker, type ArgsFacts } from './dynargs.js';
+import { evalWord, literalPrefix, parseShell, topLevelCommands, type Env, type ShCall, type ShScript } from './shell.js';
 import { position, type CiFile } from './yaml.js';
 
 /** Stands for $CI_PROJECT_DIR (the checkout) while evaluating paths. */
@@ -25,6 +26,8 @@ export interface BuildStep {
   dockerfile: string | null;
   /** Why dockerfile is null. */
   unresolved?: string;
+  /** What the command's dynamic words (`$EXTRA_ARGS`) pass, from the job's visible assignments (dynargs.ts). */
+  dynamicArgs?: ArgsFacts;
 }
 
 export interface ScriptFileBuild {
@@ -101,7 +104,7 @@ const PLAIN_LINE = /^[ \t]*([A-Za-z0-9_][A-Za-z0-9_.-]*)(?:[ \t]+[A-Za-z0-9_./:=
 /** First words that make a line more than a plain command: reserved words, declarations, cd, script runners. */
 const NOT_PLAIN = new Set(
   ('if then else elif fi do done case esac while until for in function select time coproc let ' +
-    'declare local export readonly typeset nameref cd pushd bash sh zsh ash dash source')
+    'declare local export readonly typeset nameref cd pushd bash sh zsh ash dash source eval read mapfile readarray printf unset')
     .split(' '),
 );
 
@@ -158,7 +161,7 @@ export function findSteps(model: JobModel, repo: RepoView): CiSteps {
   const steps: BuildStep[] = [];
   const scriptFiles: ScriptFileBuild[] = [];
   // Parsed per scalar and dialect: a shared definition may run in jobs of different shells.
-  const parsed = new Map<Scalar, Map<Dialect, ShScript | null>>();
+  const parsed = new Map<Scalar, Map<Dialect, { script: ShScript; text: string } | null>>();
   const maps = new Map<Scalar, number[] | null>();
   for (const job of model.jobs) {
     let cwd: string | null = job.cwd === undefined ? '' : job.cwd;
@@ -167,24 +170,31 @@ export function findSteps(model: JobModel, repo: RepoView): CiSteps {
     const env = new ShellEnv(job.platform.predefined, dialect === 'cmd' ? cmdAlias : undefined);
     for (const [k, v] of job.variables) if (v.kind !== 'matrix' && v.kind !== 'input') env.set(k, v.value);
     env.set(job.platform.workspace, ROOT);
+    const tracker = new ArgTracker((n) => {
+      const v = job.variables.get(n);
+      return v && v.kind !== 'matrix' && v.kind !== 'input' ? (v.value ?? v.raw) : undefined;
+    });
     for (const item of job.items) {
       if (!isScalar(item.node) || typeof item.node.value !== 'string') continue;
-      const byDialect = parsed.get(item.node) ?? new Map<Dialect, ShScript | null>();
+      const byDialect = parsed.get(item.node) ?? new Map<Dialect, { script: ShScript; text: string } | null>();
       parsed.set(item.node, byDialect);
-      let script = byDialect.get(dialect);
-      if (script === undefined) {
+      let got = byDialect.get(dialect);
+      if (got === undefined) {
         // The dialect first (a PowerShell backtick, `$env:X`), then the CI's own substitutions (`${{ … }}`, `$(Macro)`).
         const own = maskDialect(dialect, item.node.value);
         const text = job.platform.mask ? job.platform.mask(own) : own;
-        script = inert(text) ? null : parseShell(text);
-        byDialect.set(dialect, script);
+        got = inert(text) ? null : { script: parseShell(text), text };
+        byDialect.set(dialect, got);
       }
-      if (script === null) continue;
+      if (got === null) continue;
+      const { script, text: parsedText } = got;
+      const top = () => topLevelCommands(parsedText);
       if (!maps.has(item.node)) maps.set(item.node, alignScalar(item.file, item.node));
       const map = maps.get(item.node)!;
       const src = item.node.value;
       for (const call of script.calls) {
         assignFrom(call, env);
+        tracker.observe(call, parsedText, top);
         if (call.kind !== 'call' || call.words.length === 0) continue;
         const w0 = literalPrefix(call.words[0]);
         if (isCd(w0)) {
@@ -195,6 +205,7 @@ export function findSteps(model: JobModel, repo: RepoView): CiSteps {
         const command = recognise(call, src, env);
         if (command) {
           const step: BuildStep = { job, item, script, map, command, dockerfile: null };
+          if (command.dynamic.length) step.dynamicArgs = tracker.read(call, command.dynamic);
           resolveDockerfile(step, cwd, repo);
           steps.push(step);
           continue;
