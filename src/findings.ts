@@ -92,7 +92,7 @@ export const RULES = {
   },
   CiBuildInScriptFile: {
     severity: 'warning',
-    description: 'A Dockerfile that needs a variable is built in a script file a CI step runs, which is not edited (the flags to add are given)',
+    description: 'A Dockerfile that needs a variable is built in a script file a CI step runs, and the script cannot be patched safely (kaniko or buildctl, which have no bare build arg that keeps the Dockerfile default; not a sh/bash script; steps that resolve it differently; arguments from a variable the tool cannot read): the flags to add are given. Other builds in such scripts are patched with a bare --build-arg NAME',
   },
   CiExternalInclude: {
     severity: 'warning',

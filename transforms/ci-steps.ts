@@ -11,7 +11,8 @@
  */
 import { CONTINUATION, DIALECT_NAME, flagText, type Dialect } from '../src/ci/dialect.js';
 import { dialectOf } from '../src/ci/platform.js';
-import { stepPosition, type BuildStep, type CiSteps, type ScriptFileBuild } from '../src/ci/steps.js';
+import { stepPosition, type BuildStep, type CiSteps } from '../src/ci/steps.js';
+import { scriptFilesTransform } from './support/script-files.js';
 import { blockIndent, FLOW_INDICATOR, inFlow, lineEnd, lineStart, quotePlain } from './support/yaml-edit.js';
 import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
@@ -225,32 +226,11 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
     );
   }
 
-  // One finding per build command in a script, however many steps call it, and only where a Dockerfile it may
-  // build needs a variable the command does not pass; the finding names the flags.
-  const scriptSites = new Map<string, ScriptFileBuild[]>();
-  for (const s of steps.scriptFiles) {
-    if (s.dockerfile) built.add(s.dockerfile);
-    else for (const d of dockerfiles.keys()) built.add(d);
-    const key = `${s.script}:${s.line}:${s.label}`;
-    scriptSites.set(key, [...(scriptSites.get(key) ?? []), s]);
-  }
-  for (const callers of scriptSites.values()) {
-    const s = callers[0];
-    const jobs = jobsText(callers.map((c) => c.job));
-    const facts = s.dockerfile === null ? null : dockerfiles.get(s.dockerfile);
-    if (s.dockerfile !== null && !facts) continue;
-    const missing = facts ? [{ path: facts.path, names: facts.after.needs.filter((n) => !s.command.passed.some((p) => p.name === n)), facts }].filter((m) => m.names.length) : missingAnywhere(s.command.passed, dockerfiles);
-    if (missing.length === 0) continue;
-    const flags = [...new Set(missing.flatMap((m) => m.names))].map((n) => flagFor(s.command, n)).join(' ');
-    const what = facts ? `${facts.path} without passing ${missing[0].names.join(', ')}` : `an image whose Dockerfile cannot be resolved (it may be ${missing.map((m) => m.path).join(' or ')})`;
-    push(
-      finding('CiBuildInScriptFile', at(s.item.file, s.offset), `${s.script}:${s.line} (${s.label}), run by ${jobs}, builds ${what}; script files are not edited: add ${flags}`, {
-        fix: `add ${flags} to the command in ${s.script}:${s.line}`,
-        ...unseen(missing),
-      }),
-      s.item.file.path,
-    );
-  }
+  // Builds in scripts the steps run: patched in the script where safe, else reported with the flags.
+  const scripts = scriptFilesTransform(steps.scriptFiles, dockerfiles);
+  for (const [path, list] of scripts.edits) edits.set(path, [...(edits.get(path) ?? []), ...list]);
+  findings.push(...scripts.findings);
+  for (const d of scripts.built) built.add(d);
   for (const s of steps.steps) if (s.dockerfile === null) for (const d of dockerfiles.keys()) built.add(d); // unknown: do not claim "no build"
   return { edits, findings, built };
 }

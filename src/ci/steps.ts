@@ -33,13 +33,24 @@ export interface BuildStep {
 export interface ScriptFileBuild {
   job: Job;
   item: ScriptItem;
+  /** Offset of the calling command in item.file.text. */
   offset: number;
+  /** Repository-relative path of the script. */
   script: string;
   line: number;
   label: string;
-  /** The build command in the script (what it passes, which builder). */
+  /** The build command in the script (what it passes, which builder); its offsets index `text`. */
   command: BuildCommand;
   dockerfile: string | null;
+  unresolved?: string;
+  /** The script as read. */
+  text: string;
+  /** Offset of the build command in `text`. */
+  start: number;
+  /** Why the script itself cannot be edited (not a sh/bash script), or null. */
+  notEditable: string | null;
+  /** What the command's dynamic words pass, from the script's own assignments. */
+  dynamicArgs?: ArgsFacts;
 }
 
 export interface CiSteps {
@@ -168,12 +179,15 @@ export function findSteps(model: JobModel, repo: RepoView): CiSteps {
     // An undecided shell is read as POSIX (its first candidate's when there is one): its steps are only reported.
     const dialect: Dialect = job.shell ? (job.shell.dialect ?? job.shell.candidates?.[0]?.dialect ?? 'posix') : 'posix';
     const env = new ShellEnv(job.platform.predefined, dialect === 'cmd' ? cmdAlias : undefined);
-    for (const [k, v] of job.variables) if (v.kind !== 'matrix' && v.kind !== 'input') env.set(k, v.value);
-    env.set(job.platform.workspace, ROOT);
-    const tracker = new ArgTracker((n) => {
+    /** Variables the job's shell exported (a script it runs sees these, the job's variables and the predefined ones). */
+    const exported = new Set<string>();
+    const jobVar = (n: string) => {
       const v = job.variables.get(n);
       return v && v.kind !== 'matrix' && v.kind !== 'input' ? (v.value ?? v.raw) : undefined;
-    });
+    };
+    for (const [k, v] of job.variables) if (v.kind !== 'matrix' && v.kind !== 'input') env.set(k, v.value);
+    env.set(job.platform.workspace, ROOT);
+    const tracker = new ArgTracker(jobVar);
     for (const item of job.items) {
       if (!isScalar(item.node) || typeof item.node.value !== 'string') continue;
       const byDialect = parsed.get(item.node) ?? new Map<Dialect, { script: ShScript; text: string } | null>();
@@ -194,6 +208,7 @@ export function findSteps(model: JobModel, repo: RepoView): CiSteps {
       const src = item.node.value;
       for (const call of script.calls) {
         assignFrom(call, env);
+        if (call.kind === 'decl' && call.variant === 'export') for (const a of call.assigns) exported.add(a.name);
         tracker.observe(call, parsedText, top);
         if (call.kind !== 'call' || call.words.length === 0) continue;
         const w0 = literalPrefix(call.words[0]);
@@ -219,25 +234,45 @@ export function findSteps(model: JobModel, repo: RepoView): CiSteps {
         const rel = joinPath(cwd, p);
         const text = rel === null ? null : repo.read(rel);
         if (rel === null || text === null) continue;
-        // A PowerShell or batch script is read in its own dialect.
+        const at = map ? map[call.start] : (item.node.range?.[0] ?? 0);
+        const line = (off: number) => text.slice(0, off).split('\n').length;
+        // A PowerShell or batch script is read in its own dialect, straight from the caller's directory, and never edited.
         const fileDialect: Dialect = /\.ps1$/i.test(rel) ? 'pwsh' : /\.(cmd|bat)$/i.test(rel) ? 'cmd' : 'posix';
-        const inner = parseShell(maskDialect(fileDialect, text));
-        const innerEnv: Env = fileDialect === 'cmd' && dialect !== 'cmd' ? { get: (n) => env.get(cmdAlias(n)) } : env;
-        for (const c of inner.calls) {
-          const b = recognise(c, text, innerEnv);
-          if (!b) continue;
-          const at = map ? map[call.start] : (item.node.range?.[0] ?? 0);
-          const pseudo: BuildStep = { job, item, script: inner, map: null, command: b, dockerfile: null };
-          resolveDockerfile(pseudo, cwd, repo);
+        if (fileDialect !== 'posix') {
+          const inner = parseShell(maskDialect(fileDialect, text));
+          const innerEnv: Env = fileDialect === 'cmd' && dialect !== 'cmd' ? { get: (n) => env.get(cmdAlias(n)) } : env;
+          for (const c of inner.calls) {
+            const b = recognise(c, text, innerEnv);
+            if (!b) continue;
+            const pseudo: BuildStep = { job, item, script: inner, map: null, command: b, dockerfile: null };
+            resolveDockerfile(pseudo, cwd, repo);
+            const why = `${rel} is a ${fileDialect === 'pwsh' ? 'PowerShell' : 'batch'} script`;
+            scriptFiles.push({ job, item, offset: at, script: rel, line: line(c.start), label: b.label, command: b, dockerfile: pseudo.dockerfile, text, start: c.start, notEditable: why });
+          }
+          continue;
+        }
+        // A shell script, read from the caller's working directory with its own `cd`s and assignments. A script
+        // it runs sees the environment (the job's variables, the predefined ones, what the job exported); a
+        // sourced one the caller's whole shell.
+        const sourced = k === 1 && (w0.text === 'source' || w0.text === '.');
+        const childEnv: Env = sourced ? env : { get: (n) => (exported.has(n) || job.variables.has(n) || job.platform.predefined.has(n) || n === job.platform.workspace ? env.get(n) : undefined) };
+        const scriptDir = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
+        const notEditable = shellScriptKind(rel, text);
+        for (const b of scanScript(text, cwd, repo, scriptDir, { env: childEnv, vars: jobVar })) {
           scriptFiles.push({
             job,
             item,
             offset: at,
             script: rel,
-            line: text.slice(0, c.start).split('\n').length,
-            label: b.label,
-            command: b,
-            dockerfile: pseudo.dockerfile,
+            line: line(b.start),
+            label: b.command.label,
+            command: b.command,
+            dockerfile: b.dockerfile,
+            ...(b.unresolved ? { unresolved: b.unresolved } : {}),
+            text,
+            start: b.start,
+            notEditable,
+            ...(b.dynamicArgs ? { dynamicArgs: b.dynamicArgs } : {}),
           });
         }
       }
@@ -335,13 +370,29 @@ function resolveDockerfile(step: Pick<BuildStep, 'command' | 'dockerfile' | 'unr
   step.dockerfile = file;
 }
 
-/** A build command found in a stand-alone script (reported, never edited). */
+/** A build command found in a stand-alone script. */
 export interface ScriptBuild {
   command: BuildCommand;
   /** Offset of the command in the script text. */
   start: number;
   dockerfile: string | null;
   unresolved?: string;
+  /** What the command's dynamic words pass (dynargs.ts), from the script's own assignments. */
+  dynamicArgs?: ArgsFacts;
+}
+
+/**
+ * Why a script a CI step runs cannot be edited, or null when it is a sh/bash script: a `#!` line naming sh or bash
+ * (`/bin/sh`, `/usr/bin/env bash`, …), or no `#!` line and a `.sh`/`.bash` name. Anything else (another
+ * interpreter, an extension-less file without `#!`) is only read, and its builds reported.
+ */
+export function shellScriptKind(path: string, text: string): string | null {
+  const bang = /^(?:\uFEFF)?#!\s*(\S+)(?:[ \t]+(\S+))?/.exec(text);
+  if (bang) {
+    const prog = bang[1].endsWith('/env') ? bang[2] ?? '' : bang[1];
+    return /(^|\/)(ba)?sh$/.test(prog) ? null : `${path} is run by ${prog || bang[1]}, not sh or bash`;
+  }
+  return /\.(sh|bash)$/.test(path) ? null : `${path} has no #! line naming sh or bash, nor a .sh name`;
 }
 
 const SELF_DIR = /^"?\$\(\s*dirname\s+"?(\$0|\$\{0\}|\$\{BASH_SOURCE(?:\[0\])?\}|\$BASH_SOURCE)"?\s*\)("?\/[^"$`]*)?"?$/;
@@ -352,14 +403,19 @@ const SELF_DIR = /^"?\$\(\s*dirname\s+"?(\$0|\$\{0\}|\$\{BASH_SOURCE(?:\[0\])?\}
  * `cd "$(dirname "$0")/…"`). A text the shell parser
  * rejects yields nothing.
  */
-export function scanScript(text: string, cwd: string, repo: RepoView, scriptDir?: string): ScriptBuild[] {
+export function scanScript(text: string, cwd: string | null, repo: RepoView, scriptDir?: string, outer?: { env: Env; vars: (name: string) => string | undefined }): ScriptBuild[] {
   const script = parseShell(text);
   if (script.error) return [];
-  const env = new Map<string, string | null>();
+  const own = new Map<string, string | null>();
+  // The caller's environment under the script's own assignments.
+  const env: Env & { set(name: string, value: string | null): unknown } = outer ? { get: (n) => (own.has(n) ? own.get(n) : outer.env.get(n)), set: (n, v) => own.set(n, v) } : own;
+  const tracker = new ArgTracker(outer?.vars);
+  const top = () => topLevelCommands(text);
   let dir: string | null = cwd;
   const out: ScriptBuild[] = [];
   for (const call of script.calls) {
     assignFrom(call, env);
+    tracker.observe(call, text, top);
     if (call.kind !== 'call' || call.words.length === 0) continue;
     if (isCd(literalPrefix(call.words[0]))) {
       const w = call.words[1];
@@ -372,6 +428,7 @@ export function scanScript(text: string, cwd: string, repo: RepoView, scriptDir?
     const command = recognise(call, text, env);
     if (!command) continue;
     const b: ScriptBuild = { command, start: call.start, dockerfile: null };
+    if (command.dynamic.length) b.dynamicArgs = tracker.read(call, command.dynamic);
     resolveDockerfile(b, dir, repo);
     out.push(b);
   }

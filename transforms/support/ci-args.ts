@@ -223,6 +223,15 @@ function bareIsRight(site: ArgSite, job: Job, name: string, c: Coverage): boolea
   }
 }
 
+/**
+ * A bare `--build-arg NAME` is right in every job of the site (and the jobs its edit also reaches): the job's
+ * value reaches the build where it has one, and the Dockerfile default applies where it has none. What a build
+ * in a script file gets (the same script also runs on a laptop, where NAME is usually unset).
+ */
+export function bareEverywhere(site: ArgSite, name: string): boolean {
+  return [...site.jobs, ...(site.coJobs?.(name) ?? [])].every((j) => bareIsRight(site, j, name, coverage(j, name)));
+}
+
 /** The job's value of `name` is an environment variable (not a GitHub matrix key or input). */
 const envReadable = (job: Job, name: string) => {
   const kind = job.variables.get(name)?.kind;
