@@ -457,7 +457,7 @@ export function prepareCi(root: string, config: Config | InputError, systems: Re
   ci.source = source;
   const remote = ci.source.found.has('gitlab') ? gitRemote(root) : null;
   const derived = remote ? deriveFromRemote(remote, config instanceof InputError ? undefined : config.registry) : new Map<string, string>();
-  const steps: DefaultSource[] = [...ci.source.steps.steps, ...ci.source.actions, ...ci.source.azure, ...ci.source.plugins];
+  const steps: DefaultSource[] = [...ci.source.steps.steps, ...ci.source.steps.scriptFiles, ...ci.source.actions, ...ci.source.azure, ...ci.source.plugins];
   ci.defaultsFor = (rel, passed) => {
     const out = new Map<string, SuppliedDefault>();
     if (!steps.some((s) => s.dockerfile === rel)) return out;
