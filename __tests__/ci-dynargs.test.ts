@@ -43,6 +43,7 @@ describe('visible assignments', () => {
     ['none passes anything', ['EXTRA_ARGS="--pull --no-cache"', 'docker build $EXTRA_ARGS .'], {}, []],
     ['an unset variable after unset', ['unset EXTRA_ARGS', 'docker build $EXTRA_ARGS .'], {}, []],
     ['a value after = is no flag', ['EXTRA_ARGS="--build-arg A=$OTHER_ARGS"', 'docker build $EXTRA_ARGS .'], {}, ['A']],
+    ['a command substitution in a value', ['EXTRA_ARGS="--build-arg VERSION=$(git describe --tags)"', 'docker build $EXTRA_ARGS .'], {}, ['VERSION']],
   ])('%s', (_, items, vars, passes) => {
     expect(read(items, vars)).toEqual({ passes, opaque: null });
   });
@@ -75,5 +76,25 @@ describe('topLevelCommands', () => {
     const calls = parseShell(text).calls.filter((c) => c.assigns.length > 0);
     const top = topLevelCommands(text);
     expect(calls.map((c) => `${c.assigns[0].name}:${top.has(`${c.start}:${c.end}`)}`)).toEqual(['A:true', 'B:true', 'C:false', 'D:false', 'E:false', 'F:false', 'G:false', 'H:false']);
+  });
+});
+
+describe('a script a step runs', () => {
+  test('starts with the state of what it inherits from the caller, and follows its own assignments', () => {
+    const caller = new ArgTracker();
+    const text = 'export EXTRA_ARGS="--build-arg A=1"\nif x; then EXTRA_ARGS="$EXTRA_ARGS --build-arg B=$(date) $(cat more)"; fi';
+    for (const c of parseShell(text).calls) caller.observe(c, text, () => topLevelCommands(text));
+    expect(caller.stateOf('EXTRA_ARGS')).toEqual({ outside: false, passes: new Set(['A', 'B']), opaque: 'a command substitution' });
+    const script = 'EXTRA_ARGS="$EXTRA_ARGS --build-arg C=1"\ndocker build $EXTRA_ARGS .';
+    const child = new ArgTracker((n) => caller.stateOf(n));
+    const calls = parseShell(script).calls;
+    child.observe(calls[0], script, () => topLevelCommands(script));
+    const cmd = recognise(calls[1], script, new Map())!;
+    expect(child.read(calls[1], cmd.dynamic)).toEqual({ passes: new Set(['A', 'B', 'C']), opaque: 'a command substitution' });
+    // A variable the script does not inherit (not exported by the caller) starts unset: a project variable, maybe.
+    const orphan = new ArgTracker(() => undefined);
+    const only = 'docker build $EXTRA_ARGS .';
+    const c2 = parseShell(only).calls[0];
+    expect(orphan.read(c2, recognise(c2, only, new Map())!.dynamic).opaque).toBe('$EXTRA_ARGS is not set in the job (it may be a project variable)');
   });
 });

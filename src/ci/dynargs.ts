@@ -18,7 +18,7 @@ export interface ArgsFacts {
   opaque: string | null;
 }
 
-interface VarState {
+export interface VarState {
   /** The job may start with a value from outside (a project variable) that is still part of it. */
   outside: boolean;
   passes: Set<string>;
@@ -58,14 +58,13 @@ function content(pieces: readonly Piece[], self: string, lookup: (name: string) 
   };
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
-    for (const m of t.matchAll(new RegExp(MARK, 'g'))) {
-      const v = vars[+m[1]];
-      if (v.t === 'dyn') fail('a command substitution');
-    }
+    // An expansion that starts a word may stand for any words (flags included); one inside a word, after
+    // `NAME=`, is a value (a command substitution there could only add words by printing blanks).
     const lead = MARK.exec(t);
     if (lead && lead.index === 0) {
       const v = vars[+lead[1]];
-      if (v.t === 'var') {
+      if (v.t === 'dyn') fail('a command substitution');
+      else if (v.t === 'var') {
         if (v.name === self) out.selfRef = true;
         else if (v.list) fail(`the array ${v.name}`);
         else {
@@ -117,8 +116,18 @@ export class ArgTracker {
   /** A `source`/`.`/`eval` ran: any variable may hold anything from there on. */
   private blanket: string | null = null;
 
-  /** `initial`: the raw value a variable starts with in the job (its `variables:`), if any. */
-  constructor(private readonly initial: (name: string) => string | undefined = () => undefined) {}
+  /**
+   * `initial`: what a variable starts with: the raw value of the job's `variables:` entry, or, for a script a
+   * step runs, the caller's state of a variable the script inherits (stateOf); undefined when the session
+   * starts without it.
+   */
+  constructor(private readonly initial: (name: string) => string | VarState | undefined = () => undefined) {}
+
+  /** The variable as the session has it now (undefined: never set, as far as the tool can see). */
+  stateOf(name: string): VarState | undefined {
+    const st = this.state(name);
+    return st && { outside: st.outside, passes: new Set(st.passes), opaque: st.opaque };
+  }
 
   private state(name: string): VarState | undefined {
     let st = this.vars.get(name);
@@ -131,8 +140,10 @@ export class ArgTracker {
       }
       const raw = this.initial(name);
       if (raw === undefined) return undefined;
-      const c = content(rawPieces(raw), name, (n) => (n === name ? undefined : this.state(n)));
-      st = { outside: false, passes: c.passes, opaque: c.opaque };
+      if (typeof raw === 'string') {
+        const c = content(rawPieces(raw), name, (n) => (n === name ? undefined : this.state(n)));
+        st = { outside: false, passes: c.passes, opaque: c.opaque };
+      } else st = { outside: raw.outside, passes: new Set(raw.passes), opaque: raw.opaque };
       this.vars.set(name, st);
     }
     return st;

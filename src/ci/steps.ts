@@ -8,7 +8,7 @@ import { recognise, type BuildCommand } from './builders.js';
 import { cmdAlias, maskDialect, type Dialect } from './dialect.js';
 import type { JobModel } from './jobs.js';
 import type { Job, ScriptItem } from './model.js';
-import { ArgTracker, type ArgsFacts } from './dynargs.js';
+import { ArgTracker, type ArgsFacts, type VarState } from './dynargs.js';
 import { evalWord, literalPrefix, parseShell, topLevelCommands, type Env, type ShCall, type ShScript } from './shell.js';
 import { position, type CiFile } from './yaml.js';
 
@@ -255,10 +255,11 @@ export function findSteps(model: JobModel, repo: RepoView): CiSteps {
         // it runs sees the environment (the job's variables, the predefined ones, what the job exported); a
         // sourced one the caller's whole shell.
         const sourced = k === 1 && (w0.text === 'source' || w0.text === '.');
-        const childEnv: Env = sourced ? env : { get: (n) => (exported.has(n) || job.variables.has(n) || job.platform.predefined.has(n) || n === job.platform.workspace ? env.get(n) : undefined) };
+        const inherits = (n: string) => sourced || exported.has(n) || job.variables.has(n) || job.platform.predefined.has(n) || n === job.platform.workspace;
+        const childEnv: Env = { get: (n) => (inherits(n) ? env.get(n) : undefined) };
         const scriptDir = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
         const notEditable = shellScriptKind(rel, text);
-        for (const b of scanScript(text, cwd, repo, scriptDir, { env: childEnv, vars: jobVar })) {
+        for (const b of scanScript(text, cwd, repo, scriptDir, { env: childEnv, vars: (n) => (inherits(n) ? tracker.stateOf(n) : undefined) })) {
           scriptFiles.push({
             job,
             item,
@@ -403,7 +404,7 @@ const SELF_DIR = /^"?\$\(\s*dirname\s+"?(\$0|\$\{0\}|\$\{BASH_SOURCE(?:\[0\])?\}
  * `cd "$(dirname "$0")/…"`). A text the shell parser
  * rejects yields nothing.
  */
-export function scanScript(text: string, cwd: string | null, repo: RepoView, scriptDir?: string, outer?: { env: Env; vars: (name: string) => string | undefined }): ScriptBuild[] {
+export function scanScript(text: string, cwd: string | null, repo: RepoView, scriptDir?: string, outer?: { env: Env; vars: (name: string) => VarState | undefined }): ScriptBuild[] {
   const script = parseShell(text);
   if (script.error) return [];
   const own = new Map<string, string | null>();
