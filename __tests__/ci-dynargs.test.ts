@@ -43,6 +43,7 @@ describe('visible assignments', () => {
     ['none passes anything', ['EXTRA_ARGS="--pull --no-cache"', 'docker build $EXTRA_ARGS .'], {}, []],
     ['an unset variable after unset', ['unset EXTRA_ARGS', 'docker build $EXTRA_ARGS .'], {}, []],
     ['a value after = is no flag', ['EXTRA_ARGS="--build-arg A=$OTHER_ARGS"', 'docker build $EXTRA_ARGS .'], {}, ['A']],
+    ['an array, started and appended to', ['ARGS=()', 'if [ -n "$X" ]; then ARGS+=(--build-arg "A=${X}"); fi', 'declare -a MORE=(--pull)', 'ARGS+=("${MORE[@]}" --build-arg=B=2)', 'docker buildx build "${ARGS[@]}" .'], {}, ['A', 'B']],
     ['a command substitution in a value', ['EXTRA_ARGS="--build-arg VERSION=$(git describe --tags)"', 'docker build $EXTRA_ARGS .'], {}, ['VERSION']],
   ])('%s', (_, items, vars, passes) => {
     expect(read(items, vars)).toEqual({ passes, opaque: null });
@@ -59,7 +60,9 @@ describe('opaque', () => {
     ['a dot-sourced file before any assignment', ['. ./env', 'docker build $EXTRA_ARGS .'], {}, [], 'a sourced file (./env)'],
     ['eval', ['eval "$SETUP"', 'docker build $EXTRA_ARGS .'], {}, [], 'an eval'],
     ['read', ['EXTRA_ARGS=""', 'read -r EXTRA_ARGS < args.txt', 'docker build $EXTRA_ARGS .'], {}, [], 'read, which reads it from input'],
-    ['an array', ['args=(--build-arg A=1)', 'docker build "${args[@]}" .'], {}, [], 'an array'],
+    ['an array filled by a command substitution', ['args=(--build-arg A=1 $(cat more))', 'docker build "${args[@]}" .'], {}, ['A'], 'a command substitution'],
+    ['an array only appended to', ['args+=(--build-arg A=1)', 'docker build "${args[@]}" .'], {}, ['A'], '$args may keep a value set outside the job (no assignment replaces it unconditionally)'],
+    ["the script's own arguments", ['docker build "$@" .'], {}, [], 'the script\'s own arguments ("$@")'],
     ['a build arg whose name is a variable', ['EXTRA_ARGS="--build-arg $NAME=1"', 'docker build $EXTRA_ARGS .'], {}, [], 'a build arg whose name is a variable'],
     ['--build-arg-file', ['EXTRA_ARGS="--build-arg-file argfile.conf"', 'podman build $EXTRA_ARGS .'], {}, [], 'a --build-arg-file'],
     ['another args variable set outside', ['EXTRA_ARGS="$CUSTOM_ARGS --build-arg A=1"', 'docker build $EXTRA_ARGS .'], {}, ['A'], '$CUSTOM_ARGS, which may be set outside the job'],

@@ -9,7 +9,7 @@
  * variable) that no unconditional assignment replaces.
  */
 import type { ShCall, ShWord } from './shell.js';
-import { literalPrefix } from './shell.js';
+import { literalPrefix, parseShell } from './shell.js';
 
 export interface ArgsFacts {
   /** Build args some visible assignment passes (by name). */
@@ -66,14 +66,13 @@ function content(pieces: readonly Piece[], self: string, lookup: (name: string) 
       if (v.t === 'dyn') fail('a command substitution');
       else if (v.t === 'var') {
         if (v.name === self) out.selfRef = true;
-        else if (v.list) fail(`the array ${v.name}`);
         else {
           const st = lookup(v.name);
           if (st) {
             for (const n of st.passes) out.passes.add(n);
             if (st.opaque) fail(st.opaque);
             else if (st.outside) fail(`$${v.name}, which may be set outside the job`);
-          } else if (ARGS_NAME.test(v.name)) fail(`$${v.name}, which may be set outside the job`);
+          } else if (v.list || ARGS_NAME.test(v.name)) fail(`$${v.name}, which may be set outside the job`);
         }
       }
     }
@@ -189,7 +188,23 @@ export class ArgTracker {
       const esc = a.name.replace(/[^A-Za-z0-9_]/g, '');
       if (a.value === null) {
         // `export A` or `declare A` keeps the value; `A=(…)`, `A+=(…)` is an array.
-        if (new RegExp(`(^|[\\s;])${esc}\\+?=\\(`).test(text)) this.vars.set(a.name, { ...prior, passes: new Set(prior.passes), opaque: prior.opaque ?? `the array ${a.name}` });
+        const arr = [...text.matchAll(new RegExp(`(^|[\\s;])${esc}(\\+?)=\\(`, 'g'))];
+        if (arr.length > 0) {
+          // An array: its elements, read as the words of one command (`ARGS+=(--build-arg "A=$X")`).
+          const open = arr[0].index + arr[0][0].length;
+          const close = text.lastIndexOf(')');
+          const inner = arr.length === 1 && close >= open ? parseShell(`: ${text.slice(open, close)}`) : null;
+          const head = inner && !inner.error ? inner.calls.find((c) => c.start === 0 && c.kind === 'call') : undefined;
+          const words = head ? head.words.slice(1) : null;
+          if (words === null) {
+            this.vars.set(a.name, { ...prior, passes: new Set(prior.passes), opaque: prior.opaque ?? `the array ${a.name}` });
+            continue;
+          }
+          const els: Piece[] = words.flatMap((w, i) => [...(i ? [{ t: 'lit' as const, v: ' ' }] : []), ...pieces(w)]);
+          const c = content(els, a.name, (n) => this.state(n));
+          if (unconditional && arr[0][2] !== '+' && !c.selfRef) this.vars.set(a.name, { outside: false, passes: c.passes, opaque: c.opaque });
+          else this.vars.set(a.name, { outside: prior.outside, passes: new Set([...prior.passes, ...c.passes]), opaque: prior.opaque ?? c.opaque });
+        }
         else if (new RegExp(`(^|[\\s;])${esc}\\+?=`).test(text)) this.vars.set(a.name, unconditional ? { outside: false, passes: new Set(), opaque: null } : prior);
         continue;
       }
@@ -209,13 +224,14 @@ export class ArgTracker {
     for (const w of words) {
       const i = call.words.indexOf(w);
       const prev = i > 0 ? literalPrefix(call.words[i - 1]) : null;
-      const v = w.parts.length === 1 && w.parts[0].t === 'var' && !w.parts[0].list ? w.parts[0].name : null;
+      const p = w.parts.length === 1 ? w.parts[0] : null;
+      const v = p?.t === 'var' && p.name !== '@' && p.name !== '*' ? p.name : null;
       if ((prev?.complete && prev.text === '--build-arg') || literalPrefix(w).text.startsWith('--build-arg=')) {
         out.opaque ??= `a build arg written as ${v ? `$${v}` : 'an expansion'}`;
         continue;
       }
       if (v === null) {
-        out.opaque ??= w.parts.some((p) => p.t === 'var' && p.list) ? 'an array' : 'a command substitution';
+        out.opaque ??= p?.t === 'var' ? `the script's own arguments (${p.name === '@' ? '"$@"' : '$*'})` : w.parts.some((q) => q.t === 'var') ? 'an expansion inside a word' : 'a command substitution';
         continue;
       }
       const st = this.state(v);
