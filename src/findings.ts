@@ -150,7 +150,7 @@ export const RULES = {
   },
   CiBuildInShellScript: {
     severity: 'warning',
-    description: 'A shell script builds a Dockerfile without passing a variable it needs; scripts are reported, not edited (the flags to add are given)',
+    description: 'A shell script no CI step runs builds a Dockerfile without passing a variable it needs; such scripts are reported, not edited (the flags to add are given). A script a CI step runs is patched with that CI (or reported as CiBuildInScriptFile)',
   },
   // The need rule (issue 14): an audit trail for every CI edit, and what the CI defines but the build does not need.
   CiBuildArgAdded: {

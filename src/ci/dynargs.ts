@@ -10,6 +10,10 @@
  */
 import type { ShCall, ShWord } from './shell.js';
 import { literalPrefix, parseShell } from './shell.js';
+import { takesNextValue } from './builders.js';
+
+/** Options that name the Dockerfile or the context (docker family, kaniko, buildctl). */
+const WHERE_FLAGS = new Set(['-f', '--file', '--dockerfile', '--context', '-c', '--context-sub-path', '--local']);
 
 export interface ArgsFacts {
   /** Build args some visible assignment passes (by name). */
@@ -58,24 +62,33 @@ function content(pieces: readonly Piece[], self: string, lookup: (name: string) 
   };
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
+    /** The word is the value of the option before it (`-t $IMAGE`, `--label x`). */
+    const isValue = i > 0 && takesNextValue(tokens[i - 1]);
     // An expansion that starts a word may stand for any words (flags included); one inside a word, after
     // `NAME=`, is a value (a command substitution there could only add words by printing blanks).
     const lead = MARK.exec(t);
     if (lead && lead.index === 0) {
       const v = vars[+lead[1]];
       if (v.t === 'dyn') fail('a command substitution');
+      else if (v.t === 'var' && v.name === self) out.selfRef = true;
       else if (v.t === 'var') {
-        if (v.name === self) out.selfRef = true;
-        else {
-          const st = lookup(v.name);
-          if (st) {
-            for (const n of st.passes) out.passes.add(n);
-            if (st.opaque) fail(st.opaque);
-            else if (st.outside) fail(`$${v.name}, which may be set outside the job`);
-          } else if (v.list || ARGS_NAME.test(v.name)) fail(`$${v.name}, which may be set outside the job`);
-        }
+        const st = lookup(v.name);
+        if (st) {
+          for (const n of st.passes) out.passes.add(n);
+          if (st.opaque) fail(st.opaque);
+          else if (st.outside) fail(`$${v.name}, which may be set outside the job`);
+        } else if (v.list || ARGS_NAME.test(v.name)) fail(`$${v.name}, which may be set outside the job`);
+        else if (!isValue) fail(`$${v.name}, which may be the build context`);
       }
+      continue;
     }
+    // What decides the Dockerfile or the context must be on the command line, where the tool reads it.
+    const flag = /^--?[A-Za-z-]+/.exec(t)?.[0];
+    if (flag !== undefined && (WHERE_FLAGS.has(flag) || /^-[A-Za-z]*f/.test(flag))) fail(`${flag}, which changes the Dockerfile or the context`);
+    else if (t === '--opt' || t.startsWith('--opt=')) {
+      const v = t === '--opt' ? tokens[i + 1] : t.slice('--opt='.length);
+      if (v !== undefined && /^["']?(filename|context|dockerfile)=/.test(v)) fail(`--opt ${v.replace(/=.*/s, '')}, which changes the Dockerfile or the context`);
+    } else if (!t.startsWith('-') && !isValue) fail(`the word ${t}, which may be the build context`);
     if (t === '--build-arg') argName(tokens[++i]);
     else if (t.startsWith('--build-arg=')) argName(t.slice('--build-arg='.length));
     else if (t === '--build-arg-file' || t.startsWith('--build-arg-file=')) fail('a --build-arg-file');
