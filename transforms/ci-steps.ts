@@ -7,7 +7,10 @@
  * flags go before `--` or a last-word context, else after the command, one line per flag in multi-line block and plain
  * scalars, continued with the shell's own continuation character (R6); shared nodes are edited once (R8). A
  * command whose shell cannot be decided (a matrix over Windows and Linux runners, an unknown shell, a shared
- * definition run by jobs of different shells) is reported with the flags for each shell, not edited.
+ * definition run by jobs of different shells) is reported with the flags for each shell, not edited. Arguments
+ * from a variable (`$EXTRA_ARGS`) are read through the job's visible assignments (src/ci/dynargs.ts): what they
+ * pass counts as passed, the rest is added explicitly, and an unreadable one is reported (CiDynamicArgs). Builds in
+ * the scripts a step runs go to support/script-files.ts.
  */
 import { CONTINUATION, DIALECT_NAME, flagText, type Dialect } from '../src/ci/dialect.js';
 import { dialectOf } from '../src/ci/platform.js';
@@ -17,7 +20,7 @@ import { blockIndent, FLOW_INDICATOR, inFlow, lineEnd, lineStart, quotePlain } f
 import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, decideArgs, flagFor, jobsText, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type CiTransformResult, type DockerfileFacts, type PlannedArg } from './support/ci-args.js';
+import { addedFinding, decideArgs, jobsText, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type CiTransformResult, type DockerfileFacts, type PlannedArg } from './support/ci-args.js';
 import type { Job } from '../src/ci/model.js';
 
 export interface StepsTransformInput {
