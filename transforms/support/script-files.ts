@@ -34,6 +34,27 @@ const NO_BARE = {
   buildctl: 'buildctl has no bare build arg (--opt build-arg:NAME needs a value)',
 } as const;
 
+/**
+ * The file names the command's Dockerfile can have, when the -f value ends in a literal name or there is no -f
+ * (the builder's default names, ci.md §1.1); null when not known (kaniko, buildctl, a -f ending in a variable).
+ */
+function fileNames(cmd: ScriptFileBuild['command'], text: string): string[] | null {
+  if (cmd.tool === 'kaniko' || cmd.tool === 'buildctl') return null;
+  const words = cmd.call.words;
+  for (let i = cmd.first; i < words.length && (cmd.endOfOptions === null || i < cmd.endOfOptions); i++) {
+    const raw = text.slice(words[i].start, words[i].end);
+    const m = /^(?:--file|-f)(?:=(.*))?$/s.exec(raw);
+    if (!m) continue;
+    const value = m[1] ?? (words[i + 1] ? text.slice(words[i + 1].start, words[i + 1].end) : '');
+    // The name after the last `/`, or the whole (quoted) value: literal characters only.
+    const name = /(?:\/|^["']?)([A-Za-z0-9._-]+)["']?$/.exec(value);
+    return name ? [name[1]] : null;
+  }
+  return cmd.tool === 'docker' ? ['Dockerfile', 'dockerfile'] : ['Containerfile', 'Dockerfile'];
+}
+
+const REMOTE = /^([a-z][a-z0-9+.-]*:\/\/|git@)|\.git(#|$)/;
+
 function lineCol(text: string, off: number): { line: number; column: number } {
   const before = text.slice(0, off);
   return { line: before.split('\n').length, column: off - before.lastIndexOf('\n') };
@@ -70,6 +91,9 @@ export function scriptFilesTransform(scriptFiles: readonly ScriptFileBuild[], do
   const built = new Set<string>();
   const sites = new Map<string, ScriptFileBuild[]>();
   for (const s of scriptFiles) {
+    // A remote context (a Git repository, a tarball URL) builds a Dockerfile from outside the repository
+    // (docs.docker.com/build/concepts/context: "Git repositories", "Remote tarballs"): never one of its own.
+    if (s.dockerfile === null && s.command.context && REMOTE.test(s.command.context)) continue;
     if (s.dockerfile) built.add(s.dockerfile);
     else for (const d of dockerfiles.keys()) built.add(d);
     const key = `${s.script}\0${s.start}`;
@@ -115,7 +139,11 @@ export function scriptFilesTransform(scriptFiles: readonly ScriptFileBuild[], do
     if (!facts) {
       const why = targets.size > 1 ? `the steps that run it build different Dockerfiles with it: ${[...targets].map((t) => t ?? 'one not known').join(', ')}` : (s.unresolved ?? 'its Dockerfile cannot be resolved');
       const known = [...targets].filter((t): t is string => t !== null);
-      const among = targets.has(null) ? dockerfiles : new Map([...dockerfiles].filter(([k]) => known.includes(k)));
+      // A Dockerfile not resolved may still be known by its file name (`-f "$HERE/Dockerfile.sign"`, or the
+      // builder's default name in an unknown context): only the repository's Dockerfiles of that name are candidates.
+      const names = targets.has(null) ? fileNames(cmd, s.text) : null;
+      const base = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+      const among = new Map([...dockerfiles].filter(([k]) => (targets.has(null) ? names === null || names.includes(base(k)) : known.includes(k))));
       report(missingAnywhere(passed, among), why);
       return;
     }
