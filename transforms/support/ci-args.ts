@@ -63,8 +63,12 @@ export interface ArgSite {
   pos: { line: number; column: number };
   /** The jobs that run this site (one edit serves them all). */
   jobs: readonly Job[];
-  /** Build args already passed, with the value as written (null: bare `NAME`). */
-  passed: readonly { name: string; raw: string | null }[];
+  /**
+   * Build args already passed, with the value as written (null: bare `NAME`); `via`: passed by an assignment to
+   * the variable the command expands (`$EXTRA_ARGS`, src/ci/dynargs.ts), in some branch at least: its value is
+   * the job's business (no finding about it).
+   */
+  passed: readonly { name: string; raw: string | null; via?: string }[];
   /** An unset bare arg keeps the Dockerfile default (docker-family shell commands). */
   bareKeepsDefault: boolean;
   /** An empty value keeps the Dockerfile default too (the Drone/Woodpecker docker plugins skip empty ones). */
@@ -219,6 +223,15 @@ function bareIsRight(site: ArgSite, job: Job, name: string, c: Coverage): boolea
   }
 }
 
+/**
+ * A bare `--build-arg NAME` is right in every job of the site (and the jobs its edit also reaches): the job's
+ * value reaches the build where it has one, and the Dockerfile default applies where it has none. What a build
+ * in a script file gets (the same script also runs on a laptop, where NAME is usually unset).
+ */
+export function bareEverywhere(site: ArgSite, name: string): boolean {
+  return [...site.jobs, ...(site.coJobs?.(name) ?? [])].every((j) => bareIsRight(site, j, name, coverage(j, name)));
+}
+
 /** The job's value of `name` is an environment variable (not a GitHub matrix key or input). */
 const envReadable = (job: Job, name: string) => {
   const kind = job.variables.get(name)?.kind;
@@ -269,12 +282,13 @@ export function reportArgs(site: ArgSite, facts: DockerfileFacts, added: readonl
   const platform = jobs[0].platform;
   const text = jobsText(jobs);
   const needs = facts.after.needs;
-  const passed = new Map(site.passed.map((p) => [p.name, p]));
+  const passed = new Map<string, { name: string; raw: string | null; via?: string }>(site.passed.map((p) => [p.name, p]));
   for (const a of added) if (!passed.has(a.name)) passed.set(a.name, { name: a.name, raw: a.bare ? null : platform.shellValue(jobs[0], a.name, false) });
   facts.sites?.push(new Set(passed.keys()));
 
   if (needs.length > 0) {
     for (const p of passed.values()) {
+      if ('via' in p && p.via !== undefined) continue;
       if (facts.declared.has(p.name) || BUILTIN_BUILD_ARGS.has(p.name) || site.declaredElsewhere?.(p.name)) continue;
       const sug = suggest(p.name, facts.declared);
       push(finding('CiUnusedBuildArg', pos, `${site.label} passes build arg '${p.name}', which ${facts.path} never declares${sug ? ` (did you mean ${sug}?)` : ''}`, { name: p.name }));
@@ -287,7 +301,7 @@ export function reportArgs(site: ArgSite, facts: DockerfileFacts, added: readonl
     const p = passed.get(name);
     if (needed) hazards(name, p?.raw ?? null);
     if (p) {
-      if (!needed) continue;
+      if (!needed || ('via' in p && p.via !== undefined)) continue;
       const same = p.raw === null || jobs.every((j) => j.platform.sameValue(j, name, p.raw!));
       if (!same) {
         push(finding('CiArgDifferentValue', pos, `${site.label} already passes ${name}=${p.raw}, not ${platform.shellValue(jobs[0], name, false)}; left as it is`, { name }));
