@@ -335,3 +335,27 @@ describe('github workflow command escaping (@actions/core command.ts)', () => {
 test('fixture cases have every expected file', () => {
   for (const name of cases) for (const file of [...Object.values(FORMAT_FILES), 'check.github.stderr.txt']) expect(existsSync(join(fixtures, name, file)) || update).toBe(true);
 });
+
+describe('fingerprints and edit regions: made only for the formats that carry them', () => {
+  test('-f sarif: both; -f gitlab: fingerprints; text, json and github: neither (planRepo with the run options of each)', async () => {
+    const dir = repo(seed);
+    // One import after the other (jest's ESM loader races on parallel imports of one graph).
+    const { collect, planOptions } = await import('../src/run.js');
+    const { planRepo } = await import('../src/repo.js');
+    const got: Record<string, { fingerprints: boolean; edits: boolean }> = {};
+    for (const format of ['text', 'json', 'sarif', 'gitlab', 'github'] as const) {
+      const reports = [];
+      for (const job of collect({ paths: [dir], gitignore: true }, dir).jobs) reports.push(...(await planRepo(job.root, job.files, planOptions({ defaults: [], format }, dir, false))).reports);
+      // The seed changes files and has findings, so each kind is there to be made.
+      expect(reports.some((r) => r.status === 'changed')).toBe(true);
+      got[format] = { fingerprints: reports.some((r) => r.findings.some((f) => f.fingerprint !== undefined)), edits: reports.some((r) => r.edits !== undefined) };
+    }
+    expect(got).toEqual({
+      text: { fingerprints: false, edits: false },
+      json: { fingerprints: false, edits: false },
+      sarif: { fingerprints: true, edits: true },
+      gitlab: { fingerprints: true, edits: false },
+      github: { fingerprints: false, edits: false },
+    });
+  });
+});

@@ -261,7 +261,10 @@ function withOverlay(files: RepoFiles, overlay: ReadonlyMap<string, string>): Re
   const at = (p: string) => files.real(p) ?? p;
   return {
     ...files,
-    exists: (p) => overlay.has(at(p)) || files.exists(p),
+    // A path that exists is the same answer either way; one that does not has no real path (realpath fails where
+    // existsSync does), so it is in the overlay only as written: no realpath per probe (compose's walk probes
+    // `<dir>/.git` in every directory, nearly all absent).
+    exists: (p) => files.exists(p) || overlay.has(p),
     read: (p) => (overlay.has(at(p)) ? overlay.get(at(p))! : files.read(p)),
   };
 }

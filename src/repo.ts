@@ -39,6 +39,10 @@ export interface PlanOptions {
   ignore?: string[];
   /** --no-inline-config (false): the Dockerfiles' `# dockerfile-argfix` pragmas are not read. */
   inlineConfig?: boolean;
+  /** Give every finding its `fingerprint` (-f sarif and -f gitlab carry them; nothing else reads them). */
+  fingerprints?: boolean;
+  /** Give every changed file its `edits` as line/column regions (-f sarif's fixes; nothing else reads them). */
+  editRegions?: boolean;
 }
 
 /** A file to write, as data (the expected bytes travel from a worker as a Uint8Array). */
@@ -201,7 +205,7 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
   const queue = (report: FileReport, abs: string, before: string, text: string, expected: Uint8Array, mode: number, edits: readonly TextEdit[]) => {
     report.status = 'changed';
     report.diff = unifiedDiff(report.path, before, text, edits);
-    report.edits = editRegions(before, edits);
+    if (opts.editRegions) report.edits = editRegions(before, edits);
     if (opts.patch) patches.push(unifiedDiff(display(root, abs), before, text, edits));
     if (opts.write) writes.push({ abs, text, expected, mode, report: reports.indexOf(report) });
   };
@@ -249,7 +253,7 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
         continue;
       }
       planned.push({ abs, rel: display(root, abs), report, config, read, outcome });
-      texts.set(path, read.text);
+      if (opts.fingerprints) texts.set(path, read.text);
     } catch (e) {
       failed(report, e);
     }
@@ -324,15 +328,16 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
     for (const w of queued) {
       const r = ciReports.find((x) => x.path === display(cwd, w.abs))!;
       const before = Buffer.from(w.expected).toString('utf8');
-      r.edits = editRegions(before, w.edits);
+      if (opts.editRegions) r.edits = editRegions(before, w.edits);
       if (opts.patch) patches.push(unifiedDiff(display(root, w.abs), before, w.text, w.edits));
       if (opts.write) writes.push({ abs: w.abs, text: w.text, expected: w.expected, mode: w.mode, report: reports.indexOf(r) });
     }
   }
   // Fingerprints (src/formats/fingerprint.ts) from the text of each finding's line: the Dockerfiles' texts are at
   // hand; a CI file with findings is read again (nothing is written before every repository is planned).
+  // Only for the formats that carry them (PlanOptions.fingerprints): no other output reads them.
   const byFile = new Map<string, Finding[]>();
-  for (const r of reports) for (const f of r.findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  if (opts.fingerprints) for (const r of reports) for (const f of r.findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
   for (const [file, list] of byFile) {
     const abs = resolve(cwd, file);
     let text = texts.get(file);

@@ -143,8 +143,10 @@ export function collect(opts: Pick<RunOptions, 'paths' | 'gitignore'>, cwd: stri
 }
 
 /** What planning a repository needs from the run's options; `keepTexts`: keep the new texts (for writing). */
-export function planOptions(opts: Pick<RunOptions, 'defaults' | 'config' | 'maxBytes' | 'ci' | 'ciSystems' | 'passDefined' | 'ignore' | 'inlineConfig' | 'patchDir'>, cwd: string, keepTexts: boolean): PlanOptions {
-  return { cwd, defaults: opts.defaults, ...(opts.config ? { config: resolve(cwd, opts.config) } : {}), maxBytes: opts.maxBytes, write: keepTexts, ...(opts.patchDir ? { patch: true } : {}), ci: opts.ci !== false, ...(opts.ciSystems ? { ciSystems: [...opts.ciSystems] } : {}), ...(opts.passDefined ? { passDefined: true } : {}), ...(opts.ignore?.length ? { ignore: opts.ignore } : {}), ...(opts.inlineConfig === false ? { inlineConfig: false } : {}) };
+export function planOptions(opts: Pick<RunOptions, 'defaults' | 'config' | 'maxBytes' | 'ci' | 'ciSystems' | 'passDefined' | 'ignore' | 'inlineConfig' | 'patchDir'> & { format?: RunOptions['format'] }, cwd: string, keepTexts: boolean): PlanOptions {
+  // Fingerprints and edit regions only for the formats that carry them (SARIF both, GitLab Code Quality fingerprints).
+  const machine = opts.format === 'sarif' || opts.format === 'gitlab' ? { fingerprints: true, ...(opts.format === 'sarif' ? { editRegions: true } : {}) } : {};
+  return { ...machine, cwd, defaults: opts.defaults, ...(opts.config ? { config: resolve(cwd, opts.config) } : {}), maxBytes: opts.maxBytes, write: keepTexts, ...(opts.patchDir ? { patch: true } : {}), ci: opts.ci !== false, ...(opts.ciSystems ? { ciSystems: [...opts.ciSystems] } : {}), ...(opts.passDefined ? { passDefined: true } : {}), ...(opts.ignore?.length ? { ignore: opts.ignore } : {}), ...(opts.inlineConfig === false ? { inlineConfig: false } : {}) };
 }
 
 /** The run's file reports in output order (findings sorted), their summary and the per-repository reports. */
