@@ -38,6 +38,11 @@ export interface AzureDockerTask {
   column: number;
   /** The nodes other steps of the file read (scripts, other tasks), filled while the file is read. */
   foreign: ReadonlySet<Node>;
+  /**
+   * Set when the `Dockerfile` input is a matrix variable's macro: how (`$(dockerfile)`) and every Dockerfile the
+   * legs build; the task is then one AzureDockerTask per Dockerfile, sharing this object.
+   */
+  matrix?: { via: string; candidates: string[] };
 }
 
 export interface AzureCi {
@@ -159,6 +164,19 @@ function globMatch(pattern: string, paths: readonly string[]): string[] {
       '$',
   );
   return paths.filter((p) => re.test(p));
+}
+
+/** A Docker@2 `Dockerfile` input (a path or glob from the sources directory): the repository file, or why not. */
+function taskDockerfile(text: string, repo: FileWalker): { path: string } | { why: string } {
+  const df = text.replace(/^\$\((Build\.SourcesDirectory|System\.DefaultWorkingDirectory)\)\/?/, '');
+  if (df.includes('$(') || df.includes('${{')) return { why: 'the Dockerfile input is a variable' };
+  if (/[*?]/.test(df)) {
+    const hits = globMatch(df, repo.files().filter((p) => /(^|\/)Dockerfile$|\.Dockerfile$|(^|\/)Dockerfile\./.test(p)));
+    if (hits.length === 1) return { path: hits[0] };
+    return { why: `the Dockerfile glob ${df} matches ${hits.length === 0 ? 'no file' : `${hits.length} files`}` };
+  }
+  const path = joinPath('', df);
+  return path === null ? { why: 'the Dockerfile is outside the repository' } : { path };
 }
 
 /** A hosted image or an agent demand naming Windows (`windows-latest`, `windows-2022`, `vs2017-win2016`). */
@@ -296,15 +314,36 @@ export function loadAzure(repo: FileWalker & { list(dir: string): string[] }, pr
           foreign,
         };
         // `Dockerfile` is a path or glob from the sources directory (default `**/Dockerfile`).
-        const df = (input('Dockerfile') ?? '**/Dockerfile').replace(/^\$\((Build\.SourcesDirectory|System\.DefaultWorkingDirectory)\)\/?/, '');
-        if (df.includes('$(') || df.includes('${{')) t.unresolved = 'the Dockerfile input is a variable';
-        else if (/[*?]/.test(df)) {
-          const hits = globMatch(df, repo.files().filter((p) => /(^|\/)Dockerfile$|\.Dockerfile$|(^|\/)Dockerfile\./.test(p)));
-          if (hits.length === 1) t.dockerfile = hits[0];
-          else t.unresolved = `the Dockerfile glob ${df} matches ${hits.length === 0 ? 'no file' : `${hits.length} files`}`;
-        } else {
-          t.dockerfile = joinPath('', df);
-          if (t.dockerfile === null) t.unresolved = 'the Dockerfile is outside the repository';
+        const dfText = input('Dockerfile') ?? '**/Dockerfile';
+        const resolved = taskDockerfile(dfText, repo);
+        if ('path' in resolved) t.dockerfile = resolved.path;
+        else t.unresolved = resolved.why;
+        // `Dockerfile: $(dockerfile)`, a matrix variable: Azure replaces the macro before the task runs, so each
+        // leg builds its own; one AzureDockerTask per Dockerfile, sharing `matrix` (the task is edited once).
+        const cells = job.matrix;
+        if (t.dockerfile === null && cells && dfText.includes('$(')) {
+          const byLower = new Map([...new Set(cells.flatMap((c) => [...c.keys()]))].map((k) => [k.toLowerCase(), k]));
+          const used = new Set<string>();
+          const found = new Set<string>();
+          for (const cell of cells) {
+            const text = dfText.replace(/\$\(([A-Za-z_]\w*)\)/g, (m, n: string) => {
+              const k = byLower.get(n.toLowerCase());
+              if (k === undefined) return m;
+              used.add(k);
+              return cell.get(k) ?? m;
+            });
+            const one = taskDockerfile(text, repo);
+            if (!('path' in one)) {
+              found.clear();
+              break;
+            }
+            found.add(one.path);
+          }
+          if (found.size) {
+            const matrix = { via: [...used].map((k) => `$(${k})`).join(', '), candidates: [...found] };
+            for (const d of found) out.tasks.push({ ...t, dockerfile: d, unresolved: undefined, matrix });
+            return;
+          }
         }
         out.tasks.push(t);
       });
