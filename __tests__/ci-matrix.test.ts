@@ -7,7 +7,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { isMap } from 'yaml';
 import { gitlabMatrixCells } from '../src/ci/jobs.js';
-import { maskGithub, matrixKeyOf } from '../src/ci/mask.js';
+import { maskCircleci, maskGithub, matrixKeyOf } from '../src/ci/mask.js';
 import { githubMatrixCells, substituteMatrix, type MatrixCell } from '../src/ci/matrix.js';
 import { loadCiFile } from '../src/ci/yaml.js';
 
@@ -76,5 +76,16 @@ describe('GitLab parallel:matrix', () => {
   });
   test('a value that expands a variable cannot be read', () => {
     expect(matrixOf('matrix:\n  - A: [$X]\n', false)).toBeNull();
+  });
+});
+
+describe('CircleCI parameters', () => {
+  test('maskCircleci keeps lengths, names a parameter, and leaves pipeline values unknown', () => {
+    const s = 'docker build -f << parameters.docker-file >> -t x:<< pipeline.git.revision >> <<parameters.ctx>>';
+    const m = maskCircleci(s);
+    expect(m.length).toBe(s.length);
+    expect(m).not.toContain('<<');
+    const names = [...m.matchAll(/\$(\w+)/g)].map((x) => x[1]);
+    expect(names.map((n) => matrixKeyOf(n, ['docker-file', 'ctx']))).toEqual(['docker-file', undefined, 'ctx']);
   });
 });

@@ -1,12 +1,14 @@
 /**
- * Matrix builds (issue 13 item 1), as properties: a GitHub `run:` step `docker build -f ./${{ matrix.df }} .` or
- * a GitLab job `docker build -f $DF .` with `parallel:matrix`, over Dockerfiles of four kinds — one that needs
- * BASE (`FROM $BASE`), one that declares BASE with a valid default, one that does not use it, one that does not
- * exist — listed in the matrix, some removed by `exclude` and some added by `include` (GitHub).
+ * Matrix builds (issue 13 item 1), as properties: a GitHub `run:` step `docker build -f ./${{ matrix.df }} .`,
+ * a GitLab job `docker build -f $DF .` with `parallel:matrix`, a CircleCI job `docker build -f << parameters.df >> .`
+ * run by a workflow `matrix:`, or an Azure job `docker build -f $(df) .` with `strategy: matrix:` legs, over
+ * Dockerfiles of four kinds — one that needs BASE (`FROM $BASE`), one that declares BASE with a valid default,
+ * one that does not use it, one that does not exist — listed in the matrix, some removed by `exclude` (GitHub,
+ * CircleCI) and some added by `include` (GitHub).
  *
  * The oracle, worked out from the generated matrix (not from the tool's reading of it): the Dockerfiles the
  * matrix builds are the listed ones not excluded, plus the included ones. When one of them needs BASE, the job's
- * value is passed (`--build-arg BASE=$BASE` before the context) exactly when no other one declares BASE with its
+ * value is passed (`--build-arg BASE=$BASE`, Azure `$(BASE)`, before the context) exactly when no other one declares BASE with its
  * own default or is not there to be read; otherwise the command is unchanged and CiDynamicDockerfile is
  * reported. When none needs it, nothing changes. Always: no error, a second run changes nothing, and every
  * original byte of the CI file is kept.
@@ -32,7 +34,7 @@ const TEXT: Record<Exclude<Kind, 'missing'>, string> = {
 };
 
 const specArb = fc.record({
-  gitlab: fc.boolean(),
+  system: fc.constantFrom('github', 'gitlab', 'circleci', 'azure'),
   files: fc.array(fc.constantFrom<Kind>('needs', 'needs', 'defaulted', 'unrelated', 'missing'), { minLength: 1, maxLength: 4 }),
   excluded: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
   included: fc.array(fc.constantFrom<Kind>('needs', 'defaulted', 'unrelated'), { maxLength: 2 }),
@@ -48,28 +50,44 @@ interface Repo {
   after: string;
 }
 
+const CI_PATH = { github: '.github/workflows/images.yml', gitlab: '.gitlab-ci.yml', circleci: '.circleci/config.yml', azure: 'azure-pipelines.yml' };
+
 function render(spec: Spec): Repo {
   const files: Record<string, string> = {};
   const listed = spec.files.map((k, i) => ({ path: `docker/${i}-${k}.Dockerfile`, kind: k }));
   const included = spec.included.map((k, i) => ({ path: `docker/inc${i}-${k}.Dockerfile`, kind: k }));
   for (const d of [...listed, ...included]) if (d.kind !== 'missing') files[d.path] = TEXT[d.kind];
-  // GitHub's exclude removes listed values; GitLab has no exclude (the listed ones are all built).
-  const excluded = spec.gitlab ? [] : listed.filter((_, i) => i > 0 && spec.excluded[i]); // never all of them: GitHub runs no job then
-  const built = [...listed.filter((d) => !excluded.includes(d)), ...(spec.gitlab ? [] : included)];
-  const command = spec.gitlab ? 'docker build -f $DF -t img .' : 'docker build -f ./${{ matrix.df }} -t img .';
-  let ci: string;
-  if (spec.gitlab) {
-    ci = ['build:', '  parallel:', '    matrix:', `      - DF: [${listed.map((d) => d.path).join(', ')}]`, '  variables:', '    BASE: alpine:3.22', '  script:', `    - ${command}`, ''].join('\n');
-    files['.gitlab-ci.yml'] = ci;
-  } else {
-    const lines = ['on: push', 'jobs:', '  images:', '    strategy:', '      matrix:', `        df: [${listed.map((d) => d.path).join(', ')}]`];
+  // GitHub's and CircleCI's exclude removes listed values; GitLab and Azure have none (the listed ones are all
+  // built); only GitHub has include.
+  const excludes = spec.system === 'github' || spec.system === 'circleci';
+  const excluded = excludes ? listed.filter((_, i) => i > 0 && spec.excluded[i]) : []; // never all of them: no job runs then
+  const built = [...listed.filter((d) => !excluded.includes(d)), ...(spec.system === 'github' ? included : [])];
+  const command = {
+    github: 'docker build -f ./${{ matrix.df }} -t img .',
+    gitlab: 'docker build -f $DF -t img .',
+    circleci: 'docker build -f << parameters.df >> -t img .',
+    azure: 'docker build -f $(df) -t img .',
+  }[spec.system];
+  const lines: string[] = [];
+  if (spec.system === 'gitlab') {
+    lines.push('build:', '  parallel:', '    matrix:', `      - DF: [${listed.map((d) => d.path).join(', ')}]`, '  variables:', '    BASE: alpine:3.22', '  script:', `    - ${command}`, '');
+  } else if (spec.system === 'github') {
+    lines.push('on: push', 'jobs:', '  images:', '    strategy:', '      matrix:', `        df: [${listed.map((d) => d.path).join(', ')}]`);
     if (excluded.length) lines.push('        exclude:', ...excluded.map((d) => `          - df: ${d.path}`));
     if (included.length) lines.push('        include:', ...included.map((d) => `          - df: ${d.path}`));
     lines.push('    runs-on: ubuntu-latest', '    env:', '      BASE: alpine:3.22', '    steps:', `      - run: ${command}`, '');
-    ci = lines.join('\n');
-    files['.github/workflows/images.yml'] = ci;
+  } else if (spec.system === 'circleci') {
+    lines.push('version: 2.1', 'jobs:', '  image:', '    parameters:', '      df:', '        type: string', '    docker:', '      - image: cimg/base:current', '    environment:', '      BASE: alpine:3.22', '    steps:', `      - run: ${command}`);
+    lines.push('workflows:', '  images:', '    jobs:', '      - image:', '          matrix:', '            parameters:', `              df: [${listed.map((d) => d.path).join(', ')}]`);
+    if (excluded.length) lines.push('            exclude:', ...excluded.map((d) => `              - df: ${d.path}`));
+    lines.push('');
+  } else {
+    lines.push('variables:', '  BASE: alpine:3.22', 'jobs:', '  - job: images', '    strategy:', '      matrix:', ...listed.flatMap((d, i) => [`        leg${i}:`, `          df: ${d.path}`]), '    steps:', `      - bash: ${command}`, '');
   }
-  return { files, ci: spec.gitlab ? '.gitlab-ci.yml' : '.github/workflows/images.yml', built: built.map((d) => d.kind), before: command, after: command.replace(/ \.$/, ' --build-arg BASE=$BASE .') };
+  const ci = lines.join('\n');
+  files[CI_PATH[spec.system]] = ci;
+  const value = spec.system === 'azure' ? '$(BASE)' : '$BASE';
+  return { files, ci: CI_PATH[spec.system], built: built.map((d) => d.kind), before: command, after: command.replace(/ \.$/, ` --build-arg BASE=${value} .`) };
 }
 
 interface Report {

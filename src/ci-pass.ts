@@ -418,7 +418,7 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource {
     for (const b of list) if (b.dockerfile !== null) b.dockerfile = view.canonical(b.dockerfile);
   }
   // A matrix build's Dockerfiles (one BuildStep or ActionBuild each, sharing the list), likewise.
-  for (const m of new Set([...out.steps.steps, ...out.actions].flatMap((b) => (b.matrix ? [b.matrix] : [])))) m.candidates = [...new Set(m.candidates.map((d) => view.canonical(d)))];
+  for (const m of new Set([...out.steps.steps, ...out.actions, ...out.azure].flatMap((b) => (b.matrix ? [b.matrix] : [])))) m.candidates = [...new Set(m.candidates.map((d) => view.canonical(d)))];
   return out;
 }
 

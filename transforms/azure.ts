@@ -4,7 +4,10 @@
  * the last input when there is none): macros are expanded before the task runs, and there is no shell to read
  * an environment variable. With `command: buildAndPush` (also the default) the task ignores `arguments`, so
  * nothing can be added there: CiAzureBuildAndPush names the flags and the fix (split the task into `build` and
- * `push`), and the file is not edited. `script:`/`bash:` steps go through the shell-step transform.
+ * `push`), and the file is not edited. A task whose `Dockerfile` is a `strategy.matrix` variable's macro
+ * (`$(dockerfile)`) is one task for every Dockerfile its legs build: their args are merged into its one edit,
+ * made only when it changes no leg that works as it is (support/ci-args.ts matrixConflict), else
+ * CiDynamicDockerfile names why. `script:`/`bash:` steps go through the shell-step transform.
  */
 import { isMap, type Node } from 'yaml';
 import type { AzureDockerTask } from '../src/ci/azure.js';
@@ -15,7 +18,7 @@ import { AZURE, azureMacro } from '../src/ci/platform.js';
 import { parseShell } from '../src/ci/shell.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, decideArgs, dynamicHint, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type CiTransformResult, type DockerfileFacts, type PlannedArg } from './support/ci-args.js';
+import { addedFinding, decideArgs, dynamicHint, matrixConflict, matrixFinding, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type CiTransformResult, type DockerfileFacts, type PlannedArg } from './support/ci-args.js';
 import { verdict, type Site } from './support/shared-nodes.js';
 
 /**
@@ -37,8 +40,10 @@ export function azureTransform(tasks: readonly AzureDockerTask[], dockerfiles: R
   const built = new Set<string>();
   // First what each task needs (its findings as it goes), then the edits: tasks sharing `inputs` through an alias
   // or a `<<:` merge get one edit there when they need the same flags, else a report (transforms/support/shared-nodes.ts).
-  const planned: { t: AzureDockerTask; site: Site; argSite: ArgSite; flags: string; facts: DockerfileFacts; toAdd: PlannedArg[]; endsOptions: boolean }[] = [];
+  const planned: { t: AzureDockerTask; site: Site; argSite: ArgSite; flags: string; facts: DockerfileFacts; toAdd: PlannedArg[]; endsOptions: boolean; group?: MatrixGroup; own: DockerfileFacts }[] = [];
   const sites: Site[] = [];
+  const groups = new Map<object, MatrixGroup>();
+  const followers: { argSite: ArgSite; facts: DockerfileFacts; group: MatrixGroup; push: (f: Finding) => void }[] = [];
   for (const t of tasks) {
     const command = t.command.toLowerCase();
     const inputsSources = t.inputs ? mergeSources(t.file, t.inputs) : new Set<Node>();
@@ -50,7 +55,7 @@ export function azureTransform(tasks: readonly AzureDockerTask[], dockerfiles: R
       reads: [...(t.args ? [t.args] : []), ...inputsSources],
       foreign: t.foreign,
     };
-    sites.push(site);
+    if (!t.matrix || tasks.find((x) => x.matrix === t.matrix) === t) sites.push(site);
     if (command !== 'build' && command !== 'buildandpush') continue;
     const label = `Docker@2 ${t.command}`;
     const push = (f: Finding) => findings.push({ ...f, file: t.file.path });
@@ -68,7 +73,24 @@ export function azureTransform(tasks: readonly AzureDockerTask[], dockerfiles: R
     // buildAndPush ignores `arguments`: nothing there is passed.
     const given = command === 'build' ? argumentsPassed(value) : { passed: [], dynamic: false, endsOptions: false };
     const argSite: ArgSite = { label, file: t.file.path, pos, jobs: [t.job], passed: given.passed, bareKeepsDefault: false };
-    const toAdd = decideArgs(argSite, facts);
+    // A task whose Dockerfile is a matrix variable: one task, one AzureDockerTask per Dockerfile its legs build,
+    // one edit for them all, made only when it changes no leg that works as it is (matrixConflict).
+    let group: MatrixGroup | undefined;
+    if (t.matrix && command === 'build') {
+      group = groups.get(t.matrix);
+      if (!group) {
+        group = matrixGroup(tasks.filter((x) => x.matrix === t.matrix && x.dockerfile !== null), dockerfiles, given.passed);
+        groups.set(t.matrix, group);
+        if (group.finding) push(group.finding);
+      }
+      argSite.declaredElsewhere = (n) => group!.declared.has(n);
+      if (group.leader !== t) {
+        // What the leader's one edit gives it, once that edit is known.
+        followers.push({ argSite, facts, group, push });
+        continue;
+      }
+    }
+    const toAdd = group ? (group.conflict ? [] : group.toAdd) : decideArgs(argSite, facts);
     const flags = toAdd.map(({ name }) => `--build-arg ${name}=$(${azureMacro(t.job, name)})`).join(' ');
     // What a finding about an edit that cannot be made names: what is still missing on a second run.
     const unmade = toAdd.filter((a) => stillMissing(facts, [a.name]).length > 0);
@@ -89,16 +111,16 @@ export function azureTransform(tasks: readonly AzureDockerTask[], dockerfiles: R
       continue;
     }
     site.want = toAdd.length ? [flags] : [];
-    if (toAdd.length) planned.push({ t, site, argSite, flags, facts, toAdd, endsOptions: given.endsOptions });
+    if (toAdd.length) planned.push({ t, site, argSite, flags, facts: group ? { ...facts, path: group.needing } : facts, toAdd, endsOptions: given.endsOptions, group, own: facts });
   }
-  for (const { t, site, argSite, flags, facts, toAdd, endsOptions } of planned) {
+  for (const { t, site, argSite, flags, facts, toAdd, endsOptions, group, own } of planned) {
     const label = `Docker@2 ${t.command}`;
     const push = (f: Finding) => findings.push({ ...f, file: t.file.path });
     const pos = { line: t.line, column: t.column };
     const v = site.target ? verdict(site, sites) : { edit: true };
     const edit = 'shared' in v ? `inputs: ${v.shared}` : endsOptions ? 'arguments holds `--`, after which an appended flag is not a flag' : place(t, flags);
     // The findings on the task as it is left (a second run reads that), then those about the edit.
-    reportArgs(argSite, facts, typeof edit === 'string' ? [] : toAdd, push);
+    reportArgs(argSite, own, typeof edit === 'string' ? [] : toAdd, push);
     if (typeof edit === 'string') {
       const unmade = toAdd.filter((a) => stillMissing(facts, [a.name]).length > 0);
       const unmadeFlags = unmade.map(({ name }) => `--build-arg ${name}=$(${azureMacro(t.job, name)})`).join(' ');
@@ -106,9 +128,56 @@ export function azureTransform(tasks: readonly AzureDockerTask[], dockerfiles: R
       continue;
     }
     if ('edit' in v && v.edit) edits.set(t.file.path, [...(edits.get(t.file.path) ?? []), ...edit]);
+    if (group) group.placed = true;
     push(addedFinding({ label, pos }, t.job.name, [flags], facts, toAdd));
   }
+  for (const { argSite, facts, group, push } of followers) reportArgs(argSite, facts, group.placed ? group.toAdd : [], push);
   return { edits, findings, built };
+}
+
+/** A Docker@2 task whose `Dockerfile` is a matrix variable: its Dockerfiles' args, merged (as for build-push-action). */
+interface MatrixGroup {
+  leader: AzureDockerTask;
+  toAdd: PlannedArg[];
+  /** Names some candidate declares (passing them to the others is no misspelling). */
+  declared: Set<string>;
+  /** The candidates that need what is added, for the audit finding. */
+  needing: string;
+  /** Why the one edit would change a leg that works as it is (then nothing is added). */
+  conflict: string | null;
+  finding: Finding | null;
+  placed: boolean;
+}
+
+function matrixGroup(clones: readonly AzureDockerTask[], dockerfiles: ReadonlyMap<string, DockerfileFacts>, passed: ArgSite['passed']): MatrixGroup {
+  const leader = clones[0];
+  const toAdd: PlannedArg[] = [];
+  const declared = new Set<string>();
+  const needing: string[] = [];
+  for (const c of clones) {
+    const facts = dockerfiles.get(c.dockerfile!);
+    if (!facts) continue;
+    for (const n of facts.declared) declared.add(n);
+    const site: ArgSite = { label: `Docker@2 ${c.command}`, file: c.file.path, pos: { line: c.line, column: c.column }, jobs: [c.job], passed, bareKeepsDefault: false };
+    const own = decideArgs(site, facts);
+    if (own.some((x) => x.needed)) needing.push(facts.path);
+    for (const x of own) {
+      const seen = toAdd.find((m) => m.name === x.name);
+      if (seen) seen.needed ||= x.needed;
+      else toAdd.push({ ...x });
+    }
+  }
+  const { via, candidates } = leader.matrix!;
+  const names = toAdd.map((x) => x.name);
+  const conflict = toAdd.length ? matrixConflict(candidates, dockerfiles, names) : null;
+  const missing = candidates.flatMap((d) => {
+    const f = dockerfiles.get(d);
+    return f ? [{ path: f.path, names: stillMissing(f, names).filter((n) => f.uses.includes(n)), facts: f }] : [];
+  });
+  const finding = conflict
+    ? matrixFinding(`Docker@2 ${leader.command}`, leader.job.name, { line: leader.line, column: leader.column }, via, candidates, conflict, missing, (n) => `--build-arg ${n}=$(${azureMacro(leader.job, n)})`)
+    : null;
+  return { leader, toAdd, declared, needing: needing.join(' and ') || leader.dockerfile!, conflict, finding, placed: false };
 }
 
 function place(t: AzureDockerTask, flags: string): TextEdit[] | string {

@@ -8,13 +8,17 @@
  * AzureDockerTask. Variables: pipeline, stage and job
  * `variables:` (map or `- name:`/`value:` list; `group:` and `template:` entries cannot be read), and the
  * predefined variables. Scripts see a variable both as the macro `$(Build.SourceVersion)` and as the environment
- * variable `BUILD_SOURCEVERSION` (upper case, `.` → `_`); the values written are macros.
+ * variable `BUILD_SOURCEVERSION` (upper case, `.` → `_`; learn.microsoft.com azure/devops/pipelines/process/variables,
+ * "Environment variables"); the values written are macros. A job's `strategy: matrix:` legs are its matrix
+ * (Job.matrix, src/ci/matrix.ts): a script whose `-f` or context reads a leg variable (`$(dockerfile)`, which
+ * Azure replaces before the script runs, or `$DOCKERFILE`) is checked for every leg.
  */
 import { isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { combine, POSIX, type ShellChoice } from './dialect.js';
 import { deref, emptyValue, keyOf, mapGet, mapKeys, mergeSources, scalarText } from './jobs.js';
 import type { Job, JobVariable } from './model.js';
 import { AZURE, azureEnvName } from './platform.js';
+import type { MatrixCell } from './matrix.js';
 import type { FileWalker } from './reported.js';
 import { joinPath } from './steps.js';
 import { loadCiFile, position, type CiFile, type CiProblem } from './yaml.js';
@@ -34,6 +38,11 @@ export interface AzureDockerTask {
   column: number;
   /** The nodes other steps of the file read (scripts, other tasks), filled while the file is read. */
   foreign: ReadonlySet<Node>;
+  /**
+   * Set when the `Dockerfile` input is a matrix variable's macro: how (`$(dockerfile)`) and every Dockerfile the
+   * legs build; the task is then one AzureDockerTask per Dockerfile, sharing this object.
+   */
+  matrix?: { via: string; candidates: string[] };
 }
 
 export interface AzureCi {
@@ -80,6 +89,69 @@ function addVariables(file: CiFile, node: Node | null | undefined, vars: Map<str
   }
 }
 
+/**
+ * A job's `strategy: matrix:` (learn.microsoft.com azure/devops/pipelines/yaml-schema "jobs.job.strategy":
+ * each leg, by name, is a map of variables the job runs with, one job per leg): each leg's variables, or null
+ * when the matrix is not a literal map of literal values (a `${{ }}` or `$[ ]` expression, a macro in a value).
+ */
+function azureMatrixLegs(file: CiFile, node: Node | null): MatrixCell[] | null {
+  const legs = deref(file, node);
+  if (!isMap(legs)) return null;
+  const out: MatrixCell[] = [];
+  for (const leg of mapKeys(file, legs)) {
+    const l = deref(file, mapGet(file, legs, leg) ?? null);
+    if (!isMap(l)) return null;
+    const cell: MatrixCell = new Map();
+    for (const k of mapKeys(file, l)) {
+      const v = deref(file, mapGet(file, l, k) ?? null);
+      const t = isScalar(v) ? (v.value === null ? '' : scalarText(file, v)) : null;
+      if (t === null) return null;
+      cell.set(k, t.replace(/^(["'])(.*)\1$/s, '$2'));
+    }
+    out.push(cell);
+  }
+  return out.length ? out : null;
+}
+
+/**
+ * The legs' values a script reads as written: a macro is replaced as text before the script runs, so a value
+ * with shell characters (spaces, quotes, `$`), or one that expands another variable, is left out (unknown).
+ */
+const matrixCells = (legs: MatrixCell[]): MatrixCell[] => legs.map((l) => new Map([...l].filter(([, v]) => /^[A-Za-z0-9_.\/@:+,=%-]*$/.test(v))));
+
+/**
+ * A matrix's variables as the job's (each leg sets them, over the job's own): literal where every leg gives
+ * the same value; where only some legs set one, the others run without it.
+ */
+function addMatrixVariables(file: CiFile, node: Node | null, cells: MatrixCell[], vars: Map<string, JobVariable>, macros: Map<string, string>): void {
+  const at = position(file, node?.range?.[0] ?? 0).line;
+  for (const name of new Set(cells.flatMap((c) => [...c.keys()]))) {
+    const values = new Set(cells.map((c) => c.get(name)));
+    const all = cells.every((c) => c.has(name));
+    const one = values.size === 1 ? [...values][0]! : null;
+    const jv: JobVariable = {
+      value: all && one !== null && one !== '' && !one.includes('$') ? one : null,
+      source: `strategy.matrix in ${file.path}:${at}`,
+      ...(one !== null ? { raw: one } : {}),
+      ...(all ? {} : { maybeUnset: 'only some legs of its strategy.matrix set it' }),
+      ...(values.has('') ? { empty: 'a leg of its strategy.matrix sets it empty' } : {}),
+    };
+    for (const k of new Set([name, azureEnvName(name)])) {
+      vars.set(k, jv);
+      macros.set(k, name);
+    }
+  }
+}
+
+/** A job's mask for its matrix variables' macros: `$(dockerfile)` → `${dockerfile}` (Azure names ignore case). */
+function matrixMacroMask(legs: MatrixCell[]): (script: string) => string {
+  const byLower = new Map([...new Set(legs.flatMap((c) => [...c.keys()]))].map((k) => [k.toLowerCase(), k]));
+  return (script) => script.replace(/\$\(([A-Za-z_][\w]*)\)/g, (m, n: string) => {
+    const k = byLower.get(n.toLowerCase());
+    return k === undefined ? m : `\${${k}}`;
+  });
+}
+
 /** Repository Dockerfiles matching a Docker@2 `Dockerfile` glob (`**` any directories, `*` within one). */
 function globMatch(pattern: string, paths: readonly string[]): string[] {
   const re = new RegExp(
@@ -92,6 +164,19 @@ function globMatch(pattern: string, paths: readonly string[]): string[] {
       '$',
   );
   return paths.filter((p) => re.test(p));
+}
+
+/** A Docker@2 `Dockerfile` input (a path or glob from the sources directory): the repository file, or why not. */
+function taskDockerfile(text: string, repo: FileWalker): { path: string } | { why: string } {
+  const df = text.replace(/^\$\((Build\.SourcesDirectory|System\.DefaultWorkingDirectory)\)\/?/, '');
+  if (df.includes('$(') || df.includes('${{')) return { why: 'the Dockerfile input is a variable' };
+  if (/[*?]/.test(df)) {
+    const hits = globMatch(df, repo.files().filter((p) => /(^|\/)Dockerfile$|\.Dockerfile$|(^|\/)Dockerfile\./.test(p)));
+    if (hits.length === 1) return { path: hits[0] };
+    return { why: `the Dockerfile glob ${df} matches ${hits.length === 0 ? 'no file' : `${hits.length} files`}` };
+  }
+  const path = joinPath('', df);
+  return path === null ? { why: 'the Dockerfile is outside the repository' } : { path };
 }
 
 /** A hosted image or an agent demand naming Windows (`windows-latest`, `windows-2022`, `vs2017-win2016`). */
@@ -161,7 +246,7 @@ export function loadAzure(repo: FileWalker & { list(dir: string): string[] }, pr
     const rootPool = mapGet(file, root, 'pool') ?? null;
     const foreign = new Set<Node>();
 
-    const steps = (unit: string, list: Node | null | undefined, vars: Map<string, JobVariable>, macros: Map<string, string>, systems: ReturnType<typeof poolSystems> = []) => {
+    const steps = (unit: string, list: Node | null | undefined, vars: Map<string, JobVariable>, macros: Map<string, string>, systems: ReturnType<typeof poolSystems> = [], matrix?: MatrixCell[] | null) => {
       const seq = deref(file, list ?? null);
       if (!isSeq(seq)) return;
       seq.items.forEach((item, i) => {
@@ -180,6 +265,8 @@ export function loadAzure(repo: FileWalker & { list(dir: string): string[] }, pr
           only: [],
           platform: AZURE,
           macros: new Map(macros),
+          ...(matrix !== undefined ? { matrix } : {}),
+          ...(matrix ? { mask: matrixMacroMask(matrix) } : {}),
         };
         const task = scalarText(file, mapGet(file, step, 'task') ?? null);
         const inputs = mapGet(file, step, 'inputs');
@@ -227,15 +314,36 @@ export function loadAzure(repo: FileWalker & { list(dir: string): string[] }, pr
           foreign,
         };
         // `Dockerfile` is a path or glob from the sources directory (default `**/Dockerfile`).
-        const df = (input('Dockerfile') ?? '**/Dockerfile').replace(/^\$\((Build\.SourcesDirectory|System\.DefaultWorkingDirectory)\)\/?/, '');
-        if (df.includes('$(') || df.includes('${{')) t.unresolved = 'the Dockerfile input is a variable';
-        else if (/[*?]/.test(df)) {
-          const hits = globMatch(df, repo.files().filter((p) => /(^|\/)Dockerfile$|\.Dockerfile$|(^|\/)Dockerfile\./.test(p)));
-          if (hits.length === 1) t.dockerfile = hits[0];
-          else t.unresolved = `the Dockerfile glob ${df} matches ${hits.length === 0 ? 'no file' : `${hits.length} files`}`;
-        } else {
-          t.dockerfile = joinPath('', df);
-          if (t.dockerfile === null) t.unresolved = 'the Dockerfile is outside the repository';
+        const dfText = input('Dockerfile') ?? '**/Dockerfile';
+        const resolved = taskDockerfile(dfText, repo);
+        if ('path' in resolved) t.dockerfile = resolved.path;
+        else t.unresolved = resolved.why;
+        // `Dockerfile: $(dockerfile)`, a matrix variable: Azure replaces the macro before the task runs, so each
+        // leg builds its own; one AzureDockerTask per Dockerfile, sharing `matrix` (the task is edited once).
+        const cells = job.matrix;
+        if (t.dockerfile === null && cells && dfText.includes('$(')) {
+          const byLower = new Map([...new Set(cells.flatMap((c) => [...c.keys()]))].map((k) => [k.toLowerCase(), k]));
+          const used = new Set<string>();
+          const found = new Set<string>();
+          for (const cell of cells) {
+            const text = dfText.replace(/\$\(([A-Za-z_]\w*)\)/g, (m, n: string) => {
+              const k = byLower.get(n.toLowerCase());
+              if (k === undefined) return m;
+              used.add(k);
+              return cell.get(k) ?? m;
+            });
+            const one = taskDockerfile(text, repo);
+            if (!('path' in one)) {
+              found.clear();
+              break;
+            }
+            found.add(one.path);
+          }
+          if (found.size) {
+            const matrix = { via: [...used].map((k) => `$(${k})`).join(', '), candidates: [...found] };
+            for (const d of found) out.tasks.push({ ...t, dockerfile: d, unresolved: undefined, matrix });
+            return;
+          }
         }
         out.tasks.push(t);
       });
@@ -254,8 +362,12 @@ export function loadAzure(repo: FileWalker & { list(dir: string): string[] }, pr
         addVariables(file, mapGet(file, j, 'variables'), v, m, 'job variables');
         const unit = `${where}job '${name}'`;
         const strategy = mapGet(file, j, 'strategy');
-        const systems = poolSystems(file, mapGet(file, j, 'pool') ?? pool, v, isMap(strategy) ? (mapGet(file, strategy, 'matrix') ?? null) : null);
-        steps(unit, mapGet(file, j, 'steps'), v, m, systems);
+        const matrixNode = isMap(strategy) ? (mapGet(file, strategy, 'matrix') ?? null) : null;
+        const systems = poolSystems(file, mapGet(file, j, 'pool') ?? pool, v, matrixNode);
+        const legs = matrixNode === null ? undefined : azureMatrixLegs(file, matrixNode);
+        if (legs) addMatrixVariables(file, matrixNode, legs, v, m);
+        const cells = legs ? matrixCells(legs) : legs;
+        steps(unit, mapGet(file, j, 'steps'), v, m, systems, cells);
         const once = isMap(strategy) ? mapGet(file, strategy, 'runOnce') : null;
         const deploy = isMap(once) ? mapGet(file, once, 'deploy') : null;
         if (isMap(deploy)) steps(unit, mapGet(file, deploy, 'steps'), v, m, systems);

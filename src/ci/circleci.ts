@@ -4,19 +4,167 @@
  * reusable command of the file (`- build-image` or `- build-image: {…}`) contribute that command's `run:` steps
  * in the job's context (edited once, where the command is defined). A run starts in the checkout (the job's
  * `working_directory`), or in its own `working_directory`. Variables: the job's and the step's `environment:`,
- * and CircleCI's built-in variables. `<< parameters.x >>` / `<< pipeline.… >>` in a command are unknown values.
- * Orb commands (`docker/build`) and executors' environments are not read.
+ * and CircleCI's built-in variables. A job's own run steps know its parameters' values: each invocation from a
+ * workflow (`- build: {dockerfile: …}`, a `matrix:` of parameters less its `exclude`d combinations), with the
+ * defaults of the job's `parameters:` block, is one entry of Job.matrix (src/ci/matrix.ts), so a build whose
+ * `-f` or context is `<< parameters.x >>` is checked for every value (circleci.com/docs "Using matrix jobs",
+ * "Configuration reference" workflows.jobs.matrix: `parameters` maps each parameter to the values the job is
+ * called with, every combination is one job, `exclude` lists combinations to leave out; parameters are
+ * substituted when the configuration is compiled, before any shell runs). A reusable command's own
+ * `<< parameters.x >>` and `<< pipeline.… >>` are unknown values. Orb commands (`docker/build`) and executors'
+ * environments are not read.
  */
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { shellDialect, type Dialect, type ShellChoice } from './dialect.js';
 import { addEnvMap, deref, keyOf, mapGet, mapKeys, scalarText } from './jobs.js';
 import type { Job, JobVariable } from './model.js';
 import { CIRCLECI } from './platform.js';
+import type { MatrixCell } from './matrix.js';
 import { joinPath } from './steps.js';
 import { loadCiFile, position, type CiFile, type CiProblem } from './yaml.js';
 
 /** CircleCI also substitutes `<< pipeline.parameters.x >>` in values. */
 const CIRCLE_LITERAL = (t: string) => !t.includes('$') && !t.includes('<<');
+
+/** Keys of a workflow's job entry that configure the invocation, not parameters (configuration reference, workflows.jobs). */
+const INVOCATION_KEYS = new Set(['requires', 'name', 'context', 'type', 'filters', 'matrix', 'pre-steps', 'post-steps', 'serial-group', 'override-with']);
+/** At most this many jobs per matrix are followed (more: the matrix is left unread). */
+const MAX_CELLS = 256;
+
+/**
+ * A parameter value whose text is not known here: it is substituted into the script as text (quotes, `$`, spaces
+ * and all), so only a value of plain path characters reads the same as a shell value.
+ */
+const UNKNOWN = '\u0000';
+const PLAIN_VALUE = /^[A-Za-z0-9_.\/@:+,=%-]*$/;
+
+/**
+ * A parameter value as CircleCI passes it (a scalar's text): UNKNOWN when the script would read it otherwise (a
+ * `<< >>`, shell characters); null when it is no value at all (a list, a map).
+ */
+function paramValue(file: CiFile, node: Node | null | undefined): string | null {
+  const n = deref(file, node ?? null);
+  if (!isScalar(n)) return null;
+  const t = n.value === null ? '' : scalarText(file, n);
+  if (t === null) return null;
+  const v = t.replace(/^(["'])(.*)\1$/s, '$2');
+  return PLAIN_VALUE.test(v) ? v : UNKNOWN;
+}
+
+/**
+ * The parameter values each invocation of each job in the workflows runs it with (see the module comment): job
+ * name → one cell per job run, or null when some value cannot be read. A job no workflow names is absent.
+ */
+function workflowInvocations(file: CiFile, root: YAMLMap): Map<string, MatrixCell[] | null> {
+  const out = new Map<string, MatrixCell[] | null>();
+  const add = (job: string, cells: MatrixCell[] | null) => {
+    const prior = out.get(job);
+    if (prior === null) return;
+    out.set(job, cells === null || (prior?.length ?? 0) + cells.length > MAX_CELLS ? null : [...(prior ?? []), ...cells]);
+  };
+  const workflows = deref(file, mapGet(file, root, 'workflows') ?? null);
+  if (!isMap(workflows)) return out;
+  for (const w of mapKeys(file, workflows)) {
+    const wf = deref(file, mapGet(file, workflows, w) ?? null);
+    const list = isMap(wf) ? deref(file, mapGet(file, wf, 'jobs') ?? null) : null;
+    if (!isSeq(list)) continue;
+    for (const item of list.items) {
+      const e = deref(file, item as Node);
+      if (isScalar(e)) {
+        const name = scalarText(file, e);
+        if (name !== null) add(name, [new Map()]);
+        continue;
+      }
+      if (!isMap(e) || e.items.length !== 1) continue;
+      const name = keyOf(e.items[0]);
+      if (name === null) continue;
+      const args = deref(file, e.items[0].value as Node | null);
+      const base: MatrixCell = new Map();
+      let readable = true;
+      if (isMap(args)) {
+        for (const k of mapKeys(file, args)) {
+          if (INVOCATION_KEYS.has(k)) continue;
+          const v = paramValue(file, mapGet(file, args, k));
+          if (v === null) readable = false;
+          else base.set(k, v);
+        }
+      } else if (args !== null && !(isScalar(args) && args.value === null)) readable = false;
+      const matrix = isMap(args) ? deref(file, mapGet(file, args, 'matrix') ?? null) : null;
+      if (!readable) {
+        add(name, null);
+        continue;
+      }
+      if (matrix === null) {
+        add(name, [base]);
+        continue;
+      }
+      const params = isMap(matrix) ? deref(file, mapGet(file, matrix, 'parameters') ?? null) : null;
+      if (!isMap(params)) {
+        add(name, null);
+        continue;
+      }
+      let cells: MatrixCell[] | null = [new Map(base)];
+      for (const k of mapKeys(file, params)) {
+        const v = deref(file, mapGet(file, params, k) ?? null);
+        const values = (isSeq(v) ? v.items : [v]).map((x) => paramValue(file, x as Node));
+        if (values.some((x) => x === null)) {
+          cells = null;
+          break;
+        }
+        cells = cells.flatMap((c) => values.map((x) => new Map([...c, [k, x as string]])));
+        if (cells.length > MAX_CELLS) {
+          cells = null;
+          break;
+        }
+      }
+      // `exclude`: each entry removes the combinations that have all of its values.
+      const exclude = isMap(matrix) ? deref(file, mapGet(file, matrix, 'exclude') ?? null) : null;
+      if (cells && exclude !== null) {
+        if (!isSeq(exclude)) cells = null;
+        else {
+          for (const x of exclude.items) {
+            const m = deref(file, x as Node);
+            const entry = isMap(m) ? mapKeys(file, m).map((k) => [k, paramValue(file, mapGet(file, m, k))] as const) : null;
+            if (entry === null || entry.some(([, v]) => v === null)) {
+              cells = null;
+              break;
+            }
+            cells = cells.filter((c) => !entry.every(([k, v]) => c.get(k) === v));
+          }
+        }
+      }
+      add(name, cells);
+    }
+  }
+  return out;
+}
+
+/**
+ * The parameter values a job runs with: each invocation's, a parameter it does not give taking the job's
+ * `parameters:` default (one with neither, or a default that is not a literal, is left out: unknown); null when
+ * some invocation's values cannot be read; undefined when the job has no parameters or no workflow runs it.
+ */
+function jobCells(file: CiFile, job: YAMLMap, invocations: MatrixCell[] | null | undefined): MatrixCell[] | null | undefined {
+  const params = deref(file, mapGet(file, job, 'parameters') ?? null);
+  if (!isMap(params) || invocations === undefined) return undefined;
+  if (invocations === null) return null;
+  const defaults = new Map<string, string | null>();
+  for (const k of mapKeys(file, params)) {
+    const spec = deref(file, mapGet(file, params, k) ?? null);
+    const d = isMap(spec) ? mapGet(file, spec, 'default') : undefined;
+    defaults.set(k, d === undefined ? null : paramValue(file, d));
+  }
+  const out: MatrixCell[] = [];
+  for (const inv of invocations) {
+    const cell: MatrixCell = new Map();
+    for (const [k, d] of defaults) {
+      const v = inv.get(k) ?? d;
+      if (v !== null && v !== UNKNOWN) cell.set(k, v);
+    }
+    out.push(cell);
+  }
+  return out.length ? out : null;
+}
 
 export interface CircleCi {
   files: CiFile[];
@@ -54,6 +202,7 @@ export function loadCircleci(read: (path: string) => string | null, problems: Ci
   const jobs = mapGet(file, root, 'jobs');
   if (!isMap(jobs)) return out;
   const executors = mapGet(file, root, 'executors');
+  const invocations = workflowInvocations(file, root);
   const orbs = mapGet(file, root, 'orbs');
   const textAt = (m: Node | null | undefined, ...path: string[]) => {
     let n = deref(file, m ?? null);
@@ -108,6 +257,7 @@ export function loadCircleci(read: (path: string) => string | null, problems: Ci
     const wd = scalarText(file, mapGet(file, j, 'working_directory') ?? null) ?? '~/project';
     const jobDir = wd.includes('$') || wd.includes('<<') ? null : wd.replace(/\/+$/, '');
     const env = environment(j);
+    const cells = jobCells(file, j, invocations.get(jobName));
     let n = 0;
     const walk = (steps: Node | null | undefined, via: string, depth: number) => {
       const seq = deref(file, steps ?? null);
@@ -150,6 +300,8 @@ export function loadCircleci(read: (path: string) => string | null, problems: Ci
           platform: CIRCLECI,
           cwd: dir,
           ...(shell ? { shell } : {}),
+          // The job's parameters, for its own run steps (a reusable command's `<< parameters.x >>` are the command's).
+          ...(via === '' && cells !== undefined ? { matrix: cells } : {}),
         });
       }
     };

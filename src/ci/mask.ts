@@ -23,6 +23,21 @@ export function maskGithub(text: string): string {
   );
 }
 
+/**
+ * CircleCI substitutes `<< parameters.x >>` (a job's or a command's parameter) and `<< pipeline.… >>` into the
+ * configuration when it is compiled, before the shell runs (circleci.com/docs "Reusable config reference":
+ * parameters; "Pipeline values and parameters"). A parameter becomes a variable of the same length whose name
+ * tells it (`$__M_x___`, see matrixKeyOf), so a job's parameter values can be looked up (src/ci/steps.ts); the
+ * others unknown values of the same length (never heredocs).
+ */
+export function maskCircleci(text: string): string {
+  return text.replace(/<<\s*([\w.-]+)\s*>>/g, (m, ref: string) => {
+    const p = /^parameters\.([A-Za-z_][\w-]*)$/.exec(ref);
+    const name = p ? `${MATRIX_PREFIX}${p[1].replace(/-/g, '_')}` : '';
+    return `$${name}${'_'.repeat(m.length - 1 - name.length)}`;
+  });
+}
+
 /** The matrix key among `keys` a masked variable name stands for; undefined when it is no matrix mask, null when unknown or ambiguous. */
 export function matrixKeyOf(name: string, keys: Iterable<string>): string | null | undefined {
   if (!name.startsWith(MATRIX_PREFIX)) return undefined;

@@ -58,6 +58,11 @@ export interface Job {
    * `parallel:matrix`); null when the matrix cannot be read; absent when it has none.
    */
   matrix?: Map<string, string>[] | null;
+  /**
+   * Rewrites this job's own CI-side substitutions in a script, after the platform's mask (Azure: a matrix
+   * variable's macro `$(dockerfile)` as the same-length `${dockerfile}`, so its value can be looked up).
+   */
+  mask?(script: string): string;
 }
 
 export interface Platform {

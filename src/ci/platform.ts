@@ -5,7 +5,7 @@
  */
 import { envRef, sameEnvRef, type Dialect } from './dialect.js';
 import type { Job, Platform } from './model.js';
-import { maskExpressions, maskGithub } from './mask.js';
+import { maskCircleci, maskExpressions, maskGithub } from './mask.js';
 import { maybeUnset as gitlabMaybeUnset, PREDEFINED as GITLAB_PREDEFINED, REF_NAMES as GITLAB_REF_NAMES } from './predefined.js';
 
 export { CI_SYSTEMS, type CiSystem } from './systems.js';
@@ -224,8 +224,8 @@ export const CIRCLECI: Platform = {
   shellValue: shellEnv,
   sameValue: shellSame,
   workspace: 'CIRCLE_WORKING_DIRECTORY',
-  // `<< parameters.x >>`, `<< pipeline.git.revision >>`: unknown values of the same length (not heredocs).
-  mask: (script) => script.replace(/<<\s*[\w.-]+\s*>>/g, (m) => `$${'_'.repeat(m.length - 1)}`),
+  // `<< parameters.x >>` (looked up where the job's parameter values are known), `<< pipeline.git.revision >>`.
+  mask: (script) => maskCircleci(script),
 };
 
 /** Drone and Woodpecker substitute `$NAME`/`${NAME}` in the YAML before a step runs (unknown names become empty);

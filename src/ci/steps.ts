@@ -9,6 +9,7 @@ import { composeFileVar, recogniseCompose, type ComposeCommand } from './compose
 import { cmdAlias, maskDialect, type Dialect } from './dialect.js';
 import type { JobModel } from './jobs.js';
 import { matrixKeyOf } from './mask.js';
+import { azureEnvName } from './platform.js';
 import { cellValue } from './matrix.js';
 import type { Job, ScriptItem } from './model.js';
 import { ArgTracker, type ArgsFacts, type VarState } from './dynargs.js';
@@ -201,7 +202,9 @@ export function findSteps(model: JobModel, repo: RepoView): CiSteps {
   const scriptFiles: ScriptFileBuild[] = [];
   const compose: ComposeCall[] = [];
   // Parsed per scalar and dialect: a shared definition may run in jobs of different shells.
-  const parsed = new Map<Scalar, Map<Dialect, { script: ShScript; text: string } | null>>();
+  const parsed = new Map<Scalar, Map<string, { script: ShScript; text: string } | null>>();
+  const maskIds = new Map<(s: string) => string, number>();
+  const maskId = (m: (s: string) => string) => maskIds.get(m) ?? (maskIds.set(m, maskIds.size + 1), maskIds.size);
   const maps = new Map<Scalar, number[] | null>();
   for (const job of model.jobs) {
     let cwd: string | null = job.cwd === undefined ? '' : job.cwd;
@@ -220,15 +223,18 @@ export function findSteps(model: JobModel, repo: RepoView): CiSteps {
     const tracker = new ArgTracker(jobVar);
     for (const item of job.items) {
       if (!isScalar(item.node) || typeof item.node.value !== 'string') continue;
-      const byDialect = parsed.get(item.node) ?? new Map<Dialect, { script: ShScript; text: string } | null>();
+      const byDialect = parsed.get(item.node) ?? new Map<string, { script: ShScript; text: string } | null>();
       parsed.set(item.node, byDialect);
-      let got = byDialect.get(dialect);
+      // A job's own mask (Azure matrix macros) reads the same text differently.
+      const cacheKey = job.mask ? `${dialect}\0${maskId(job.mask)}` : dialect;
+      let got = byDialect.get(cacheKey);
       if (got === undefined) {
         // The dialect first (a PowerShell backtick, `$env:X`), then the CI's own substitutions (`${{ … }}`, `$(Macro)`).
         const own = maskDialect(dialect, item.node.value);
-        const text = job.platform.mask ? job.platform.mask(own) : own;
+        const masked = job.platform.mask ? job.platform.mask(own) : own;
+        const text = job.mask ? job.mask(masked) : masked;
         got = inert(text) ? null : { script: parseShell(text), text };
-        byDialect.set(dialect, got);
+        byDialect.set(cacheKey, got);
       }
       if (got === null) continue;
       const { script, text: parsedText } = got;
@@ -335,12 +341,23 @@ function matrixDockerfiles(job: Job, call: ShCall, src: string, env: ShellEnv, c
   const cells = job.matrix;
   if (!cells || cwd === null) return null;
   const keys = new Set(cells.flatMap((c) => [...c.keys()]));
-  const github = job.platform.id === 'github';
+  const platform = job.platform.id;
+  // GitHub expressions and CircleCI parameters are masked as `$__M_KEY…` (src/ci/mask.ts).
+  const masked = platform === 'github' || platform === 'circleci';
   /** The matrix key a shell variable stands for (null: a matrix expression of an unknown key), undefined: none. */
   const keyOf = (name: string): string | null | undefined => {
-    if (github) return matrixKeyOf(name, keys);
-    return keys.has(name) && !env.assigned.has(name) ? name : undefined;
+    if (masked) return matrixKeyOf(name, keys);
+    if (env.assigned.has(name)) return undefined;
+    if (keys.has(name)) return name;
+    // Azure: a matrix variable is also the environment variable of its upper-cased name, `.` → `_`.
+    if (platform === 'azure') for (const k of keys) if (azureEnvName(k) === name) return k;
+    return undefined;
   };
+  /**
+   * A key's value in one job: GitHub gives a key another job of the matrix has an empty value; a CircleCI
+   * parameter without a value, or an Azure variable the leg does not set (its macro stays as text), is unknown.
+   */
+  const valueOf = (cell: Map<string, string>, k: string) => (platform === 'github' || platform === 'gitlab' ? cellValue(cells, cell, k) : (cell.get(k) ?? null));
   const used = new Set<string>();
   for (const w of call.words) for (const p of w.parts) if (p.t === 'var') {
     const k = keyOf(p.name);
@@ -353,7 +370,7 @@ function matrixDockerfiles(job: Job, call: ShCall, src: string, env: ShellEnv, c
     const cellEnv: Env = {
       get: (name) => {
         const k = keyOf(name);
-        return k === undefined ? env.get(name) : k === null ? null : cellValue(cells, cell, k);
+        return k === undefined ? env.get(name) : k === null ? null : valueOf(cell, k);
       },
     };
     const command = recognise(call, src, cellEnv);
@@ -363,7 +380,8 @@ function matrixDockerfiles(job: Job, call: ShCall, src: string, env: ShellEnv, c
     if (one.dockerfile === null) return null;
     found.add(one.dockerfile);
   }
-  return { via: [...used].map((k) => (github ? `matrix.${k}` : `$${k}`)).join(', '), candidates: [...found] };
+  const spell = (k: string) => (platform === 'github' ? `matrix.${k}` : platform === 'circleci' ? `<< parameters.${k} >>` : platform === 'azure' ? `$(${k})` : `$${k}`);
+  return { via: [...used].map(spell).join(', '), candidates: [...found] };
 }
 
 /**

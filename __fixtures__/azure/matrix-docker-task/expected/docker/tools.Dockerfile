@@ -1,0 +1,3 @@
+ARG BASEIMAGE=alpine:3.22
+FROM ${BASEIMAGE}
+RUN apk add git

@@ -1,0 +1,2 @@
+FROM ${BASEIMAGE}
+RUN apk add git

@@ -1,0 +1,2 @@
+FROM $BASEIMAGE
+COPY . /app
