@@ -18,7 +18,8 @@ import { droneTransform } from '../transforms/drone.js';
 import type { SuppliedDefault } from '../transforms/hoist-from-args.js';
 import type { DockerfileFacts } from '../transforms/support/ci-args.js';
 import type { Config } from './config.js';
-import { builtinEnv, evalGlobals, fromUses, fromVars, isBuiltin, type FromVars } from './dockerfile/analyze.js';
+import { builtinEnv, checkFrom, evalGlobals, fromUses, fromVars, isBuiltin, namesUnder, type FromVars } from './dockerfile/analyze.js';
+import { expandWord } from './dockerfile/shell.js';
 import type { DockerfileModel } from './dockerfile/parse.js';
 import { applyEdits, type TextEdit } from './edits.js';
 import { ignored, isTemplatePath, loadGitignore, type Rules } from './discover.js';
@@ -540,8 +541,28 @@ export function ciFacts(path: string, model: DockerfileModel | null, vars: FromV
     const failing = new Set(out.needs.map((n) => n.name));
     for (const u of out.uses) if (!failing.has(u.name)) after.kept.set(u.name, u.default ?? '');
   }
+  const needed = new Set(vars.needs.map((n) => n.name));
+  const checkValues = (values: ReadonlyMap<string, string>) => {
+    if (!model) return [];
+    // convert.go buildMetaArgs: a build arg replaces its global ARG's value (unexpanded), the others expand in order.
+    const env = new Map(builtinEnv(model));
+    for (const a of model.globalArgs) {
+      const v = values.get(a.name);
+      if (v !== undefined) env.set(a.name, v);
+      else if (a.raw !== null) env.set(a.name, expandWord(a.raw, env, model.escape).value);
+    }
+    const out: { image: string; value: string; invalid: string; names: string[] }[] = [];
+    for (const from of model.froms) {
+      const names = [...namesUnder(model, from.image.text)].filter((n) => needed.has(n));
+      if (names.length === 0 || !names.every((n) => values.has(n))) continue;
+      const c = checkFrom(model, from, env);
+      if (c.value !== null && c.invalid !== null) out.push({ image: from.image.text, value: c.value, invalid: c.invalid, names });
+    }
+    return out;
+  };
   return {
     path,
+    checkValues,
     uses: vars.uses.map((u) => u.name),
     needs: vars.needs.map((u) => u.name),
     declared: new Set(model ? [...model.globalArgs.map((a) => a.name), ...model.stageArgs.map((a) => a.decl.name)] : []),
