@@ -137,7 +137,7 @@ export const RULES = {
   },
   CiBakeHcl: {
     severity: 'warning',
-    description: 'A Bake HCL target builds the Dockerfile without passing a FROM variable; HCL is reported, not edited (the text to add is given)',
+    description: 'A Bake HCL target builds the Dockerfile without passing a FROM variable, and the edit cannot be made and proven by insertion (the text to add is given)',
   },
   CiBuildArgsShape: {
     severity: 'warning',
