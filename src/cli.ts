@@ -53,7 +53,7 @@ export async function main(
     .option('list-different', { alias: 'l', type: 'boolean', default: false, describe: 'Print only the paths that would change' })
     .option('default', { type: 'string', array: true, nargs: 1, default: [], describe: 'Default for a hoisted ARG: NAME=VALUE (repeatable)' })
     .option('config', { type: 'string', describe: 'Config file (default: the nearest .dockerfile-argfix.yaml upward)' })
-    .option('format', { alias: 'f', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Report format' })
+    .option('format', { alias: 'f', choices: ['text', 'json', 'sarif', 'gitlab', 'github'] as const, default: 'text' as const, describe: 'Report format' })
     .option('output', { alias: 'o', type: 'string', describe: 'Write the report to FILE instead of stdout/stderr' })
     .option('color', { type: 'boolean', describe: 'Colour the diff (default: when stdout is a terminal and NO_COLOR is unset)' })
     .option('gitignore', { type: 'boolean', default: true, describe: 'Skip .gitignored paths (--no-gitignore to include them)' })

@@ -21,7 +21,14 @@ export interface Finding {
   suppressed?: boolean;
   /** What the tool did or what the user can do, in one sentence. */
   fix?: string;
+  /** The rule's page: BuildKit's for its rules, this project's docs/rules/<Rule>.md for the others. */
   url?: string;
+  /**
+   * Identifies the finding across runs whatever lines are added above it: a hash of the rule, the path as
+   * reported, the variable and the finding's line as trimmed text (set by src/repo.ts; see
+   * src/formats/fingerprint.ts). SARIF partialFingerprints, GitLab Code Quality fingerprint.
+   */
+  fingerprint?: string;
 }
 
 export interface RuleInfo {
@@ -31,6 +38,9 @@ export interface RuleInfo {
 }
 
 const DOCS = 'https://docs.docker.com/go/dockerfile/rule/';
+
+/** The project's home; its rule pages are docs/rules/<Rule>.md there. */
+export const PROJECT_URL = 'https://github.com/dockerfile-argfix/dockerfile-argfix';
 
 export const RULES = {
   // BuildKit frontend/dockerfile/linter/ruleset.go
@@ -174,6 +184,16 @@ export const RULES = {
 
 export type RuleName = keyof typeof RULES;
 
+/** BuildKit's rules (they carry BuildKit's page); every other rule has its page in docs/rules/. */
+export function isBuildkitRule(rule: RuleName): boolean {
+  return (RULES[rule] as RuleInfo).url !== undefined;
+}
+
+/** The page that explains a rule: BuildKit's, or this project's docs/rules/<Rule>.md. */
+export function ruleUrl(rule: RuleName): string {
+  return (RULES[rule] as RuleInfo).url ?? `${PROJECT_URL}/blob/main/docs/rules/${rule}.md`;
+}
+
 export function finding(
   rule: RuleName,
   at: { line: number; column: number },
@@ -189,7 +209,7 @@ export function finding(
     column: at.column,
     message,
     fixed: false,
-    ...(info.url ? { url: info.url } : {}),
+    url: ruleUrl(rule),
     ...extra,
   };
 }

@@ -4,7 +4,7 @@
  * make them (src/worker.ts) and the main thread writes and reports them in a stable order.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { SuppliedDefault } from '../transforms/hoist-from-args.js';
 import type { CiWrite, RootCi } from './ci-pass.js';
 import type { Discovered } from './discover.js';
@@ -15,6 +15,8 @@ import { fallbacks, fixDockerfile, type DockerfileOutcome } from './engine.js';
 import type { TextEdit } from './edits.js';
 import { InputError } from './errors.js';
 import { readText } from './fsio.js';
+import type { Finding } from './findings.js';
+import { editRegions, fingerprintFindings } from './formats/fingerprint.js';
 import type { FileReport } from './report.js';
 
 export interface PlanOptions {
@@ -105,6 +107,8 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
   const reports: FileReport[] = [];
   const writes: PlannedWrite[] = [];
   const patches: string[] = [];
+  /** The text of each Dockerfile as read, by its reported path (for the findings' fingerprints). */
+  const texts = new Map<string, string>();
   const cliDefaults = new Map<string, SuppliedDefault>();
   for (const [name, value] of opts.defaults) cliDefaults.set(name, { value, source: '--default' });
 
@@ -141,6 +145,7 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
   const queue = (report: FileReport, abs: string, before: string, text: string, expected: Uint8Array, mode: number, edits: readonly TextEdit[]) => {
     report.status = 'changed';
     report.diff = unifiedDiff(report.path, before, text, edits);
+    report.edits = editRegions(before, edits);
     patches.push(unifiedDiff(display(root, abs), before, text, edits));
     if (opts.write) writes.push({ abs, text, expected, mode, report: reports.indexOf(report) });
   };
@@ -188,6 +193,7 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
         continue;
       }
       planned.push({ abs, rel: display(root, abs), report, config, read, outcome });
+      texts.set(path, read.text);
     } catch (e) {
       failed(report, e);
     }
@@ -246,11 +252,31 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
       if (!(config instanceof InputError)) for (const f of r.findings) if (config.ignore.has(f.rule)) f.suppressed = true;
       reports.push(r);
     }
+    // CI findings placed on a Dockerfile (CiNoBuildCommand: no CI file to put them on) follow the same ignore list.
+    if (!(config instanceof InputError)) for (const p of planned) for (const f of p.report.findings) if (f.rule.startsWith('Ci') && config.ignore.has(f.rule)) f.suppressed = true;
     for (const w of queued) {
       const r = ciReports.find((x) => x.path === display(cwd, w.abs))!;
-      patches.push(unifiedDiff(display(root, w.abs), Buffer.from(w.expected).toString('utf8'), w.text, w.edits));
+      const before = Buffer.from(w.expected).toString('utf8');
+      r.edits = editRegions(before, w.edits);
+      patches.push(unifiedDiff(display(root, w.abs), before, w.text, w.edits));
       if (opts.write) writes.push({ abs: w.abs, text: w.text, expected: w.expected, mode: w.mode, report: reports.indexOf(r) });
     }
+  }
+  // Fingerprints (src/formats/fingerprint.ts) from the text of each finding's line: the Dockerfiles' texts are at
+  // hand; a CI file with findings is read again (nothing is written before every repository is planned).
+  const byFile = new Map<string, Finding[]>();
+  for (const r of reports) for (const f of r.findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  for (const [file, list] of byFile) {
+    const abs = resolve(cwd, file);
+    let text = texts.get(file);
+    if (text === undefined) {
+      try {
+        text = readText(abs, opts.maxBytes).text;
+      } catch {
+        text = '';
+      }
+    }
+    fingerprintFindings(list, file, text);
   }
   return { root, reports, writes, patch: patches.join('') };
 }

@@ -1,8 +1,16 @@
-/** Formatters: the same results as text for people (stderr) or one JSON document for machines. */
-import { isOutstanding, type Finding } from './findings.js';
+/** Formatters: the same results as text for people (stderr) or one JSON document for machines (SARIF, GitLab Code
+ * Quality and GitHub workflow commands: src/formats/). */
+import { isOutstanding, ruleUrl, type Finding } from './findings.js';
 import type { Hoisted } from '../transforms/hoist-from-args.js';
 
 export type Status = 'changed' | 'unchanged' | 'skipped' | 'error';
+
+/** One planned text edit in 1-based lines and columns of the file as read (end === start for an insertion). */
+export interface PlannedEdit {
+  start: { line: number; column: number };
+  end: { line: number; column: number };
+  text: string;
+}
 
 export interface FileReport {
   path: string;
@@ -10,6 +18,8 @@ export interface FileReport {
   findings: Finding[];
   hoisted: Hoisted[];
   diff: string;
+  /** A changed file's planned edits (what the diff shows), for the fixes of SARIF results. */
+  edits?: PlannedEdit[];
   error?: string;
   /** Why a skipped path was passed over (not a Dockerfile, no FROM, a symbolic link out of the searched directory). */
   note?: string;
@@ -50,10 +60,12 @@ export function summarize(files: readonly FileReport[], extraErrors = 0): Summar
   return s;
 }
 
-export function formatFinding(f: Finding): string {
+/** `verbose`: with -v, a finding left for a human also names its rule's page (`  see: URL`). */
+export function formatFinding(f: Finding, verbose = false): string {
   const state = f.suppressed ? ' (suppressed)' : f.fixed ? ' (fixed)' : '';
   let out = `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.rule}: ${f.message}${state}\n`;
   if (f.fix && !f.suppressed) out += `  ${f.fixed ? 'fix' : 'hint'}: ${f.fix}\n`;
+  if (verbose && isOutstanding(f)) out += `  see: ${f.url ?? ruleUrl(f.rule)}\n`;
   return out;
 }
 
@@ -122,7 +134,7 @@ export function toJson(files: readonly FileReport[], summary: Summary, repos: re
         fixed: x.fixed,
         suppressed: x.suppressed === true,
         ...(x.fix !== undefined ? { fix: x.fix } : {}),
-        ...(x.url !== undefined ? { url: x.url } : {}),
+        url: x.url ?? ruleUrl(x.rule),
       })),
       hoisted: f.hoisted,
       ...(f.diff ? { diff: f.diff } : {}),

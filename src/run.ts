@@ -10,6 +10,9 @@ import { assertClean, commit, createBranch, type GitRepo } from './git.js';
 import type { CiSystem } from './ci/systems.js';
 import { planAll, type RepoJob } from './pool.js';
 import { display, rootFinder, type PlanOptions, type RepoPlan } from './repo.js';
+import { toGithub } from './formats/github.js';
+import { toGitlab } from './formats/gitlab.js';
+import { toSarif } from './formats/sarif.js';
 import { formatFinding, formatNote, formatRepoTable, formatSummary, summarize, toJson, type FileReport, type RepoReport, type Summary } from './report.js';
 
 export interface RunOptions {
@@ -20,7 +23,8 @@ export interface RunOptions {
   /** From --default NAME=VALUE, in order (a later one wins). */
   defaults: [string, string][];
   config?: string;
-  format: 'text' | 'json';
+  /** text and github (workflow commands for the findings) print the diff and summary; json, sarif and gitlab are one document. */
+  format: 'text' | 'json' | 'sarif' | 'gitlab' | 'github';
   output?: string;
   color: boolean;
   quiet: boolean;
@@ -217,8 +221,18 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
 
   const { reports, summary, repos } = assemble(cwd, collected, plans, repoErrors);
   const errorLines = [...generalErrors, ...reports.filter((r) => r.error && (!r.heldBack || opts.verbose)).map((r) => r.error!), ...repoErrors.values()];
-  if (opts.format === 'json') {
-    const doc = toJson(reports, summary, repos);
+  // Info findings explain the edits of a changed file; elsewhere (a build left as it is) they print with -v, and
+  // so do suppressed ones (the user asked for silence there). JSON and SARIF have them all; github and gitlab have
+  // what text prints, never a suppressed one (an annotation or a Code Quality issue cannot say it is suppressed).
+  const shownFinding = (r: FileReport, f: FileReport['findings'][number]) => opts.verbose || (!f.suppressed && (f.severity !== 'info' || r.status === 'changed'));
+  const shownFindings = () => reports.flatMap((r) => r.findings.filter((f) => !f.suppressed && shownFinding(r, f)));
+  if (opts.format === 'json' || opts.format === 'sarif' || opts.format === 'gitlab') {
+    const doc =
+      opts.format === 'json'
+        ? toJson(reports, summary, repos)
+        : opts.format === 'sarif'
+          ? toSarif(reports, cwd, [...generalErrors, ...reports.filter((r) => r.error).map((r) => r.error!), ...repoErrors.values()])
+          : toGitlab(shownFindings());
     if (opts.output) writeFileSync(resolve(cwd, opts.output), doc);
     else io.out(doc);
     for (const e of errorLines) io.err(`dockerfile-argfix: ${e}\n`);
@@ -227,10 +241,12 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
     if (opts.listDifferent) for (const r of changed) io.out(`${r.path}\n`);
     else if (mode === 'dry-run') for (const r of changed) io.out(opts.color ? colorDiff(r.diff) : r.diff);
     let text = '';
-    // Info findings explain the edits of a changed file; elsewhere (a build left as it is) they print with -v, and
-    // so do suppressed ones (the user asked for silence there). JSON has them all.
-    const shownFinding = (r: FileReport, f: FileReport['findings'][number]) => opts.verbose || (!f.suppressed && (f.severity !== 'info' || r.status === 'changed'));
-    if (!opts.quiet) for (const r of reports) for (const f of r.findings) if (shownFinding(r, f)) text += formatFinding(f);
+    // github: the findings as workflow commands on stdout (or in the -o file) instead of text lines; the rest as text.
+    if (opts.format === 'github') {
+      const commands = toGithub(shownFindings());
+      if (opts.output) writeFileSync(resolve(cwd, opts.output), commands);
+      else io.out(commands);
+    } else if (!opts.quiet) for (const r of reports) for (const f of r.findings) if (shownFinding(r, f)) text += formatFinding(f, opts.verbose === true);
     // Skip notes in path order; those whose name or path already says "not a Dockerfile" only with --verbose
     // (the summary counts them), so a correct repository prints nothing but its summary.
     const notes = reports.filter((r) => r.note !== undefined);
@@ -240,7 +256,7 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
     if (mode === 'check' && !opts.listDifferent) for (const r of changed) text += `would change: ${r.path}\n`;
     if (!opts.quiet && repos.length > 1) text += formatRepoTable(repos);
     if (!opts.quiet) text += formatSummary(summary, mode, notes.length - shown.length);
-    if (opts.output) writeFileSync(resolve(cwd, opts.output), text.replace(/\x1b\[[0-9;]*m/g, ''));
+    if (opts.output && opts.format === 'text') writeFileSync(resolve(cwd, opts.output), text.replace(/\x1b\[[0-9;]*m/g, ''));
     else io.err(text);
   }
 
