@@ -6,7 +6,8 @@
  * ("If you assign a null value, Buildx uses the default value from the Dockerfile instead", docker/buildx
  * docs/bake-reference.md "Variable"); a variable without a default is "" when the environment has none
  * (bake/hclparser resolveValue), and one whose default is "" is never passed. JSON files are edited by
- * insertion; HCL files are reported with the exact text to add.
+ * insertion; HCL files get `NAME = NAME` and `variable "NAME" { default = null }` by insertion too, each edited
+ * file proven by parsing it again (hclEdits), else reported with the exact text to add.
  */
 import { isMap, type Node, type YAMLMap } from 'yaml';
 import type { BakeTarget, HclFile, HclSite } from '../src/ci/bake.js';
@@ -97,19 +98,8 @@ export function bakeTransform(targets: readonly BakeTarget[], dockerfiles: Reado
       hclWanted.set(key, req);
       continue;
     }
-    if (!t.node || !t.root) {
-      const unmade = stillMissing(facts, names);
-      if (unmade.length) {
-        const vars = [...undeclared.filter((n) => unmade.includes(n)).map((n) => `variable "${n}" { default = null }`), ...noDefault.filter((n) => unmade.includes(n)).map((n) => `default = null to variable "${n}"`)].join('; ');
-        push(
-          finding('CiBakeHcl', pos, `bake target '${t.name}' builds ${facts.path} without passing ${unmade.join(', ')}; HCL files are not edited`, {
-            fix: `${vars ? `add ${vars}, and ` : 'add '}${unmade.map((n) => `${n} = ${n}`).join(', ')} to the args of target "${t.name}"`,
-          }),
-        );
-      }
-      for (const n of undeclared) declared.add(n);
-      continue;
-    }
+    // JSON targets always carry their object and the file root.
+    if (!t.node || !t.root) continue;
     const file = t.file;
     const list = edits.get(file.path) ?? [];
     edits.set(file.path, list);
