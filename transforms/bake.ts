@@ -237,7 +237,25 @@ function hclEdits(requests: HclRequest[], edits: Map<string, TextEdit[]>, findin
   const newVars = new Map<HclFile, string[]>();
   const nulls = new Set<string>();
   const flags = new Map<HclRequest, string[]>();
+  // A target that inherits from a target getting the same names in this run gets them from there (args merge
+  // through `inherits`): it is not edited itself.
+  const through = new Map<HclRequest, Map<string, string>>();
   for (const r of requests) {
+    for (const p of requests) {
+      if (p === r || !r.site.parents.includes(p.site.target)) continue;
+      for (const n of p.names) if (r.names.includes(n) && !through.get(r)?.has(n)) through.set(r, (through.get(r) ?? new Map()).set(n, p.site.target));
+    }
+  }
+  // Only from a parent that is itself edited (not one that gets the names through its own parent).
+  for (const [r, m] of through) for (const [n, from] of m) if (through.get(requests.find((x) => x.site.target === from)!)?.has(n)) m.set(n, through.get(requests.find((x) => x.site.target === from)!)!.get(n)!);
+  const inheritedFlags = (r: HclRequest) => [...(through.get(r) ?? [])].map(([n, from]) => `args ${n} = ${n} (through the inherited target '${from}')`);
+  for (const r of requests) {
+    /** The names its own block gets. */
+    const names = r.names.filter((n) => !through.get(r)?.has(n));
+    if (names.length === 0) {
+      flags.set(r, inheritedFlags(r));
+      continue;
+    }
     const { site } = r;
     const f = site.file;
     const text = f.file.text;
@@ -247,7 +265,7 @@ function hclEdits(requests: HclRequest[], edits: Map<string, TextEdit[]>, findin
       fail('its args are not an object');
       continue;
     }
-    if (!r.names.every((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n))) {
+    if (!names.every((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n))) {
       fail('a name is not an HCL identifier');
       continue;
     }
@@ -257,7 +275,7 @@ function hclEdits(requests: HclRequest[], edits: Map<string, TextEdit[]>, findin
       fail(`the block of target "${site.target}" could not be located`);
       continue;
     }
-    const pairs = r.names.map((n) => `${n} = ${n}`);
+    const pairs = names.map((n) => `${n} = ${n}`);
     let edit: TextEdit | null = null;
     if (site.args === 'object') {
       // The block's own `args = {`, at the block's top level (the first at the start of a line after its `{`).
@@ -289,9 +307,9 @@ function hclEdits(requests: HclRequest[], edits: Map<string, TextEdit[]>, findin
     editsOf(f).push(edit);
     const exp = expected.get(f)!;
     const t = ((exp.target as Record<string, Record<string, unknown>[]>)[site.target][0] ??= {});
-    t.args = { ...((t.args as Record<string, unknown>) ?? {}), ...Object.fromEntries(r.names.map((n) => [n, `\${${n}}`])) };
+    t.args = { ...((t.args as Record<string, unknown>) ?? {}), ...Object.fromEntries(names.map((n) => [n, `\${${n}}`])) };
     const fl = pairs.map((p) => `args ${p}`);
-    for (const n of r.names) {
+    for (const n of names) {
       if (!declared.has(n)) {
         declared.add(n);
         newVars.set(f, [...(newVars.get(f) ?? []), n]);
@@ -316,7 +334,7 @@ function hclEdits(requests: HclRequest[], edits: Map<string, TextEdit[]>, findin
         fl.push(`variable ${n} default = null`);
       }
     }
-    flags.set(r, fl);
+    flags.set(r, [...fl, ...inheritedFlags(r)]);
   }
   for (const [f, names] of newVars) {
     const text = f.file.text;

@@ -138,6 +138,8 @@ export interface HclSite {
   args: 'none' | 'object' | 'expression';
   /** Each declared variable: the files that declare it, in order. */
   declaredIn: Map<string, HclFile[]>;
+  /** The targets it inherits from, through their own `inherits` too. */
+  parents: string[];
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -161,6 +163,7 @@ function matrixRows(matrix: unknown): Map<string, string>[] | null {
     const list = strList(v);
     if (!list || !/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k)) return null;
     rows = rows.flatMap((r) => list.map((x) => new Map([...r, [k, x]])));
+    if (rows.length > 256) return null;
   }
   return rows;
 }
@@ -178,13 +181,10 @@ function loadHcl(files: HclFile[]): BakeTarget[] {
   for (const f of files) {
     for (const [name, list] of bodies(f.parsed, 'variable')) {
       declaredIn.set(name, [...(declaredIn.get(name) ?? []), ...list.map(() => f)]);
+      // bake/hclparser keeps the last block of a variable, whole (p.vars[name] = v).
       for (const body of list) {
-        if (!isObj(body) || !('default' in body)) {
-          if (!defaults.has(name)) defaults.set(name, { kind: 'none', node: null });
-          continue;
-        }
-        const d = body.default;
-        defaults.set(name, { kind: d === null ? 'null' : d === '' ? 'empty' : 'value', node: null });
+        const d = isObj(body) ? body.default : undefined;
+        defaults.set(name, { kind: !isObj(body) || !('default' in body) ? 'none' : d === null ? 'null' : d === '' ? 'empty' : 'value', node: null });
       }
     }
   }
@@ -230,7 +230,7 @@ function loadHcl(files: HclFile[]): BakeTarget[] {
     const before = home.file.text.slice(0, at ? at.index + at[0].indexOf('target') : 0);
     const pos = { line: before.split('\n').length, column: before.length - before.lastIndexOf('\n') };
     const own = list.filter((b) => b.f === home);
-    const hcl: HclSite = { files, file: home, target: name, args: !('args' in own[0].body) ? 'none' : isObj(own[0].body.args) ? 'object' : 'expression', declaredIn };
+    const hcl: HclSite = { files, file: home, target: name, args: !('args' in own[0].body) ? 'none' : isObj(own[0].body.args) ? 'object' : 'expression', declaredIn, parents: [] };
     const base: BakeTarget = { file: home.file, node: null, root: null, hcl, name, passed: [], variables, defaults, dockerfile: null, ...pos };
     const parents = chain(name);
     if (own.length > 1) {
@@ -248,6 +248,7 @@ function loadHcl(files: HclFile[]): BakeTarget[] {
       continue;
     }
     base.passed = [...new Set(keys.flat() as string[])];
+    hcl.parents = parents;
     const pick = (key: string) => [name, ...[...parents].reverse()].map((n) => attr(n, key)).find((v) => v !== undefined);
     if (pick('dockerfile-inline') !== undefined) {
       out.push({ ...base, unresolved: 'the Dockerfile is inline (dockerfile-inline)' });
@@ -257,7 +258,7 @@ function loadHcl(files: HclFile[]): BakeTarget[] {
     const df = pick('dockerfile');
     const rows = attr(name, 'matrix') === undefined ? [new Map<string, string>()] : matrixRows(attr(name, 'matrix'));
     if (rows === null) {
-      out.push({ ...base, unresolved: 'its matrix is not lists of strings' });
+      out.push({ ...base, unresolved: 'its matrix is not lists of strings (or has more than 256 combinations)' });
       continue;
     }
     const seen = new Set<string>();
