@@ -61,7 +61,7 @@ test('a read-only Dockerfile: its CI file is not patched either (no half fix); t
     ['a', 'a: not written: 1 of 2 files could not be written, so none was (all or nothing per repository)'],
     ['b', undefined],
   ]);
-  // In text, the held-back file's line is printed with -v only; the repository's line stands for it.
+  // In text, the held-back file's line is printed with --verbose only; the repository's line stands for it.
   expect(r.err).toBe(
     'dockerfile-argfix: a/Dockerfile: is read-only; not written\n' +
       'dockerfile-argfix: a: not written: 1 of 2 files could not be written, so none was (all or nothing per repository)\n',

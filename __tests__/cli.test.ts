@@ -86,14 +86,14 @@ describe('seed scenario through the CLI', () => {
     expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe(before);
   });
 
-  test('a rule in the config\'s ignore: list is reported as suppressed (text: with -v) and no longer sets the exit code', () => {
+  test('a rule in the config\'s ignore: list is reported as suppressed (text: with --verbose) and no longer sets the exit code', () => {
     const dir = copySeed(true);
     writeFileSync(join(dir, '.dockerfile-argfix.yaml'), readFileSync(join(dir, '.dockerfile-argfix.yaml'), 'utf8') + 'ignore: [CiBeforeShaZeros]\n');
     const r = cli(dir, '.');
     expect(r.stderr).not.toContain('CiBeforeShaZeros');
     expect(r.code).toBe(0);
-    // -v shows it, marked suppressed.
-    expect(cli(dir, '-v', '.').stderr).toContain('warning CiBeforeShaZeros: Dockerfile uses CI_COMMIT_BEFORE_SHA in FROM: it is forty zeros in merge request, first-push, manual and scheduled pipelines, so that tag almost never exists (suppressed)\n');
+    // --verbose shows it, marked suppressed.
+    expect(cli(dir, '--verbose', '.').stderr).toContain('warning CiBeforeShaZeros: Dockerfile uses CI_COMMIT_BEFORE_SHA in FROM: it is forty zeros in merge request, first-push, manual and scheduled pipelines, so that tag almost never exists (suppressed)\n');
   });
 
   test('--no-ci touches only the Dockerfile', () => {

@@ -52,14 +52,14 @@ beforeAll(() => {
 afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe('discovery: only Dockerfiles', () => {
-  test('look-alikes are neither parsed nor touched; the summary counts them and -v says why; exit 0', () => {
+  test('look-alikes are neither parsed nor touched; the summary counts them and --verbose says why; exit 0', () => {
     const dir = repo(LOOK_ALIKES);
     const r = cli(dir, '--check', '.');
     expect(r.stdout).toBe('');
-    // Issue 14: a repository that needs nothing prints its summary and nothing else; -v says why each was skipped.
-    expect(r.stderr).toBe('0 to change, 1 unchanged, 9 skipped (9 listed only with -v), 0 errors\n');
+    // Issue 14: a repository that needs nothing prints its summary and nothing else; --verbose says why each was skipped.
+    expect(r.stderr).toBe('0 to change, 1 unchanged, 9 skipped (9 listed only with --verbose), 0 errors\n');
     expect(r.code).toBe(0);
-    const v = cli(dir, '--check', '-v', '.');
+    const v = cli(dir, '--check', '--verbose', '.');
     expect(v.stderr).toBe(
       [
         'broken/Dockerfile: skipped: not a Dockerfile: starts with "RUN", not ARG or FROM',
@@ -110,7 +110,7 @@ describe('discovery: only Dockerfiles', () => {
       'templates/{{ cookiecutter.service }}/build.sh': '#!/bin/sh\ndocker build -f Dockerfile .\n',
     });
     const r = cli(dir, '--check', '.');
-    expect(r).toEqual({ code: 0, stdout: '', stderr: '0 to change, 1 unchanged, 2 skipped (2 listed only with -v), 0 errors\n' });
+    expect(r).toEqual({ code: 0, stdout: '', stderr: '0 to change, 1 unchanged, 2 skipped (2 listed only with --verbose), 0 errors\n' });
     expect(readFileSync(join(dir, 'tools/dockerfile_args_test.go'), 'utf8')).toBe(GO_TEST);
   });
 

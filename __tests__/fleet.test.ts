@@ -110,7 +110,9 @@ describe('fleet runs', () => {
     const r = cli(dir, ['--each-repo', '.', '--config', 'fleet.yaml', '--no-ci']);
     expect(r.stdout).toContain('+ARG X=fleet-x\n');
     expect(r.stdout).toContain('+ARG TAG=own-tag\n');
-    expect(r.stdout).toContain('+ARG CI_REGISTRY_IMAGE=registry.example.com/fleet\n+ARG CI_COMMIT_SHA=fleet-sha\n');
+    // --no-ci leaves the CI files alone but still reads their values: the Dockerfile edit is the same as with CI.
+    expect(r.stdout).toContain('+ARG CI_REGISTRY_IMAGE=registry.example.com/fleet\n+ARG CI_COMMIT_SHA=from-ci\n');
+    expect(r.stdout).not.toContain('.gitlab-ci.yml');
     const withCi = cli(dir, ['alpha', '--config', 'fleet.yaml']);
     expect(withCi.stdout).toContain('+ARG CI_REGISTRY_IMAGE=registry.example.com/fleet\n+ARG CI_COMMIT_SHA=from-ci\n');
   });

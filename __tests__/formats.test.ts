@@ -195,9 +195,9 @@ describe('the seed example in every format', () => {
     expect(findings.length).toBe(5);
     for (const f of findings) expect(f.url).toBe(ruleUrl(f.rule));
   });
-  test('text -v: a finding that needs a human names its page (see:); without -v no such line', () => {
+  test('text --verbose: a finding that needs a human names its page (see:); without --verbose no such line', () => {
     expect(cli(dir).stderr).not.toContain('see:');
-    const lines = cli(dir, '-v').stderr.split('\n').filter((l) => l.startsWith('  see: '));
+    const lines = cli(dir, '--verbose').stderr.split('\n').filter((l) => l.startsWith('  see: '));
     expect(lines).toEqual([`  see: ${PROJECT_URL}/blob/main/docs/rules/CiBeforeShaZeros.md`]);
   });
   test('-o FILE: the report goes to the file, nothing to stdout', () => {
@@ -315,11 +315,11 @@ test('the config ignore list also suppresses a CI finding placed on a Dockerfile
   expect(doc.files.flatMap((f) => f.findings).filter((f) => f.rule === 'CiNoBuildCommand')).toEqual([expect.objectContaining({ suppressed: true })]);
 });
 
-test('-v -f github and -v -f gitlab: never a suppressed finding (text -v prints it, marked)', () => {
+test('--verbose -f github and --verbose -f gitlab: never a suppressed finding (text --verbose prints it, marked)', () => {
   const dir = repo(join(fixtures, 'mixed', 'input'));
-  expect(cli(dir, '-v', '--check').stderr).toContain('odd,name:1.Dockerfile:3:6: warning UndefinedArgInFrom: FROM argument \'OTHER\' is not declared (suppressed)\n');
-  expect(cli(dir, '-v', '--check', '-f', 'github').stdout).not.toContain('line=3,');
-  const issues = JSON.parse(cli(dir, '-v', '--check', '-f', 'gitlab').stdout) as { location: { path: string; lines: { begin: number } } }[];
+  expect(cli(dir, '--verbose', '--check').stderr).toContain('odd,name:1.Dockerfile:3:6: warning UndefinedArgInFrom: FROM argument \'OTHER\' is not declared (suppressed)\n');
+  expect(cli(dir, '--verbose', '--check', '-f', 'github').stdout).not.toContain('line=3,');
+  const issues = JSON.parse(cli(dir, '--verbose', '--check', '-f', 'gitlab').stdout) as { location: { path: string; lines: { begin: number } } }[];
   expect(issues.filter((i) => i.location.path === 'odd,name:1.Dockerfile' && i.location.lines.begin === 3)).toEqual([]);
 });
 

@@ -38,7 +38,7 @@ describe('a correct repository', () => {
       spawnSync('git', ['init', '-q'], { cwd: dir });
       const r = cli(dir, '--check', '.');
       expect(r.stdout).toBe('');
-      expect(r.stderr).toBe('0 to change, 2 unchanged, 1 skipped (1 listed only with -v), 0 errors\n');
+      expect(r.stderr).toBe('0 to change, 2 unchanged, 1 skipped (1 listed only with --verbose), 0 errors\n');
       expect(r.code).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });

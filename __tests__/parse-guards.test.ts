@@ -67,6 +67,16 @@ describe('dockerfile-ast guards', () => {
     expect(model.froms[0].stageName).toBe('b');
   });
 
+  test('#9 a lone \\r: dockerfile-ast breaks the line there, BuildKit (bufio.ScanLines) does not; no hang, same lines', () => {
+    const text = 'RUN e\rF\nRUN e\rF\nFROM $B';
+    expect(DockerfileParser.parse(text).getInstructions().map((i) => i.getKeyword())).toEqual(['RUN', 'F', 'RUN', 'F', 'FROM']);
+    const model = parseDockerfile(text);
+    expect(model.froms.map((f) => f.instr.startLine)).toEqual([2]);
+    expect(hoisted(text)).toEqual(['B']);
+    // One line for BuildKit: FROM gets three words, the second not AS (instructions/parse.go).
+    expect(() => fixDockerfile('FROM $B\rRUN x\n')).toThrow(new InputError("FROM's second argument must be AS", 1));
+  });
+
   test('unterminated heredoc is an input error naming the line', () => {
     expect(() => parseDockerfile('FROM a\nRUN <<EOF\necho\n')).toThrow(InputError);
     try {

@@ -70,16 +70,16 @@ export function makeRng(seed) {
 }
 
 // ---------------------------------------------------------------------------------------------- vocab
-const SERVICES = [
+export const SERVICES = [
   'api', 'web', 'worker', 'auth', 'billing', 'gateway', 'scheduler', 'notifier', 'search', 'ingest', 'export',
   'reports', 'admin', 'frontend', 'backend', 'ml-serving', 'etl', 'cron', 'proxy', 'cache', 'payments', 'users',
   'inventory', 'orders', 'mailer', 'media', 'thumbnailer', 'analytics', 'metrics', 'docs', 'landing', 'graphql',
   'sync', 'webhooks', 'importer', 'exporter', 'pdf', 'ocr', 'tts', 'indexer', 'crawler', 'chat', 'realtime',
 ];
-const ORGS = ['acme', 'platform', 'data', 'infra', 'mobile', 'web', 'ml', 'payments', 'core', 'ops', 'research'];
+export const ORGS = ['acme', 'platform', 'data', 'infra', 'mobile', 'web', 'ml', 'payments', 'core', 'ops', 'research'];
 const WORDS = ['alpha', 'bravo', 'delta', 'echo', 'nova', 'orion', 'lynx', 'puma', 'heron', 'falcon', 'otter', 'yak'];
 
-const FAMILIES = {
+export const FAMILIES = {
   node: {
     images: ['node:20-alpine', 'node:22-bookworm-slim', 'node:18.20.4-alpine3.20', 'node:lts', 'docker.io/library/node:21'],
     runtime: ['node:20-alpine', 'gcr.io/distroless/nodejs20-debian12', 'nginx:1.27-alpine'],
@@ -171,7 +171,7 @@ const FAMILIES = {
     repo: 'dotnet/sdk',
   },
 };
-const FAMILY_WEIGHTS = [
+export const FAMILY_WEIGHTS = [
   [24, 'node'], [22, 'python'], [16, 'go'], [9, 'java'], [5, 'rust'], [5, 'ruby'], [5, 'php'], [9, 'nginx'], [5, 'dotnet'],
 ];
 
@@ -211,7 +211,7 @@ function heredocRun(rng) {
   return ['RUN <<-SCRIPT bash', '\tset -euo pipefail', '\tuseradd --create-home --uid 10001 app', '\tchown -R app /app', '\tSCRIPT'];
 }
 
-function bodyBlocks(rng, fam, opts) {
+export function bodyBlocks(rng, fam, opts) {
   const out = [];
   const n = opts.blocks;
   if (rng.chance(0.5)) out.push(`WORKDIR ${rng.pick(['/app', '/src', '/usr/src/app', '/workspace'])}`);
@@ -378,7 +378,7 @@ export function stagesDockerfile(n) {
 }
 
 // ---------------------------------------------------------------------------------------------- paths
-function dockerfilePaths(rng, count) {
+export function dockerfilePaths(rng, count) {
   const paths = ['Dockerfile'];
   const seen = new Set(paths);
   const svcName = () => {
@@ -515,7 +515,7 @@ export const SIZES = {
 };
 
 /** Splits total into n positive integers with a heavy tail (most repos small, a few monorepos). */
-function allocate(rng, total, n, maxEach) {
+export function allocate(rng, total, n, maxEach) {
   const raw = [];
   for (let i = 0; i < n; i++) {
     const w = rng.weighted([[70, () => rng.int(3, 30)], [25, () => rng.int(30, 80)], [5, () => rng.int(150, 400)]])();

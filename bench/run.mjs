@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 /**
- * `npm run bench` — throughput, scaling, start-up and memory of dockerfile-argfix on a generated fleet.
+ * `npm run bench` — throughput, scaling, start-up and memory of dockerfile-argfix on two generated fleets: one
+ * shaped like real repositories (bench/gen-real.mjs: most Dockerfiles use `$` in RUN/ENV and need nothing; GitLab,
+ * GitHub and compose CI; a few need fixes) and the synthetic one (bench/gen.mjs: 40% use a variable in FROM).
  * A benchmark, not a test: it prints figures next to targets and exits 0 whether or not the targets are met
  * (exit 2 only when it cannot measure: build failure, CLI internal error…; `--strict` also exits 1 on a miss).
  *
@@ -15,7 +17,9 @@
  *   --cli-args='--jobs 1'   extra arguments for the CLI in (a) (and its profile), e.g. to compare thread counts
  *
  * Measured sequentially (2-core machine), each figure a median over rounds:
- *   (a) the CLI dry run over the fleet: `node dist/src/bin.js -q FLEET`, stdout to a file — wall time,
+ *   (r) on the real-shaped fleet: the CLI dry run (with CI, and --no-ci), dockerfile-ast parse and dockerfile-utils
+ *       validate() of the same Dockerfiles, as (a), (b), (c) below
+ *   (a) the CLI dry run over the synthetic fleet: `node dist/src/bin.js -q FLEET`, stdout to a file — wall time,
  *       and its peak RSS (the child is started with `--import bench/maxrss.mjs`)
  *   (b) bare dockerfile-ast parse of the same Dockerfiles (bench/child.mjs parse) — child wall time
  *   (c) dockerfile-utils validate() of the same Dockerfiles (bench/child.mjs validate) — child wall time
@@ -23,7 +27,9 @@
  *   (e) scaling, in-process (bench/scaling.mjs): 2,000 → 8,000 stages each with its own FROM variable (fix and
  *       diff), and 2,000 → 8,000 GitLab jobs merging one anchor (parse and job model); 4x is linear
  *   cold start of `node dist/src/bin.js --version` against `node -e 0`
- * The last stdout line is one JSON object with the figures.
+ * The last stdout line is one JSON object with the figures; its ratios (real_vs_parse, real_vs_dockerfile_utils,
+ * synthetic_vs_parse, synthetic_vs_dockerfile_utils, no_ci_vs_parse, stages_500_vs_parse, stages_5000_over_500,
+ * cold_start_ratio) are each measured within this run, so a busy machine slows both sides of a ratio alike.
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -33,6 +39,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DockerfileParser } from 'dockerfile-ast';
 import { generateFleet, SIZES, stagesDockerfile } from './gen.mjs';
+import { generateRealFleet, REAL_SIZES } from './gen-real.mjs';
 import { loadEngine, measureStages, median } from './stages.mjs';
 import { measureScaling } from './scaling.mjs';
 import { loadProfiles, summarise } from './profile-summary.mjs';
@@ -139,11 +146,19 @@ log(
   `${fleet.repos.length} repos, ${fleet.dockerfiles.length} Dockerfiles (${fleet.withFromVar} with a FROM variable), ` +
     `${fleet.ciFiles.length} CI files, ${(fleet.bytes / 1e6).toFixed(1)} MB, in ${genS.toFixed(1)} s`,
 );
+const realDir = join(tmp, 'real');
+const realSize = { ...(QUICK ? REAL_SIZES.quick : REAL_SIZES.full), seed: `${size.seed}-real` };
+const real = generateRealFleet(realDir, realSize);
+const realList = join(work, 'real-dockerfiles.txt');
+writeFileSync(realList, real.dockerfiles.join('\n') + '\n');
+log(`real-shaped fleet: ${real.repos.length} repos, ${real.dockerfiles.length} Dockerfiles ${JSON.stringify(real.kinds)}, ${real.ciFiles.length} CI files`);
 // The CLI must see exactly the Dockerfiles (b) and (c) parse.
 {
   const { discover } = await import(pathToFileURL(join(repo, 'dist', 'src', 'discover.js')).href);
-  const found = discover([fleetDir]).files.length;
-  if (found !== fleet.dockerfiles.length) log(`WARNING: the CLI discovers ${found} Dockerfiles, the generator wrote ${fleet.dockerfiles.length}`);
+  for (const [dir, f] of [[fleetDir, fleet], [realDir, real]]) {
+    const found = discover([dir]).files.length;
+    if (found !== f.dockerfiles.length) log(`WARNING: the CLI discovers ${found} Dockerfiles in ${dir}, the generator wrote ${f.dockerfiles.length}`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------- children
@@ -171,7 +186,20 @@ function timed(args, { stdout = 'ignore', stderr = 'pipe', env = {} } = {}) {
   return { ms, status: r.status, signal: r.signal, stdout: r.stdout?.toString() ?? '', stderr: r.stderr?.toString() ?? '', usage };
 }
 
-const runs = { a: [], b: [], c: [] };
+const runs = { a: [], b: [], c: [], ra: [], rn: [], rb: [], rc: [] };
+/** A CLI dry run that must not fail (exit 0 or 1). */
+function cliRun(label, args) {
+  const r = timed([bin, '-q', ...args], { stdout: diffFile, stderr: errFile });
+  if (r.status !== 0 && r.status !== 1) fail(`${label} exited ${r.status ?? r.signal}: ${readFileSync(errFile, 'utf8').split('\n')[0]}`);
+  return r;
+}
+function childRun(label, mode, list) {
+  const r = timed([join(here, 'child.mjs'), mode, list], { stdout: 'pipe' });
+  if (r.status !== 0) fail(`${label} failed: ${r.stderr}`);
+  r.inner = JSON.parse(r.stdout);
+  return r;
+}
+let realChanged = 0;
 const diffFile = join(work, 'a.diff');
 const errFile = join(work, 'a.stderr');
 let aStatus = null;
@@ -180,6 +208,13 @@ let changed = 0;
 let rounds = plan.rounds;
 for (let round = 0; round < rounds; round++) {
   const rs = performance.now();
+  log(`round ${round + 1}/${rounds}: (r) real-shaped fleet: CLI dry run, --no-ci, parse, validate`);
+  runs.ra.push(cliRun('(r) CLI dry run', [...CLI_ARGS, realDir]));
+  if (round === 0) realChanged = (readFileSync(diffFile, 'utf8').match(/^\+\+\+ /gm) ?? []).length;
+  runs.rn.push(cliRun('(r) CLI --no-ci', ['--no-ci', ...CLI_ARGS, realDir]));
+  runs.rb.push(childRun('(r) parse', 'parse', realList));
+  runs.rc.push(childRun('(r) validate', 'validate', realList));
+  log(`  ${[runs.ra, runs.rn, runs.rb, runs.rc].map((x) => (x.at(-1).ms / 1000).toFixed(2)).join(' / ')} s`);
   log(`round ${round + 1}/${rounds}: (a) CLI dry run`);
   const a = timed([bin, '-q', ...CLI_ARGS, fleetDir], { stdout: diffFile, stderr: errFile });
   if (a.status !== 0 && a.status !== 1) {
@@ -217,6 +252,11 @@ const med = (xs, f) => median(xs.map(f));
 const aMs = med(runs.a, (r) => r.ms);
 const bMs = med(runs.b, (r) => r.ms);
 const cMs = med(runs.c, (r) => r.ms);
+const raMs = med(runs.ra, (r) => r.ms);
+const rnMs = med(runs.rn, (r) => r.ms);
+const rbMs = med(runs.rb, (r) => r.ms);
+const rcMs = med(runs.rc, (r) => r.ms);
+const raPeakKiB = Math.max(...runs.ra.map((r) => r.usage?.maxRSS ?? NaN));
 const aCpuMs = med(runs.a, (r) => ((r.usage?.user ?? 0) + (r.usage?.system ?? 0)) / 1000);
 const peakKiB = Math.max(...runs.a.map((r) => r.usage?.maxRSS ?? NaN));
 const bRssKiB = Math.max(...runs.b.map((r) => r.usage?.maxRSS ?? NaN));
@@ -279,18 +319,42 @@ if (PROFILE) {
 
 // ---------------------------------------------------------------------------------------------- report
 const files = fleet.dockerfiles.length;
-const speedup = cMs / aMs;
-const ratioParse = aMs / bMs;
 const s500 = st[500].median_ms;
 const s5000over500 = st[5000].median_ms / s500;
 const coldRatio = cliMs / bareMs;
 const peakMb = peakKiB / 1024;
+const ratios = {
+  real_vs_parse: raMs / rbMs,
+  real_vs_dockerfile_utils: raMs / rcMs,
+  synthetic_vs_parse: aMs / bMs,
+  synthetic_vs_dockerfile_utils: aMs / cMs,
+  no_ci_vs_parse: rnMs / rbMs,
+  stages_500_vs_parse: s500 / st[500].parse_ms,
+  stages_5000_over_500: s5000over500,
+  cold_start_ratio: coldRatio,
+};
+// The same ratios on CPU time (user + system of each child): steadier than wall time on a shared machine, and what
+// a run costs; wall time is what the targets are set on.
+const cpuMs = (xs) => med(xs, (r) => ((r.usage?.user ?? 0) + (r.usage?.system ?? 0)) / 1000);
+const cpuRatios = {
+  real_vs_parse: cpuMs(runs.ra) / cpuMs(runs.rb),
+  real_vs_dockerfile_utils: cpuMs(runs.ra) / cpuMs(runs.rc),
+  synthetic_vs_parse: cpuMs(runs.a) / cpuMs(runs.b),
+  synthetic_vs_dockerfile_utils: cpuMs(runs.a) / cpuMs(runs.c),
+  no_ci_vs_parse: cpuMs(runs.rn) / cpuMs(runs.rb),
+};
+const want = {
+  real_vs_parse: 0.5,
+  real_vs_dockerfile_utils: 0.25,
+  synthetic_vs_parse: 1.5,
+  synthetic_vs_dockerfile_utils: 1.0,
+  no_ci_vs_parse: 0.8,
+  stages_500_vs_parse: 1.3,
+  stages_5000_over_500: 11,
+  cold_start_ratio: 3,
+};
 const targets = {
-  speedup_vs_dockerfile_utils: { ok: speedup >= 4, want: '>= 4x' },
-  ratio_vs_parse: { ok: ratioParse <= 1.2, want: '<= 1.2x' },
-  stages_500_ms: { ok: s500 <= 20, want: '<= 20 ms' },
-  stages_5000_over_500: { ok: s5000over500 <= 12, want: '<= 12x' },
-  cold_start_ratio: { ok: coldRatio <= 4, want: '<= 4x' },
+  ...Object.fromEntries(Object.entries(want).map(([k, w]) => [k, { ok: ratios[k] <= w, want: `<= ${w}x` }])),
   scaling_from_vars: { ok: scaling.from_vars.ratio <= 6, want: '<= 6x (linear: 4x)' },
   scaling_anchor_jobs: { ok: scaling.anchor_jobs.ratio <= 6, want: '<= 6x (linear: 4x)' },
   peak_rss_mb: { ok: peakMb <= 200, want: '<= 200 MB' },
@@ -307,20 +371,32 @@ const machine = {
   loadavg_1m: Number(loadavg()[0].toFixed(2)),
 };
 const roundsNote = `median of ${runs.a.length} round${runs.a.length === 1 ? '' : 's'}`;
+const rfiles = real.dockerfiles.length;
+const ratioRow = (label, k) => [label, `${n(ratios[k], 2)}x${k in cpuRatios ? `  (CPU time: ${n(cpuRatios[k], 2)}x)` : ''}`, targets[k].want, mark(k)];
 const rows = [
-  ['fleet', `${fleet.repos.length} repos, ${n(files)} Dockerfiles (${n(fleet.withFromVar)} with a FROM variable, ${n(fleet.lines)} lines), ${n(fleet.ciFiles.length)} CI files, ${n(fleet.bytes / 1e6, 1)} MB`, '', ''],
+  ['real-shaped fleet', `${real.repos.length} repos, ${n(rfiles)} Dockerfiles (${Object.entries(real.kinds).map(([k, v]) => `${v} ${k}`).join(', ')}), ${n(real.ciFiles.length)} CI files`, '', ''],
+  [`(r) CLI dry run${CLI_ARGS.length ? ` ${CLI_ARGS.join(' ')}` : ''}, wall`, `${sec(raMs)}  (CPU ${sec(med(runs.ra, (r) => ((r.usage?.user ?? 0) + (r.usage?.system ?? 0)) / 1000))}, ${realChanged} files in the diff, peak RSS ${n(raPeakKiB / 1024, 0)} MB)`, '', ''],
+  ['(r) CLI dry run --no-ci, wall', sec(rnMs), '', ''],
+  ['(r) dockerfile-ast parse, wall', sec(rbMs), '', ''],
+  ['(r) dockerfile-utils validate, wall', sec(rcMs), '', ''],
+  ratioRow('(r) CLI / parse', 'real_vs_parse'),
+  ratioRow('(r) CLI / validate', 'real_vs_dockerfile_utils'),
+  ratioRow('(r) CLI --no-ci / parse', 'no_ci_vs_parse'),
+  ['synthetic fleet', `${fleet.repos.length} repos, ${n(files)} Dockerfiles (${n(fleet.withFromVar)} with a FROM variable, ${n(fleet.lines)} lines), ${n(fleet.ciFiles.length)} CI files, ${n(fleet.bytes / 1e6, 1)} MB`, '', ''],
   [`(a) CLI dry run${CLI_ARGS.length ? ` ${CLI_ARGS.join(' ')}` : ''}, wall`, `${sec(aMs)}  ${n(files / (aMs / 1000))} Dockerfiles/s  (CPU ${sec(aCpuMs)}, exit ${aStatus}, ${changed} files in the diff${aErrors ? `, ${aErrors} errors` : ''})`, '', ''],
   ['(b) dockerfile-ast parse, wall', `${sec(bMs)}  ${n(files / (bMs / 1000))} files/s  (inner ${sec(med(runs.b, (r) => r.inner.inner_ms))})`, '', ''],
   ['(c) dockerfile-utils validate, wall', `${sec(cMs)}  ${n(files / (cMs / 1000))} files/s  (inner ${sec(med(runs.c, (r) => r.inner.inner_ms))})`, '', ''],
-  ['(a) vs (c): c / a', `${n(speedup, 2)}x`, targets.speedup_vs_dockerfile_utils.want, mark('speedup_vs_dockerfile_utils')],
-  ['(a) vs (b): a / b', `${n(ratioParse, 2)}x`, targets.ratio_vs_parse.want, mark('ratio_vs_parse')],
+  ratioRow('(a) / (b)', 'synthetic_vs_parse'),
+  ratioRow('(a) / (c)', 'synthetic_vs_dockerfile_utils'),
   ...stageRes.map((s) => [
     `(d) ${n(s.stages)} stages (${n(s.lines)} lines)`,
     `${n(s.median_ms, 2)} ms  (min ${n(s.min_ms, 2)}, ${s.runs} runs; bare parse ${n(s.parse_ms, 2)} ms)`,
-    s.stages === 500 ? targets.stages_500_ms.want : '',
-    s.stages === 500 ? mark('stages_500_ms') : '',
+    '',
+    '',
   ]),
-  ['(d) 5,000 / 500 stages', `${n(s5000over500, 2)}x`, targets.stages_5000_over_500.want, mark('stages_5000_over_500')],
+  ratioRow('(d) 500 stages / bare parse', 'stages_500_vs_parse'),
+  ratioRow('(d) 5,000 / 500 stages', 'stages_5000_over_500'),
+  ['(d) bare parse 5,000 / 500 stages', `${n(st[5000].parse_ms / st[500].parse_ms, 2)}x`, '', ''],
   ...[
     ['from_vars', 'FROM variables (fix + diff)'],
     ['anchor_jobs', 'GitLab jobs on one anchor (model)'],
@@ -329,7 +405,8 @@ const rows = [
     return [`(e) ${n(r.n)} -> ${n(4 * r.n)} ${label}`, `${n(r.small_ms, 1)} ms -> ${n(r.large_ms, 1)} ms = ${n(r.ratio, 2)}x`, targets[`scaling_${k}`].want, mark(`scaling_${k}`)];
   }),
   ['cold: node -e 0', `${n(bareMs, 1)} ms  (median of ${coldBare.length})`, '', ''],
-  [`cold: bin.js --version (${version})`, `${n(cliMs, 1)} ms  = ${n(coldRatio, 2)}x`, targets.cold_start_ratio.want, mark('cold_start_ratio')],
+  [`cold: bin.js --version (${version})`, `${n(cliMs, 1)} ms`, '', ''],
+  ratioRow('cold start ratio', 'cold_start_ratio'),
   ['peak RSS of (a)', `${n(peakMb, 1)} MB  (b: ${n(bRssKiB / 1024, 0)} MB, c: ${n(cRssKiB / 1024, 0)} MB)`, targets.peak_rss_mb.want, mark('peak_rss_mb')],
 ];
 const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), ['measure', 'figure', 'target', ''][i].length));
@@ -350,27 +427,33 @@ const json = {
   repos: fleet.repos.length,
   files,
   ci_files: fleet.ciFiles.length,
+  real_repos: real.repos.length,
+  real_files: rfiles,
+  real_ci_files: real.ciFiles.length,
   pipeline_files_per_s: round(files / (aMs / 1000), 1),
-  speedup_vs_dockerfile_utils: round(speedup),
-  ratio_vs_parse: round(ratioParse),
   stages_50_ms: round(st[50].median_ms),
   stages_500_ms: round(s500),
   stages_5000_ms: round(st[5000].median_ms),
-  stages_5000_over_500: round(s5000over500),
-  cold_start_ratio: round(coldRatio),
   scaling_from_vars: round(scaling.from_vars.ratio),
   scaling_anchor_jobs: round(scaling.anchor_jobs.ratio),
   cold_node_ms: round(bareMs, 1),
   cold_version_ms: round(cliMs, 1),
-  peak_rss_mb: round(peakMb, 1),
   a_ms: round(aMs, 0),
   a_cpu_ms: round(aCpuMs, 0),
   b_ms: round(bMs, 0),
   c_ms: round(cMs, 0),
+  real_ms: round(raMs, 0),
+  real_no_ci_ms: round(rnMs, 0),
+  real_parse_ms: round(rbMs, 0),
+  real_validate_ms: round(rcMs, 0),
   a_exit: aStatus,
   changed_files: changed,
+  real_changed_files: realChanged,
   targets_missed: missed,
   machine,
+  cpu_ratios: Object.fromEntries(Object.entries(cpuRatios).map(([k, v]) => [k, round(v)])),
+  ...Object.fromEntries(Object.entries(ratios).map(([k, v]) => [k, round(v)])),
+  peak_rss_mb: round(peakMb, 1),
 };
 if (KEEP) json.fleet = fleetDir;
 process.stdout.write(out + JSON.stringify(json) + '\n');

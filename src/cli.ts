@@ -4,11 +4,21 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import yargs from 'yargs';
 import { DEFAULT_MAX_BYTES } from './fsio.js';
-import type { Io } from './run.js';
+import type { Io, RunOptions } from './run.js';
 import { CI_SYSTEMS, type CiSystem } from './ci/systems.js';
+import { FAILURE_LEVELS, unknownRule, type FailureLevel } from './findings.js';
 
 // The engine (parsers, YAML, diff) loads only after the arguments are read: --version and --help stay fast.
 const EXIT_ERROR = 2;
+
+const STDIN_TOKEN = '\0-';
+
+/** The exit codes, as --help prints them (src/run.ts, src/bin.ts). */
+export const EXIT_CODES = `Exit codes:
+  0    nothing to change, or everything fixed
+  1    --check/-l: a file would change; or a finding at --failure-level is left
+  2    usage error, unreadable or unparsable input, internal error
+  130  interrupted (SIGINT; 143: SIGTERM): each file as it was or fully written`;
 
 /** `NAME=VALUE` from --default. */
 export function parseDefaultFlag(spec: string): [string, string] {
@@ -34,9 +44,14 @@ export async function main(
 ): Promise<number> {
   let failed: string | undefined;
   let printed = false;
+  // yargs-parser drops a lone `-`: it travels as a token no real argument can be (a NUL cannot be in argv).
+  argv = argv.map((a) => (a === '-' ? STDIN_TOKEN : a));
   const args = await yargs(argv)
     .scriptName('dockerfile-argfix')
-    .version(version)
+    .version('version', 'Show the version number', version)
+    .alias('version', 'v')
+    .help('help')
+    .alias('help', 'h')
     .command(
       '$0 [paths..]',
       'Declare the global ARGs that FROM lines need (dry run: prints a unified diff)',
@@ -49,17 +64,17 @@ export async function main(
         }),
     )
     .option('write', { alias: 'w', type: 'boolean', default: false, describe: 'Apply the changes (atomically)' })
-    .option('check', { alias: 'c', type: 'boolean', default: false, describe: 'Exit 1 if any file would change' })
+    .option('check', { alias: 'c', type: 'boolean', default: false, describe: 'Exit 1 if any file would change (or a finding at --failure-level is left)' })
     .option('list-different', { alias: 'l', type: 'boolean', default: false, describe: 'Print only the paths that would change' })
     .option('default', { type: 'string', array: true, nargs: 1, default: [], describe: 'Default for a hoisted ARG: NAME=VALUE (repeatable)' })
-    .option('config', { type: 'string', describe: 'Config file (default: the nearest .dockerfile-argfix.yaml upward)' })
+    .option('config', { type: 'string', describe: 'Fleet config FILE, merged under each repository\'s own .dockerfile-argfix.yaml (or .yml, the nearest upward), which wins' })
     .option('format', { alias: 'f', choices: ['text', 'json', 'sarif', 'gitlab', 'github'] as const, default: 'text' as const, describe: 'Report format' })
     .option('output', { alias: 'o', type: 'string', describe: 'Write the report to FILE instead of stdout/stderr' })
     .option('color', { type: 'boolean', describe: 'Colour the diff (default: when stdout is a terminal and NO_COLOR is unset)' })
     .option('gitignore', { type: 'boolean', default: true, describe: 'Skip .gitignored paths (--no-gitignore to include them)' })
     .option('ci', {
       type: 'string',
-      describe: `CI systems to patch, comma-separated: ${CI_SYSTEMS.join(',')} (default: all found; --no-ci: none)`,
+      describe: `CI systems to patch, comma-separated: ${CI_SYSTEMS.join(',')} (default: all found; --no-ci: none). Every CI file is still read for the defaults it gives the Dockerfiles`,
     })
     .option('pass-defined', { type: 'boolean', default: false, describe: 'Also pass CI-defined FROM variables whose Dockerfile default is already valid (changes what those builds use)' })
     .option('each-repo', { type: 'string', array: true, nargs: 1, default: [], describe: 'Run on every child directory of DIR that holds .git (repeatable)' })
@@ -71,8 +86,18 @@ export async function main(
     .option('git-commit', { type: 'boolean', default: false, describe: 'With --git-branch: commit the change (never pushes)' })
     .option('progress', { type: 'boolean', describe: 'Progress on stderr (default: on a terminal, not in CI)' })
     .option('max-file-size', { type: 'number', default: DEFAULT_MAX_BYTES, describe: 'Refuse files larger than this many bytes' })
+    .option('ignore', { type: 'string', array: true, nargs: 1, default: [], describe: 'Report RULE as suppressed, as the config\'s ignore: does (repeatable, or comma-separated)' })
+    .option('failure-level', { choices: FAILURE_LEVELS, default: 'warning' as FailureLevel, describe: 'The least severe unfixed finding that makes the exit code 1 (none: findings never do)' })
+    .option('inline-config', { type: 'boolean', default: true, describe: 'Read # dockerfile-argfix ignore pragmas (--no-inline-config: ignore them; # check=skip= is BuildKit\'s own and still applies)' })
+    .option('stdin-filepath', { type: 'string', nargs: 1, describe: 'The path of the Dockerfile given as - (stdin): diff headers, reports, config lookup' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print only errors and the diff' })
-    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'Also print info findings of unchanged files, and the look-alikes skipped by name or path (source, data, templates) with the reason' })
+    .option('verbose', { type: 'boolean', default: false, describe: 'Also print info findings of unchanged files, and the look-alikes skipped by name or path (source, data, templates) with the reason' })
+    .example('$0', 'Dry run on the current directory: the diff on stdout, findings and summary on stderr')
+    .example('$0 --write', 'Apply the changes')
+    .example('$0 --check', 'CI gate: exit 1 when a file would change or a finding needs a human')
+    .example('$0 -w - --stdin-filepath a/Dockerfile < a/Dockerfile', 'Fix a Dockerfile read from stdin: the fixed text on stdout (the CI side is not run)')
+    .example('$0 --each-repo ~/src --patch-dir patches', 'Every repository under ~/src: one patch each')
+    .epilog(EXIT_CODES)
     .strict()
     .exitProcess(false)
     .fail((msg, err) => {
@@ -89,6 +114,11 @@ export async function main(
     return EXIT_ERROR;
   }
   if (printed) return 0;
+  const record = args as Record<string, unknown>;
+  for (const [k, v] of Object.entries(record)) {
+    if (v === STDIN_TOKEN) record[k] = '-';
+    else if (Array.isArray(v)) record[k] = v.map((x) => (x === STDIN_TOKEN ? '-' : x));
+  }
   if (!Number.isInteger(args['max-file-size']) || args['max-file-size'] < 1) {
     io.err('dockerfile-argfix: --max-file-size takes a positive whole number of bytes\n');
     return EXIT_ERROR;
@@ -117,6 +147,17 @@ export async function main(
     }
   } catch (e) {
     io.err(`dockerfile-argfix: ${(e as NodeJS.ErrnoException).path ?? ''}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})\n`);
+    return EXIT_ERROR;
+  }
+  const stdin = given.includes('-');
+  if (stdin) {
+    const with_ = given.length > 1 ? 'other paths' : args['each-repo'].length > 0 ? '--each-repo' : args['repos-from'] !== undefined ? '--repos-from' : args['patch-dir'] !== undefined ? '--patch-dir' : args['git-branch'] !== undefined ? '--git-branch' : null;
+    if (with_ !== null) {
+      io.err(`dockerfile-argfix: - (a Dockerfile on stdin) cannot be combined with ${with_}\n`);
+      return EXIT_ERROR;
+    }
+  } else if (args['stdin-filepath'] !== undefined) {
+    io.err('dockerfile-argfix: --stdin-filepath needs - (read the Dockerfile from stdin) as the path\n');
     return EXIT_ERROR;
   }
   const fleet = args['each-repo'].length > 0 || args['repos-from'] !== undefined;
@@ -156,33 +197,56 @@ export async function main(
       }
     }
   }
+  const ignore: string[] = [];
+  for (const spec of args.ignore as string[]) {
+    for (const name of spec.split(',').map((x) => x.trim()).filter(Boolean)) {
+      const unknown = unknownRule(name);
+      if (unknown !== null) {
+        io.err(`dockerfile-argfix: --ignore: ${unknown}\n`);
+        return EXIT_ERROR;
+      }
+      ignore.push(name);
+    }
+  }
   // An explicit --color/--no-color wins; otherwise colour only a terminal, and never when NO_COLOR is set.
   const color = args.color ?? (env.NO_COLOR === undefined && io === defaultIo && process.stdout.isTTY === true);
+  const options: RunOptions = {
+    paths,
+    write: args.write,
+    check: args.check,
+    listDifferent: args['list-different'],
+    defaults,
+    config: args.config,
+    format: args.format,
+    output: args.output,
+    color,
+    quiet: args.quiet,
+    verbose: args.verbose,
+    gitignore: args.gitignore,
+    ci,
+    ...(ciSystems ? { ciSystems } : {}),
+    passDefined: args['pass-defined'],
+    ...(ignore.length ? { ignore } : {}),
+    failureLevel: args['failure-level'],
+    inlineConfig: args['inline-config'],
+    maxBytes: args['max-file-size'],
+    jobs: args['run-in-band'] ? 1 : (args.jobs ?? availableParallelism()),
+    ...(args['patch-dir'] !== undefined ? { patchDir: args['patch-dir'] } : {}),
+    ...(args['git-branch'] !== undefined ? { gitBranch: args['git-branch'], gitCommit: args['git-commit'] } : {}),
+    progress: args.progress ?? (!args.quiet && io === defaultIo && process.stderr.isTTY === true && !env.CI),
+    signal,
+  };
+  if (stdin) {
+    const { runStdin } = await import('./stdin.js');
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(0);
+    } catch (e) {
+      io.err(`dockerfile-argfix: -: cannot read stdin (${(e as NodeJS.ErrnoException).code ?? String(e)})\n`);
+      return EXIT_ERROR;
+    }
+    return runStdin({ ...options, ...(args['stdin-filepath'] !== undefined ? { stdinFilepath: args['stdin-filepath'] } : {}) }, io, bytes);
+  }
   const { run } = await import('./run.js');
-  return run(
-    {
-      paths,
-      write: args.write,
-      check: args.check,
-      listDifferent: args['list-different'],
-      defaults,
-      config: args.config,
-      format: args.format,
-      output: args.output,
-      color,
-      quiet: args.quiet,
-      verbose: args.verbose,
-      gitignore: args.gitignore,
-      ci,
-      ...(ciSystems ? { ciSystems } : {}),
-      passDefined: args['pass-defined'],
-      maxBytes: args['max-file-size'],
-      jobs: args['run-in-band'] ? 1 : (args.jobs ?? availableParallelism()),
-      ...(args['patch-dir'] !== undefined ? { patchDir: args['patch-dir'] } : {}),
-      ...(args['git-branch'] !== undefined ? { gitBranch: args['git-branch'], gitCommit: args['git-commit'] } : {}),
-      progress: args.progress ?? (!args.quiet && io === defaultIo && process.stderr.isTTY === true && !env.CI),
-      signal,
-    },
-    io,
-  );
+  return run(options, io);
 }

@@ -1,5 +1,5 @@
 /**
- * `.dockerfile-argfix.yaml` (or `--config FILE`): data only, read with YAML's failsafe schema so every value
+ * `.dockerfile-argfix.yaml` or `.dockerfile-argfix.yml` (or `--config FILE`): data only, read with YAML's failsafe schema so every value
  * is the string as written (`TAG: 3.10` stays "3.10", not the number 3.1).
  *
  *   defaults:
@@ -10,13 +10,15 @@
  *   pass-defined: true                # also pass CI-defined FROM variables whose default is already valid
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { DEFAULT_MAX_BYTES } from './fsio.js';
 import { dirname, join, resolve } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { InputError } from './errors.js';
-import { RULES } from './findings.js';
+import { unknownRule } from './findings.js';
 
 export const CONFIG_NAME = '.dockerfile-argfix.yaml';
+/** The names a config file may have, both read; both in one directory is an error (which one applies would be a guess). */
+export const CONFIG_NAMES = [CONFIG_NAME, '.dockerfile-argfix.yml'] as const;
 
 export interface Config {
   /** Absolute path of the file, or null when there is none. */
@@ -37,7 +39,13 @@ export function parseConfig(text: string): Map<string, string> {
   return parseConfigFile(text).defaults;
 }
 
+/** The YAML library, loaded on the first config file read: most runs have none, and a run whose Dockerfiles need
+ * nothing never loads it otherwise (the CI side imports it only where it is needed). */
+let yamlLib: typeof import('yaml') | null = null;
+const loadYaml = () => (yamlLib ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+
 export function parseConfigFile(text: string): Omit<Config, 'path'> {
+  const { isMap, isScalar, isSeq, LineCounter, parseDocument } = loadYaml();
   const lc = new LineCounter();
   const doc = parseDocument(text, { schema: 'failsafe', lineCounter: lc, uniqueKeys: true });
   if (doc.errors.length) {
@@ -87,9 +95,10 @@ export function parseConfigFile(text: string): Omit<Config, 'path'> {
       if (!isSeq(pair.value)) throw new InputError('ignore must be a list of rule names', at.line, at.col);
       for (const item of pair.value.items) {
         const rule = isScalar(item) ? String(item.value) : '';
-        if (!(rule in RULES)) {
+        const unknown = unknownRule(rule);
+        if (unknown !== null) {
           const p = where(item as never);
-          throw new InputError(`ignore: unknown rule '${rule}'`, p.line, p.col);
+          throw new InputError(`ignore: ${unknown}`, p.line, p.col);
         }
         ignore.add(rule);
       }
@@ -113,16 +122,30 @@ export function parseConfigFile(text: string): Omit<Config, 'path'> {
 }
 
 /**
- * The nearest `.dockerfile-argfix.yaml` at or above `from`, or null. `memo` (directory → answer) lets many
- * directories of one tree share the look-ups of their common ancestors.
+ * The nearest `.dockerfile-argfix.yaml` (or `.yml`) at or above `from`, or null; an InputError when one
+ * directory has both. `memo` (directory → answer) lets many directories of one tree share the look-ups of
+ * their common ancestors.
  */
-export function findConfig(from: string, memo: Map<string, string | null> = new Map()): string | null {
+export function findConfig(from: string, memo: Map<string, string | null | InputError> = new Map()): string | null {
   const dir = resolve(from);
-  const hit = memo.get(dir);
-  if (hit !== undefined) return hit;
-  const found = existsSync(join(dir, CONFIG_NAME)) ? join(dir, CONFIG_NAME) : dirname(dir) === dir ? null : findConfig(dirname(dir), memo);
-  memo.set(dir, found);
-  return found;
+  let hit = memo.get(dir);
+  if (hit === undefined) {
+    const here = CONFIG_NAMES.map((n) => join(dir, n)).filter((p) => existsSync(p));
+    if (here.length > 1) hit = new InputError(`${CONFIG_NAMES[0]} is in the same directory; keep one of them`, 0, 0, here[1]);
+    else if (here.length === 1) hit = here[0];
+    else {
+      try {
+        hit = dirname(dir) === dir ? null : findConfig(dirname(dir), memo);
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        hit = e;
+      }
+    }
+    memo.set(dir, hit);
+  }
+  // A new error each time: the caller may rewrite its file for display.
+  if (hit instanceof InputError) throw new InputError(hit.message, 0, 0, hit.file);
+  return hit;
 }
 
 /** The config for a path: the explicit file, or the nearest `.dockerfile-argfix.yaml` upward. */

@@ -10,7 +10,7 @@
  * are reproducible. Whether a candidate reads as a Dockerfile is decided on its text (src/engine.ts), in the
  * read that processes it.
  */
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 
@@ -143,7 +143,14 @@ export function ignored(rules: Rules[], abs: string, isDir: boolean): boolean {
   return false;
 }
 
-export function discover(paths: readonly string[], options: { gitignore?: boolean } = {}): DiscoverResult {
+export interface DiscoverOptions {
+  gitignore?: boolean;
+  /** Receives each directory the walk lists, with its entries: the repository-root finder reads the same
+   * listing instead of listing the directory again (src/repo.ts rootFinder). */
+  onListing?: (dir: string, entries: readonly Dirent[]) => void;
+}
+
+export function discover(paths: readonly string[], options: DiscoverOptions = {}): DiscoverResult {
   const seen = new Set<string>();
   const files: Discovered[] = [];
   const errors: string[] = [];
@@ -195,16 +202,19 @@ export function discover(paths: readonly string[], options: { gitignore?: boolea
    * written where it really is, and a write never replaces a link.
    */
   const walk = (dir: string, realDir: string, rules: Rules[], base: string, root: string, visited: Set<string>, template: string | null) => {
-    const own = useGitignore ? loadGitignore(dir) : null;
-    const here = own ? [...rules, own] : rules;
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch (e) {
+      // The .gitignore of a directory that cannot be listed governs nothing below it.
       errors.push(`${dir}: cannot read directory (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    options.onListing?.(dir, entries);
+    // A .gitignore is looked for only where the listing has one (one lstat fewer per directory).
+    const own = useGitignore && entries.some((e) => e.name === '.gitignore') ? loadGitignore(dir) : null;
+    const here = own ? [...rules, own] : rules;
     for (const ent of entries) {
       const abs = join(dir, ent.name);
       let isDir = ent.isDirectory();

@@ -7,7 +7,7 @@
 import { formatArgValue, hoistFromArgs, type Hoisted, type HoistOptions } from '../transforms/hoist-from-args.js';
 import { fromVars, type FromVars } from './dockerfile/analyze.js';
 import { firstKeyword, parseDockerfile, type DockerfileModel } from './dockerfile/parse.js';
-import { trivialFromCount } from './dockerfile/prefilter.js';
+import { precheck } from './dockerfile/prefilter.js';
 import { applyEdits, type TextEdit } from './edits.js';
 import type { Finding } from './findings.js';
 import { LineTable } from './text.js';
@@ -21,8 +21,11 @@ export interface DockerfileOutcome {
    * FROM): then nothing else is set. Null when it is processed. */
   skip: string | null;
   /** The parsed output (the verification parse; the input's model when nothing changed); null when the
-   * pre-check proved there was nothing to parse for (no variable, no ARG: no facts for the CI side either). */
+   * pre-check proved there was nothing to parse for (no variable in FROM, no global ARG). */
   model: DockerfileModel | null;
+  /** When the pre-check skipped the parse (model null, skip null): the names the stages' ARGs declare, which
+   * the CI side reads (a build arg no ARG takes is CiUnusedBuildArg). Else null. */
+  args: string[] | null;
   /** The FROM variables of the file as read, and which of them it needs from the build (the need rule). */
   vars: FromVars;
 }
@@ -46,7 +49,7 @@ export function fallbacks(options: HoistOptions, model: DockerfileModel): Map<st
 
 export const NO_FROM = 'no FROM instruction: not a Dockerfile anything builds';
 
-const skipped = (text: string, skip: string): DockerfileOutcome => ({ output: text, edits: [], findings: [], hoisted: [], skip, model: null, vars: NO_VARS });
+const skipped = (text: string, skip: string): DockerfileOutcome => ({ output: text, edits: [], findings: [], hoisted: [], skip, model: null, args: null, vars: NO_VARS });
 
 /** A word of the file for a message: quoted, at most 24 characters. */
 const quote = (word: string) => JSON.stringify(word.length > 24 ? `${word.slice(0, 24)}…` : word);
@@ -58,9 +61,10 @@ export function fixDockerfile(text: string, options: FixOptions = {}): Dockerfil
     const first = firstKeyword(table);
     if (first !== null && !/^(ARG|FROM)$/i.test(first)) return skipped(text, `not a Dockerfile: starts with ${quote(first)}, not ARG or FROM`);
   }
-  const trivial = trivialFromCount(text, table);
-  if (trivial === 0) return skipped(text, NO_FROM);
-  if (trivial !== null) return { output: text, edits: [], findings: [], hoisted: [], skip: null, model: null, vars: NO_VARS };
+  const trivial = precheck(text, table);
+  if (trivial?.froms === 0) return skipped(text, NO_FROM);
+  // A file with our pragma is parsed, so a rule it misnames is reported (UnknownRuleInPragma).
+  if (trivial && !text.includes('dockerfile-argfix')) return { output: text, edits: [], findings: [], hoisted: [], skip: null, model: null, args: trivial.args, vars: NO_VARS };
   const model = parseDockerfile(text, 'dockerfile-ast', table);
   if (model.froms.length === 0) return skipped(text, NO_FROM);
   const result = hoistFromArgs(model, options);
@@ -82,6 +86,7 @@ export function fixDockerfile(text: string, options: FixOptions = {}): Dockerfil
     hoisted: result.hoisted,
     skip: null,
     model: outModel,
+    args: null,
     vars: model.froms.length ? fromVars(model, fallbacks(options, model)) : NO_VARS,
   };
 }

@@ -2,6 +2,8 @@
  * Findings are data. Rule names are BuildKit's where BuildKit has the rule (same meaning, same message),
  * otherwise our own PascalCase names. Formatters (src/report.ts) turn them into text or JSON.
  */
+import { suggest } from './dockerfile/suggest.js';
+
 export type Severity = 'error' | 'warning' | 'info';
 
 export interface Finding {
@@ -78,6 +80,10 @@ export const RULES = {
   DefaultRewritten: {
     severity: 'info',
     description: 'An existing global ARG default that gave an invalid reference was replaced by the supplied value',
+  },
+  UnknownRuleInPragma: {
+    severity: 'warning',
+    description: 'A # dockerfile-argfix ignore pragma names a rule this tool does not have, so it suppresses nothing for that name',
   },
   // CI companion, research ci.md §5.
   CiBeforeShaZeros: {
@@ -214,7 +220,22 @@ export function finding(
   };
 }
 
-/** Findings that keep the exit code at 1: not fixed, not suppressed, not informational. */
-export function isOutstanding(f: Finding): boolean {
-  return !f.fixed && !f.suppressed && f.severity !== 'info';
+/** --failure-level: the lowest severity of an outstanding finding that makes the exit code 1 (`none`: no finding does). */
+export type FailureLevel = Severity | 'none';
+export const FAILURE_LEVELS: readonly FailureLevel[] = ['error', 'warning', 'info', 'none'];
+const RANK: Record<FailureLevel, number> = { info: 0, warning: 1, error: 2, none: 3 };
+
+/**
+ * Findings that make the exit code 1: not fixed, not suppressed, and at least `level` severe (default
+ * `warning`: every finding but info).
+ */
+export function isOutstanding(f: Finding, level: FailureLevel = 'warning'): boolean {
+  return !f.fixed && !f.suppressed && level !== 'none' && RANK[f.severity] >= RANK[level];
+}
+
+/** `unknown rule 'X' (did you mean Y?)` when `name` is not one of RULES, else null. */
+export function unknownRule(name: string): string | null {
+  if (Object.hasOwn(RULES, name)) return null;
+  const sug = Object.keys(RULES).find((k) => k.toLowerCase() === name.toLowerCase()) ?? suggest(name, Object.keys(RULES));
+  return `unknown rule '${name}'${sug ? ` (did you mean ${sug}?)` : ''}`;
 }

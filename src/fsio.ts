@@ -34,18 +34,21 @@ export function readText(path: string, maxBytes = DEFAULT_MAX_BYTES): ReadFile {
   } catch (e) {
     throw new InputError(`cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
+  return { text: decodeStrict(bytes), mode: st.mode & 0o7777, bytes };
+}
+
+/** A Dockerfile's bytes as text, strictly: UTF-16, a NUL byte or invalid UTF-8 is an InputError. */
+export function decodeStrict(bytes: Uint8Array): string {
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     throw new InputError('is UTF-16 encoded; BuildKit reads Dockerfiles as UTF-8');
   }
   const nul = bytes.indexOf(0);
   if (nul >= 0) throw new InputError(`contains a NUL byte at offset ${nul} (binary file?)`);
-  let text: string;
   try {
-    text = decoder.decode(bytes);
+    return decoder.decode(bytes);
   } catch {
     throw new InputError('is not valid UTF-8');
   }
-  return { text, mode: st.mode & 0o7777, bytes };
 }
 
 export class ConcurrentChangeError extends InputError {}

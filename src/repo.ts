@@ -3,7 +3,7 @@
  * (parse, transform, apply, verify), without writing anything. Plans are plain data, so a worker thread can
  * make them (src/worker.ts) and the main thread writes and reports them in a stable order.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { SuppliedDefault } from '../transforms/hoist-from-args.js';
 import type { CiWrite, RootCi } from './ci-pass.js';
@@ -28,11 +28,17 @@ export interface PlanOptions {
   maxBytes?: number;
   /** Keep the new texts for writing (--write); a dry run keeps only the diffs. */
   write: boolean;
+  /** Make RepoPlan.patch (--patch-dir); else it stays empty. */
+  patch?: boolean;
   ci: boolean;
   /** The CI systems to patch (default: all). */
   ciSystems?: CiSystem[];
   /** --pass-defined: also pass CI-defined variables whose Dockerfile default is already valid. */
   passDefined?: boolean;
+  /** --ignore RULE: suppressed everywhere, added to every config's ignore list. */
+  ignore?: string[];
+  /** --no-inline-config (false): the Dockerfiles' `# dockerfile-argfix` pragmas are not read. */
+  inlineConfig?: boolean;
 }
 
 /** A file to write, as data (the expected bytes travel from a worker as a Uint8Array). */
@@ -49,7 +55,8 @@ export interface RepoPlan {
   root: string;
   reports: FileReport[];
   writes: PlannedWrite[];
-  /** The repository's changes as one patch with paths relative to its root (`git apply` from there). */
+  /** The repository's changes as one patch with paths relative to its root (`git apply` from there); empty
+   * unless PlanOptions.patch asks for it. */
   patch: string;
 }
 
@@ -61,23 +68,32 @@ export function display(cwd: string, abs: string): string {
   return rel.split(sep).join('/');
 }
 
+/** A finder of repository roots (see {@link rootFinder}); `note` takes a listing discovery already made. */
+export interface RootFinder {
+  (abs: string, fallback: string): string;
+  note(dir: string, entries: readonly { name: string }[]): void;
+}
+
 /**
  * A finder of repository roots: the nearest ancestor holding .git or a CI file, else `fallback`. Each directory
- * is looked at once (one readdir) however many files below it ask.
+ * is looked at once (one readdir, or none where discovery's listing was noted) however many files below it ask.
  */
-export function rootFinder(): (abs: string, fallback: string) => string {
+export function rootFinder(): RootFinder {
   const memo = new Map<string, string | null>();
-  const marked = (dir: string): boolean => {
-    let names: Set<string>;
-    try {
-      names = new Set(readdirSync(dir));
-    } catch {
-      return false;
-    }
-    return ROOT_MARKERS.some((m) => {
+  const listed = new Map<string, boolean>();
+  const markedIn = (dir: string, names: ReadonlySet<string>): boolean =>
+    ROOT_MARKERS.some((m) => {
       const slash = m.indexOf('/');
       return slash < 0 ? names.has(m) : names.has(m.slice(0, slash)) && existsSync(join(dir, m));
     });
+  const marked = (dir: string): boolean => {
+    const known = listed.get(dir);
+    if (known !== undefined) return known;
+    try {
+      return markedIn(dir, new Set(readdirSync(dir)));
+    } catch {
+      return false;
+    }
   };
   const up = (dir: string): string | null => {
     const hit = memo.get(dir);
@@ -86,7 +102,41 @@ export function rootFinder(): (abs: string, fallback: string) => string {
     memo.set(dir, found);
     return found;
   };
-  return (abs, fallback) => up(dirname(abs)) ?? fallback;
+  const find = ((abs: string, fallback: string) => up(dirname(abs)) ?? fallback) as RootFinder;
+  // Only the names matter (a marker may be a file, a directory or a link, as readdir reports it).
+  find.note = (dir, entries) => listed.set(dir, markedIn(dir, new Set(entries.map((e) => e.name))));
+  return find;
+}
+
+/** A displayed path outside the current directory. */
+export const climbs = (path: string) => path === '..' || path.startsWith('../');
+
+/** `diff` with the header paths `path` replaced by `to`. */
+function reheaded(diff: string, path: string, to: string): string {
+  const head = `--- a/${path}\n+++ b/${path}\n`;
+  return diff.startsWith(head) ? `--- a/${to}\n+++ b/${to}\n${diff.slice(head.length)}` : diff;
+}
+
+/** Names of files the CI side reads (workflow, pipeline, compose and bake files, GitLab includes, the config,
+ * Jenkinsfiles, shell scripts): any YAML, `docker-bake*.hcl|json`, `Jenkinsfile*`, `*.sh`. */
+const RE_CI_NAME = /(\.ya?ml|\.sh)$|^docker-bake.*\.(hcl|json)$|^Jenkinsfile/i;
+const RE_DOCKERFILE_NAME = /^(Dockerfile|Containerfile)|\.dockerfile$/i;
+
+/**
+ * The repository to analyse for a file given on the command line that is one of its CI files (pre-commit passes
+ * just the changed `.gitlab-ci.yml`, and a CI change can need a Dockerfile's edit): the root `findRoot` gives,
+ * the nearest directory with .git or a CI file. Null for a Dockerfile (it keeps its own behaviour: that file and
+ * its repository's CI files), a file of another kind, or one in no repository.
+ */
+export function ciFileRepository(abs: string, findRoot: (abs: string, fallback: string) => string): string | null {
+  const name = abs.slice(abs.lastIndexOf(sep) + 1);
+  if (RE_DOCKERFILE_NAME.test(name) || !RE_CI_NAME.test(name)) return null;
+  try {
+    if (!statSync(abs).isFile()) return null;
+  } catch {
+    return null;
+  }
+  return findRoot(abs, '') || null;
 }
 
 /** The repository's own config with the fleet config's ignore list and registry under it (defaults stay apart:
@@ -126,14 +176,20 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
     }
   }
   // Per directory the nearest config file, per config file its parsed (and merged) config.
-  const configPaths = new Map<string, string | null>();
+  const configPaths = new Map<string, string | null | InputError>();
   const configs = new Map<string | null, Config | InputError>();
   const configFor = (dir: string): Config | InputError => {
-    const path = findConfig(dir, configPaths);
+    let path: string | null;
+    try {
+      path = findConfig(dir, configPaths);
+    } catch (e) {
+      return configError(e);
+    }
     let c = configs.get(path);
     if (!c) {
       try {
         c = fleet instanceof InputError ? fleet : mergeConfigs(fleet, readConfig(path));
+        if (opts.ignore?.length && !(c instanceof InputError)) c = { ...c, ignore: new Set([...c.ignore, ...opts.ignore]) };
       } catch (e) {
         c = configError(e);
       }
@@ -146,7 +202,7 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
     report.status = 'changed';
     report.diff = unifiedDiff(report.path, before, text, edits);
     report.edits = editRegions(before, edits);
-    patches.push(unifiedDiff(display(root, abs), before, text, edits));
+    if (opts.patch) patches.push(unifiedDiff(display(root, abs), before, text, edits));
     if (opts.write) writes.push({ abs, text, expected, mode, report: reports.indexOf(report) });
   };
 
@@ -183,11 +239,11 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
     try {
       const read = readText(abs, opts.maxBytes);
       // A discovered file must read as a Dockerfile; one named on the command line is taken as it is.
-      const outcome = fixDockerfile(read.text, { defaults: defaultsOf(config, new Map()), ignore: config.ignore, requireDockerfile: !file.explicit });
+      const outcome = fixDockerfile(read.text, { defaults: defaultsOf(config, new Map()), ignore: config.ignore, inlineConfig: opts.inlineConfig !== false, requireDockerfile: !file.explicit });
       if (outcome.skip !== null) {
         report.status = 'skipped';
         report.note = outcome.skip;
-        // Why a discovered file is not taken is listed with -v (the summary counts it): a repository whose
+        // Why a discovered file is not taken is listed with --verbose (the summary counts it): a repository whose
         // Dockerfiles need nothing prints its summary and nothing else. A file named on the command line says why.
         if (!file.explicit) report.verboseOnly = true;
         continue;
@@ -204,32 +260,46 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
   const rootConfig = configFor(root);
   const passDefined = opts.passDefined === true || (!(rootConfig instanceof InputError) && rootConfig.passDefined === true);
   const wanted = planned.some((p) => p.outcome.vars.needs.length > 0 || (passDefined && p.outcome.vars.uses.length > 0));
-  const ciMod = opts.ci && wanted ? await import('./ci-pass.js') : null;
-  const ci: RootCi | null = ciMod ? ciMod.prepareCi(root, rootConfig, new Set(opts.ciSystems ?? CI_SYSTEMS), planned.map((p) => p.rel)) : null;
+  // Every CI system is read for the defaults it gives the Dockerfiles (job variables, the git remote), whatever
+  // --ci/--no-ci say: those choose only which CI files are edited and reported, so the Dockerfile edit is the same
+  // with or without them. With --no-ci nothing of the CI is reported (its unreadable files neither).
+  const ciMod = wanted ? await import('./ci-pass.js') : null;
+  const rels = planned.map((p) => p.rel);
+  const all: RootCi | null = ciMod ? ciMod.prepareCi(root, rootConfig, new Set(CI_SYSTEMS), rels) : null;
+  const subset = opts.ciSystems && !CI_SYSTEMS.every((s) => opts.ciSystems!.includes(s));
+  const ci: RootCi | null = !opts.ci || !ciMod ? null : subset ? ciMod.prepareCi(root, rootConfig, new Set(opts.ciSystems), rels) : all;
 
   // The user's own defaults count as none on the file as left (fromVars' fallbacks), as in phase 1.
+  // A file the pre-check skipped has no model: the CI side still reads the ARGs its stages declare (a build arg no
+  // ARG takes is CiUnusedBuildArg), which the pre-check read as the parse does.
+  const factsOf = (p: (typeof planned)[number], outcome: DockerfileOutcome) => {
+    const facts = ciMod!.ciFacts(p.rel, outcome.model, outcome.vars, passDefined, suppliedFor(p, outcome.model));
+    return { ...facts, ...(outcome.args ? { declared: new Set(outcome.args) } : {}), report: p.report };
+  };
   const suppliedFor = (p: (typeof planned)[number], model: DockerfileOutcome['model']) => (model ? fallbacks({ defaults: defaultsOf(p.config, new Map()) }, model) : new Map<string, string>());
   // A CI value becomes a default only for a variable every CI build of the Dockerfile passes once the CI edits are
   // made (src/ci-pass.ts passedEverywhere): planned once on the Dockerfiles without CI defaults.
   let everywhere: Map<string, Set<string>> | null = null;
-  if (ci && ciMod && planned.some((p) => ci.defaultsFor(p.rel).size > ci.defaultsFor(p.rel, new Set()).size)) {
-    for (const p of planned) ci.facts.set(p.rel, { ...ciMod.ciFacts(p.rel, p.outcome.model, p.outcome.vars, passDefined, suppliedFor(p, p.outcome.model)), report: p.report });
-    everywhere = ciMod.passedEverywhere(ci);
+  if (all && ciMod && planned.some((p) => all.defaultsFor(p.rel).size > all.defaultsFor(p.rel, new Set()).size)) {
+    for (const p of planned) all.facts.set(p.rel, factsOf(p, p.outcome));
+    everywhere = ciMod.passedEverywhere(all);
   }
   for (const p of planned) {
     const { report, read } = p;
     let outcome = p.outcome;
     try {
-      if (ci && ciMod) {
+      if (all && ciMod) {
         // A value the CI gives a needed variable becomes its fallback default (below the config and --default).
         const needed = new Set(outcome.vars.needs.map((n) => n.name));
         const asRead = ciMod.ciFacts(p.rel, outcome.model, outcome.vars);
-        const fromCi = new Map([...ci.defaultsFor(p.rel, everywhere?.get(p.rel) ?? new Set(), asRead.repoVars)].filter(([name]) => needed.has(name)));
+        const fromCi = new Map([...all.defaultsFor(p.rel, everywhere?.get(p.rel) ?? new Set(), asRead.repoVars)].filter(([name]) => needed.has(name)));
         // A CI value that makes a FROM invalid is no default (CiValueInvalidReference reports it).
         for (const bad of asRead.checkValues?.(new Map([...fromCi].map(([n, d]) => [n, d.value]))) ?? []) for (const n of bad.names) fromCi.delete(n);
         // The need stays what the file as written has (phase 1), whatever value the CI now supplies.
-        if (fromCi.size) outcome = { ...fixDockerfile(read.text, { defaults: defaultsOf(p.config, fromCi), ignore: p.config.ignore }), vars: outcome.vars };
-        ci.facts.set(p.rel, { ...ciMod.ciFacts(p.rel, outcome.model, outcome.vars, passDefined, suppliedFor(p, outcome.model)), report });
+        if (fromCi.size) outcome = { ...fixDockerfile(read.text, { defaults: defaultsOf(p.config, fromCi), ignore: p.config.ignore, inlineConfig: opts.inlineConfig !== false }), vars: outcome.vars };
+      }
+      if (ci && ciMod) {
+        ci.facts.set(p.rel, factsOf(p, outcome));
       }
       report.findings = outcome.findings.map((f) => ({ ...f, file: report.path }));
       report.hoisted = outcome.hoisted;
@@ -258,7 +328,7 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
       const r = ciReports.find((x) => x.path === display(cwd, w.abs))!;
       const before = Buffer.from(w.expected).toString('utf8');
       r.edits = editRegions(before, w.edits);
-      patches.push(unifiedDiff(display(root, w.abs), before, w.text, w.edits));
+      if (opts.patch) patches.push(unifiedDiff(display(root, w.abs), before, w.text, w.edits));
       if (opts.write) writes.push({ abs: w.abs, text: w.text, expected: w.expected, mode: w.mode, report: reports.indexOf(r) });
     }
   }
@@ -277,6 +347,12 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
       }
     }
     fingerprintFindings(list, file, text);
+  }
+  // The dry-run diff names files by their paths from the current directory (`git apply` there). When a changed
+  // file of the repository is outside it, every diff of the repository names its files from the repository root
+  // instead (`git apply` there, as with --patch-dir): git refuses a path that climbs with `..`.
+  if (reports.some((r) => r.status === 'changed' && climbs(r.path))) {
+    for (const r of reports) if (r.diff) r.diff = reheaded(r.diff, r.path, display(root, resolve(cwd, r.path)));
   }
   return { root, reports, writes, patch: patches.join('') };
 }

@@ -1,6 +1,6 @@
 /** Formatters: the same results as text for people (stderr) or one JSON document for machines (SARIF, GitLab Code
  * Quality and GitHub workflow commands: src/formats/). */
-import { isOutstanding, ruleUrl, type Finding } from './findings.js';
+import { isOutstanding, ruleUrl, type FailureLevel, type Finding } from './findings.js';
 import type { Hoisted } from '../transforms/hoist-from-args.js';
 
 export type Status = 'changed' | 'unchanged' | 'skipped' | 'error';
@@ -38,20 +38,20 @@ export interface Summary {
   unchanged: number;
   skipped: number;
   errors: number;
-  /** Findings left for a human (not fixed, not suppressed, not info): they make the exit code 1. */
+  /** Findings left for a human that make the exit code 1 (not fixed, not suppressed, at --failure-level or above: by default every one but info). */
   needHuman: number;
   /** Those findings' rules, with how often each occurs, most frequent first. */
   needHumanRules: Record<string, number>;
 }
 
-export function summarize(files: readonly FileReport[], extraErrors = 0): Summary {
+export function summarize(files: readonly FileReport[], extraErrors = 0, level: FailureLevel = 'warning'): Summary {
   const s: Summary = { changed: 0, unchanged: 0, skipped: 0, errors: extraErrors, needHuman: 0, needHumanRules: {} };
   const rules = new Map<string, number>();
   for (const f of files) {
     if (f.status === 'error') s.errors++;
     else s[f.status]++;
     for (const x of f.findings) {
-      if (!isOutstanding(x)) continue;
+      if (!isOutstanding(x, level)) continue;
       s.needHuman++;
       rules.set(x.rule, (rules.get(x.rule) ?? 0) + 1);
     }
@@ -60,7 +60,7 @@ export function summarize(files: readonly FileReport[], extraErrors = 0): Summar
   return s;
 }
 
-/** `verbose`: with -v, a finding left for a human also names its rule's page (`  see: URL`). */
+/** `verbose`: with --verbose, a finding left for a human also names its rule's page (`  see: URL`). */
 export function formatFinding(f: Finding, verbose = false): string {
   const state = f.suppressed ? ' (suppressed)' : f.fixed ? ' (fixed)' : '';
   let out = `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.rule}: ${f.message}${state}\n`;
@@ -77,7 +77,7 @@ export function formatNote(r: FileReport): string {
 /** `hidden`: skipped files whose reasons were not printed (listed with --verbose). */
 export function formatSummary(s: Summary, mode: 'dry-run' | 'write' | 'check', hidden = 0): string {
   const verb = mode === 'write' ? 'changed' : 'to change';
-  const skipped = `${s.skipped} skipped${hidden > 0 ? ` (${hidden} listed only with -v)` : ''}`;
+  const skipped = `${s.skipped} skipped${hidden > 0 ? ` (${hidden} listed only with --verbose)` : ''}`;
   let line = `${s.changed} ${verb}, ${s.unchanged} unchanged, ${skipped}, ${s.errors} error${s.errors === 1 ? '' : 's'}`;
   if (mode === 'dry-run' && s.changed > 0) line += ' (dry run: --write applies the diff)';
   if (s.needHuman > 0) {
@@ -94,7 +94,7 @@ export interface RepoReport {
   error?: string;
 }
 
-function repoRow(r: RepoReport) {
+function repoRow(r: RepoReport, level: FailureLevel) {
   const findings = r.reports.flatMap((x) => x.findings).filter((f) => !f.suppressed);
   const count = (sev: string) => findings.filter((f) => f.severity === sev).length;
   return {
@@ -102,13 +102,13 @@ function repoRow(r: RepoReport) {
     changed: r.reports.filter((x) => x.status === 'changed').length,
     errors: r.reports.filter((x) => x.status === 'error').length + (r.error ? 1 : 0),
     findings: { error: count('error'), warning: count('warning'), info: count('info') },
-    needsHuman: findings.filter(isOutstanding).length,
+    needsHuman: findings.filter((f) => isOutstanding(f, level)).length,
   };
 }
 
 /** The per-repository table printed after a multi-repository run. */
-export function formatRepoTable(repos: readonly RepoReport[]): string {
-  const rows = repos.map(repoRow);
+export function formatRepoTable(repos: readonly RepoReport[], level: FailureLevel = 'warning'): string {
+  const rows = repos.map((r) => repoRow(r, level));
   const head = ['repository', 'changed', 'errors', 'warnings', 'info', 'needs a human', 'failed'];
   const cells = rows.map((r) => [r.repo, r.changed, r.findings.error, r.findings.warning, r.findings.info, r.needsHuman, r.errors].map(String));
   const width = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
@@ -116,7 +116,7 @@ export function formatRepoTable(repos: readonly RepoReport[]): string {
   return line(head) + cells.map(line).join('');
 }
 
-export function toJson(files: readonly FileReport[], summary: Summary, repos: readonly RepoReport[] = []): string {
+export function toJson(files: readonly FileReport[], summary: Summary, repos: readonly RepoReport[] = [], level: FailureLevel = 'warning'): string {
   const doc = {
     files: files.map((f) => ({
       path: f.path,
@@ -139,7 +139,7 @@ export function toJson(files: readonly FileReport[], summary: Summary, repos: re
       hoisted: f.hoisted,
       ...(f.diff ? { diff: f.diff } : {}),
     })),
-    repos: repos.map((r) => ({ ...repoRow(r), files: r.reports.map((x) => x.path), ...(r.error ? { error: r.error } : {}) })),
+    repos: repos.map((r) => ({ ...repoRow(r, level), files: r.reports.map((x) => x.path), ...(r.error ? { error: r.error } : {}) })),
     summary,
   };
   return `${JSON.stringify(doc, null, 2)}\n`;

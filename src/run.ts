@@ -1,15 +1,15 @@
 /** Orchestration: discover → read → fix (parse, transform, apply, verify) → diff | write | report → exit code. */
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import pc from 'picocolors';
 import { discover, hardLinkNote, type Discovered } from './discover.js';
 import { InputError } from './errors.js';
-import { isOutstanding } from './findings.js';
+import { isOutstanding, type FailureLevel } from './findings.js';
 import { prepareWrites, type PendingWrite, type WriteFailure } from './fsio.js';
 import { assertClean, commit, createBranch, type GitRepo } from './git.js';
 import type { CiSystem } from './ci/systems.js';
 import { planAll, type RepoJob } from './pool.js';
-import { display, rootFinder, type PlanOptions, type RepoPlan } from './repo.js';
+import { ciFileRepository, climbs, display, rootFinder, type PlanOptions, type RepoPlan } from './repo.js';
 import { toGithub } from './formats/github.js';
 import { toGitlab } from './formats/gitlab.js';
 import { toSarif } from './formats/sarif.js';
@@ -28,7 +28,7 @@ export interface RunOptions {
   output?: string;
   color: boolean;
   quiet: boolean;
-  /** -v: also print the info findings of unchanged files, and the reasons of files skipped by name or path. */
+  /** --verbose: also print the info findings of unchanged files, and the reasons of files skipped by name or path. */
   verbose?: boolean;
   gitignore: boolean;
   /** Run the CI transform (default true; --no-ci turns it off). */
@@ -49,6 +49,12 @@ export interface RunOptions {
   progress?: boolean;
   /** Files larger than this are refused (default fsio.DEFAULT_MAX_BYTES). */
   maxBytes?: number;
+  /** --ignore RULE: suppressed everywhere, added to the configs' ignore lists. */
+  ignore?: string[];
+  /** --failure-level: the outstanding findings that make the exit code 1 (default warning). */
+  failureLevel?: FailureLevel;
+  /** --no-inline-config (false): the Dockerfiles' `# dockerfile-argfix` pragmas are not read. */
+  inlineConfig?: boolean;
   /** Aborted on SIGINT/SIGTERM: no further file is written. */
   signal?: AbortSignal;
 }
@@ -93,8 +99,11 @@ export interface Collected {
 
 /** Discovers the files under `opts.paths` and groups them by repository (nearest .git or CI file; else the directory given). */
 export function collect(opts: Pick<RunOptions, 'paths' | 'gitignore'>, cwd: string): Collected {
-  const paths = opts.paths.map((p) => resolve(cwd, p));
-  const found = discover(paths, { gitignore: opts.gitignore });
+  const findRoot = rootFinder();
+  // A CI file given on the command line stands for its repository, analysed as a unit (see ciFileRepository).
+  const paths = [...new Set(opts.paths.map((p) => resolve(cwd, p)).map((p) => ciFileRepository(p, findRoot) ?? p))];
+  // One listing per directory: the root finder reads discovery's.
+  const found = discover(paths, { gitignore: opts.gitignore, onListing: findRoot.note });
   const generalErrors: string[] = [];
   for (const e of found.errors) generalErrors.push(e.startsWith('/') ? display(cwd, e.split(': ')[0]) + e.slice(e.indexOf(': ')) : e);
   const discoverySkips: FileReport[] = found.skipped.map(({ path, note, verboseOnly, sameAs }) => ({
@@ -110,7 +119,6 @@ export function collect(opts: Pick<RunOptions, 'paths' | 'gitignore'>, cwd: stri
   // Group the files by repository (nearest .git or CI file; else the directory given), in discovery order.
   const dirRoot = new Map<string, string>();
   const groups = new Map<string, Discovered[]>();
-  const findRoot = rootFinder();
   const givenDirs = paths.filter((p) => {
     try {
       return statSync(p).isDirectory();
@@ -135,15 +143,15 @@ export function collect(opts: Pick<RunOptions, 'paths' | 'gitignore'>, cwd: stri
 }
 
 /** What planning a repository needs from the run's options; `keepTexts`: keep the new texts (for writing). */
-export function planOptions(opts: Pick<RunOptions, 'defaults' | 'config' | 'maxBytes' | 'ci' | 'ciSystems' | 'passDefined'>, cwd: string, keepTexts: boolean): PlanOptions {
-  return { cwd, defaults: opts.defaults, ...(opts.config ? { config: resolve(cwd, opts.config) } : {}), maxBytes: opts.maxBytes, write: keepTexts, ci: opts.ci !== false, ...(opts.ciSystems ? { ciSystems: [...opts.ciSystems] } : {}), ...(opts.passDefined ? { passDefined: true } : {}) };
+export function planOptions(opts: Pick<RunOptions, 'defaults' | 'config' | 'maxBytes' | 'ci' | 'ciSystems' | 'passDefined' | 'ignore' | 'inlineConfig' | 'patchDir'>, cwd: string, keepTexts: boolean): PlanOptions {
+  return { cwd, defaults: opts.defaults, ...(opts.config ? { config: resolve(cwd, opts.config) } : {}), maxBytes: opts.maxBytes, write: keepTexts, ...(opts.patchDir ? { patch: true } : {}), ci: opts.ci !== false, ...(opts.ciSystems ? { ciSystems: [...opts.ciSystems] } : {}), ...(opts.passDefined ? { passDefined: true } : {}), ...(opts.ignore?.length ? { ignore: opts.ignore } : {}), ...(opts.inlineConfig === false ? { inlineConfig: false } : {}) };
 }
 
 /** The run's file reports in output order (findings sorted), their summary and the per-repository reports. */
-export function assemble(cwd: string, collected: Collected, plans: readonly RepoPlan[], repoErrors: ReadonlyMap<RepoPlan, string> = new Map()): { reports: FileReport[]; summary: Summary; repos: RepoReport[] } {
+export function assemble(cwd: string, collected: Collected, plans: readonly RepoPlan[], repoErrors: ReadonlyMap<RepoPlan, string> = new Map(), level: FailureLevel = 'warning'): { reports: FileReport[]; summary: Summary; repos: RepoReport[] } {
   const reports = [...collected.skipped, ...plans.flatMap((p) => p.reports)];
   for (const r of reports) r.findings.sort((a, b) => a.line - b.line || a.column - b.column);
-  const summary = summarize(reports, collected.errors.length + repoErrors.size);
+  const summary = summarize(reports, collected.errors.length + repoErrors.size, level);
   const repos = plans.map((p) => ({ root: repoName(cwd, p.root), reports: p.reports, error: repoErrors.get(p) }));
   return { reports, summary, repos };
 }
@@ -152,6 +160,15 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
   const write = opts.write || opts.gitBranch !== undefined;
   const mode = write ? 'write' : opts.check ? 'check' : 'dry-run';
   const cwd = io.cwd;
+  // The report file is checked before anything is planned or written: a bad -o must not leave files written
+  // and the report lost.
+  if (opts.output !== undefined) {
+    const problem = outputProblem(resolve(cwd, opts.output));
+    if (problem !== null) {
+      io.err(`dockerfile-argfix: --output ${opts.output}: ${problem}; nothing written\n`);
+      return EXIT_ERROR;
+    }
+  }
   const collected = collect(opts, cwd);
   const { jobs, errors: generalErrors } = collected;
 
@@ -219,22 +236,25 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
     }
   }
 
-  const { reports, summary, repos } = assemble(cwd, collected, plans, repoErrors);
+  const level = opts.failureLevel ?? 'warning';
+  const { reports, summary, repos } = assemble(cwd, collected, plans, repoErrors, level);
   const errorLines = [...generalErrors, ...reports.filter((r) => r.error && (!r.heldBack || opts.verbose)).map((r) => r.error!), ...repoErrors.values()];
-  // Info findings explain the edits of a changed file; elsewhere (a build left as it is) they print with -v, and
-  // so do suppressed ones (the user asked for silence there). JSON and SARIF have them all; github and gitlab have
-  // what text prints, never a suppressed one (an annotation or a Code Quality issue cannot say it is suppressed).
-  const shownFinding = (r: FileReport, f: FileReport['findings'][number]) => opts.verbose || (!f.suppressed && (f.severity !== 'info' || r.status === 'changed'));
+  // Info findings explain the edits of a changed file; elsewhere (a build left as it is) they print with --verbose,
+  // and so do suppressed ones (the user asked for silence there). A finding that sets the exit code always prints
+  // (an info one too, with --failure-level info). JSON and SARIF have them all; github and gitlab have what text
+  // prints, never a suppressed one (an annotation or a Code Quality issue cannot say it is suppressed).
+  const shownFinding = (r: FileReport, f: FileReport['findings'][number]) => opts.verbose || isOutstanding(f, level) || (!f.suppressed && (f.severity !== 'info' || r.status === 'changed'));
   const shownFindings = () => reports.flatMap((r) => r.findings.filter((f) => !f.suppressed && shownFinding(r, f)));
   if (opts.format === 'json' || opts.format === 'sarif' || opts.format === 'gitlab') {
     const doc =
       opts.format === 'json'
-        ? toJson(reports, summary, repos)
+        ? toJson(reports, summary, repos, level)
         : opts.format === 'sarif'
           ? toSarif(reports, cwd, [...generalErrors, ...reports.filter((r) => r.error).map((r) => r.error!), ...repoErrors.values()])
           : toGitlab(shownFindings());
-    if (opts.output) writeFileSync(resolve(cwd, opts.output), doc);
-    else io.out(doc);
+    if (opts.output) {
+      if (!writeReport(resolve(cwd, opts.output), doc, io)) return EXIT_ERROR;
+    } else io.out(doc);
     for (const e of errorLines) io.err(`dockerfile-argfix: ${e}\n`);
   } else {
     const changed = reports.filter((r) => r.status === 'changed');
@@ -244,25 +264,35 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
     // github: the findings as workflow commands on stdout (or in the -o file) instead of text lines; the rest as text.
     if (opts.format === 'github') {
       const commands = toGithub(shownFindings());
-      if (opts.output) writeFileSync(resolve(cwd, opts.output), commands);
-      else io.out(commands);
+      if (opts.output) {
+        if (!writeReport(resolve(cwd, opts.output), commands, io)) return EXIT_ERROR;
+      } else io.out(commands);
     } else if (!opts.quiet) for (const r of reports) for (const f of r.findings) if (shownFinding(r, f)) text += formatFinding(f, opts.verbose === true);
     // Skip notes in path order; those whose name or path already says "not a Dockerfile" only with --verbose
     // (the summary counts them), so a correct repository prints nothing but its summary.
     const notes = reports.filter((r) => r.note !== undefined);
     const shown = opts.verbose ? notes : notes.filter((r) => !r.verboseOnly);
     if (!opts.quiet) for (const r of shown.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) text += formatNote(r);
+    // A repository outside the current directory: its diff names its files from its root (the end of planRepo, src/repo.ts).
+    if (mode === 'dry-run' && !opts.listDifferent && !opts.quiet) {
+      for (const p of plans) {
+        if (!p.reports.some((r) => r.status === 'changed' && climbs(r.path))) continue;
+        const name = repoName(cwd, p.root);
+        text += `dockerfile-argfix: ${name}: outside the current directory: its diff names files from ${name} (git apply there)\n`;
+      }
+    }
     for (const e of errorLines) text += `dockerfile-argfix: ${e}\n`;
     if (mode === 'check' && !opts.listDifferent) for (const r of changed) text += `would change: ${r.path}\n`;
-    if (!opts.quiet && repos.length > 1) text += formatRepoTable(repos);
+    if (!opts.quiet && repos.length > 1) text += formatRepoTable(repos, level);
     if (!opts.quiet) text += formatSummary(summary, mode, notes.length - shown.length);
-    if (opts.output && opts.format === 'text') writeFileSync(resolve(cwd, opts.output), text.replace(/\x1b\[[0-9;]*m/g, ''));
-    else io.err(text);
+    if (opts.output && opts.format === 'text') {
+      if (!writeReport(resolve(cwd, opts.output), text.replace(/\x1b\[[0-9;]*m/g, ''), io)) return EXIT_ERROR;
+    } else io.err(text);
   }
 
   if (summary.errors > 0) return EXIT_ERROR;
   if ((opts.check || opts.listDifferent) && summary.changed > 0) return EXIT_FINDINGS;
-  if (reports.some((r) => r.findings.some(isOutstanding))) return EXIT_FINDINGS;
+  if (summary.needHuman > 0) return EXIT_FINDINGS;
   return EXIT_OK;
 }
 
@@ -379,4 +409,38 @@ function commitMessage(plan: RepoPlan): string {
     lines.push(hoisted.length ? `- ${rel}: ARG ${hoisted.join(', ')}` : `- ${rel}: pass the FROM variables as build args`);
   }
   return lines.join('\n') + '\n';
+}
+
+/** Writes the report file; false (after a one-line error) when that fails even so. */
+function writeReport(abs: string, text: string, io: Io): boolean {
+  try {
+    writeFileSync(abs, text);
+    return true;
+  } catch (e) {
+    io.err(`dockerfile-argfix: --output ${abs}: cannot be written (${(e as NodeJS.ErrnoException).code ?? String(e)})\n`);
+    return false;
+  }
+}
+
+/** Why the report cannot be written to `abs` (--output), or null: checked before any file is written. */
+export function outputProblem(abs: string): string | null {
+  let st;
+  try {
+    st = statSync(abs);
+  } catch {
+    st = null;
+  }
+  if (st?.isDirectory()) return 'is a directory';
+  const dir = dirname(abs);
+  try {
+    if (st) accessSync(abs, constants.W_OK);
+    else if (!statSync(dir).isDirectory()) return `${dir} is not a directory`;
+    else accessSync(dir, constants.W_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return `the directory ${dir} does not exist`;
+    if (code === 'ENOTDIR') return `${dir} is not a directory`;
+    return `cannot be written (${code ?? String(e)})`;
+  }
+  return null;
 }

@@ -28,7 +28,7 @@ import { expandWord, type Escape } from '../src/dockerfile/shell.js';
 import { suggest } from '../src/dockerfile/suggest.js';
 import { parseCheckSkip } from '../src/dockerfile/syntax.js';
 import type { TextEdit } from '../src/edits.js';
-import { finding, type Finding, type RuleName } from '../src/findings.js';
+import { finding, unknownRule, type Finding, type RuleName } from '../src/findings.js';
 
 export interface SuppliedDefault {
   value: string;
@@ -38,8 +38,13 @@ export interface SuppliedDefault {
 
 export interface HoistOptions {
   defaults?: ReadonlyMap<string, SuppliedDefault>;
-  /** Rules suppressed everywhere (config `ignore:`). */
+  /** Rules suppressed everywhere (config `ignore:`, --ignore). */
   ignore?: ReadonlySet<string>;
+  /**
+   * false (--no-inline-config): the file's `# dockerfile-argfix ignore…` pragmas are not read. BuildKit's own
+   * `# check=skip=` still is: it is the file's directive to BuildKit, which skips those checks on every build.
+   */
+  inlineConfig?: boolean;
 }
 
 export interface Hoisted {
@@ -91,9 +96,9 @@ function ruleList(spec: string | undefined): Set<string> | 'all' {
 const covers = (set: Set<string> | 'all', rule: string) => set === 'all' || set.has(rule);
 
 /** Suppressions: BuildKit's `# check=skip=` (file, and per FROM for UndefinedArgInFrom) and our pragma. */
-function suppressor(model: DockerfileModel, ignore: ReadonlySet<string> | undefined) {
+function suppressor(model: DockerfileModel, ignore: ReadonlySet<string> | undefined, inline: boolean) {
   const global: (Set<string> | 'all')[] = [model.checkSkip, new Set(ignore)];
-  for (const ins of model.instructions) {
+  for (const ins of inline ? model.instructions : []) {
     for (const c of ins.comments) {
       const m = OWN_GLOBAL_IGNORE.exec(c);
       if (m) global.push(ruleList(m[1]));
@@ -103,7 +108,7 @@ function suppressor(model: DockerfileModel, ignore: ReadonlySet<string> | undefi
     if (global.some((s) => covers(s, rule))) return true;
     if (!ins) return false;
     for (const c of ins.comments) {
-      const own = OWN_IGNORE.exec(c);
+      const own = inline ? OWN_IGNORE.exec(c) : null;
       if (own && covers(ruleList(own[1]), rule)) return true;
       // linter.go: a `# check=skip=` comment right above an instruction (Dockerfile >= 1.21); convert.go:399
       // merges it for FROM only into UndefinedArgInFrom.
@@ -112,6 +117,38 @@ function suppressor(model: DockerfileModel, ignore: ReadonlySet<string> | undefi
     }
     return false;
   };
+}
+
+/**
+ * UnknownRuleInPragma for each name in a `# dockerfile-argfix [global] ignore=…` pragma that is not one of our
+ * rules (such a name suppresses nothing, usually a misspelling). Only our own pragma: a `# check=skip=` name is
+ * BuildKit's, and BuildKit has many rules this tool never reports.
+ */
+function pragmaFindings(model: DockerfileModel): Finding[] {
+  const out: Finding[] = [];
+  let from = 0;
+  for (const ins of model.instructions) {
+    if (ins.comments.some((c) => c.startsWith('dockerfile-argfix'))) {
+      for (let l = from; l < ins.startLine; l++) {
+        const line = model.table.lineText(l);
+        const m = /^(\s*#\s*)(dockerfile-argfix\s+(?:global\s+)?ignore\s*=\s*)(.*)$/.exec(line);
+        if (!m) continue;
+        const re = /[^,\s]+/g;
+        for (let w = re.exec(m[3]); w; w = re.exec(m[3])) {
+          const unknown = unknownRule(w[0]);
+          if (unknown === null) continue;
+          const column = m[1].length + m[2].length + w.index + 1;
+          out.push(
+            finding('UnknownRuleInPragma', { line: l + 1, column }, `${unknown} in a # dockerfile-argfix pragma`, {
+              fix: 'use the rule names the findings show (README, Findings); for all rules write the pragma without =…',
+            }),
+          );
+        }
+      }
+    }
+    from = ins.endLine + 1;
+  }
+  return out;
 }
 
 function keywordCase(model: DockerfileModel): string {
@@ -134,7 +171,14 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
   const supplied = options.defaults ?? new Map<string, SuppliedDefault>();
   const { table, escape, globalArgs } = model;
   const builtins = builtinEnv(model);
-  const isSuppressed = suppressor(model, options.ignore);
+  const inline = options.inlineConfig !== false;
+  const isSuppressed = suppressor(model, options.ignore, inline);
+  if (inline) {
+    for (const f of pragmaFindings(model)) {
+      if (isSuppressed('UnknownRuleInPragma', null)) f.suppressed = true;
+      findings.push(f);
+    }
+  }
   const readEntries: GlobalEntry[] = globalArgs.map((a) => ({ name: a.name, raw: a.raw }));
   const read = evalGlobals(readEntries, builtins, escape);
   const globalNames = [...new Set(globalArgs.map((a) => a.name))];

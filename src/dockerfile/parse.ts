@@ -106,6 +106,10 @@ function astStarts(text: string, table: LineTable, fromLine: number, keepThrough
     const b = table.starts[fromLine];
     src = text.slice(0, a) + text.slice(a, b).replace(/[^\n]/g, '') + text.slice(b);
   }
+  // dockerfile-ast breaks lines at a lone '\r' too (the LSP's line terminators); BuildKit breaks them at '\n' only
+  // (bufio.ScanLines, which drops a '\r' just before it), as the line table does. A lone '\r' is whitespace
+  // inside the line for BuildKit, so dockerfile-ast gets a space there: its line numbers are the table's.
+  if (src.includes('\r')) src = src.replace(/\r(?!\n)/g, ' ');
   return DockerfileParser.parse(src)
     .getInstructions()
     .map((i) => i.getRange().start)
@@ -132,6 +136,7 @@ function instructionsOf(text: string, table: LineTable, escape: Escape, lastDire
   let prevEndLine = lastDirectiveLine; // last line of the previous instruction, heredoc bodies included
   const own = segmenter === 'buildkit';
   let starts = own ? [] : astStarts(text, table, 0, lastDirectiveLine);
+  let askedAt = -1;
   for (let k = 0; ; ) {
     const next = own ? ownStart(table, prevEndLine) : k < starts.length ? starts[k] : null;
     if (next && next.line <= prevEndLine) {
@@ -142,6 +147,9 @@ function instructionsOf(text: string, table: LineTable, escape: Escape, lastDire
     let gap = -1;
     for (let l = prevEndLine + 1; l < gapEnd && gap < 0; l++) if (!isBlankOrComment(table.lineText(l))) gap = l;
     if (gap >= 0) {
+      // Asked again from the same line means dockerfile-ast and BuildKit disagree there for good: refuse, never loop.
+      if (gap === askedAt) throw new InputError('cannot read this line as an instruction', gap + 1);
+      askedAt = gap;
       starts = astStarts(text, table, gap, lastDirectiveLine);
       k = 0;
       if (starts[0]?.line !== gap) throw new InputError('cannot read this line as an instruction', gap + 1);

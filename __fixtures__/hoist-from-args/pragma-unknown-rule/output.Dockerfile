@@ -1,0 +1,6 @@
+# check=skip=JSONArgsRecommended
+# dockerfile-argfix global ignore=InvalidDefaultArgInFrom,Bogus
+ARG TAG=1
+ARG IMAGE
+# dockerfile-argfix ignore=UndefinedArgInFrm
+FROM $IMAGE:$TAG
