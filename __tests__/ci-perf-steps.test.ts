@@ -8,6 +8,7 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { recognise } from '../src/ci/builders.js';
+import { recogniseCompose } from '../src/ci/compose-cli.js';
 import { evalWord, literalPrefix, parseShellReference } from '../src/ci/shell.js';
 import { inert, maskExpressions } from '../src/ci/steps.js';
 import { fixtureStrings } from './support/fixture-files.js';
@@ -26,6 +27,7 @@ function effects(text: string): string[] {
     const w0 = literalPrefix(call.words[0]);
     if (w0.complete && (w0.text === 'cd' || w0.text === 'pushd')) out.push('cd');
     if (recognise(call, text, ENV)) out.push('build');
+    if (recogniseCompose(call, text, ENV)) out.push('compose');
     const k = w0.complete && /^(bash|sh|zsh|ash|dash|source|\.)$/.test(w0.text) ? 1 : 0;
     const p = call.words[k] ? evalWord(call.words[k], ENV) : null;
     if (p && (k === 1 || p.includes('/'))) out.push(`script ${p}`);
@@ -56,6 +58,8 @@ describe('inert: script items findSteps need not parse', () => {
       'docker buildx build .',
       'buildah bud .',
       '/kaniko/executor --context .',
+      'docker compose up -d web',
+      'docker-compose -f compose.ci.yml up',
       'sudo docker build .',
       "'docker' build .",
       'do\\cker build .',
@@ -109,11 +113,11 @@ describe('inert: script items findSteps need not parse', () => {
 
   test('generated scripts: whenever inert accepts one, parsing it shows no effect', () => {
     const first = fc.oneof(
-      fc.constantFrom('docker', 'podman', 'nerdctl', 'buildah', 'buildctl', 'kubectl', 'echo', 'make', 'cd', 'pushd', 'export', 'declare', 'local', 'time', 'sudo', 'env', 'exec', 'bash', 'sh', 'source', 'if', 'for', 'let', 'eval', 'A=1', 'x.sh', './x.sh', '$SCRIPT', '2', 'executor', 'do', 'function', 'coproc', 'select', 'alias'),
+      fc.constantFrom('docker', 'docker-compose', 'podman', 'nerdctl', 'buildah', 'buildctl', 'kubectl', 'echo', 'make', 'cd', 'pushd', 'export', 'declare', 'local', 'time', 'sudo', 'env', 'exec', 'bash', 'sh', 'source', 'if', 'for', 'let', 'eval', 'A=1', 'x.sh', './x.sh', '$SCRIPT', '2', 'executor', 'do', 'function', 'coproc', 'select', 'alias'),
       fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,6}$/),
     );
     const arg = fc.oneof(
-      fc.constantFrom('build', 'buildx', 'push', 'login', '-t', '-f', '.', './x.sh', 'x.sh', '$A', '$X/y', 'a=b', 'A=$B', '--build-arg', 'B=1', '$IMG:$CI_COMMIT_SHA', 'deployment/x', '$', '$$', '$@', '$1', '%', ':', ',', '+', '@', 'bu', 'ild', '$___'),
+      fc.constantFrom('build', 'buildx', 'compose', 'up', 'push', 'login', '-t', '-f', '.', './x.sh', 'x.sh', '$A', '$X/y', 'a=b', 'A=$B', '--build-arg', 'B=1', '$IMG:$CI_COMMIT_SHA', 'deployment/x', '$', '$$', '$@', '$1', '%', ':', ',', '+', '@', 'bu', 'ild', '$___'),
       fc.stringMatching(/^[A-Za-z0-9_./:=@%+,$-]{1,8}$/),
       // What a plain line may not hold: each can start another command or hide a word.
       fc.constantFrom('; ./x.sh', '&& cd x', '| sh', '& ./y', '$(./x.sh)', '`./x.sh`', '"a ./x.sh"', "'b'", 'do\\cker', '# c', '>o ./x.sh', '{ ./x.sh; }', '( ./x.sh )', '! x', '*', '~/x', '${A}', '$A/b'),

@@ -52,6 +52,30 @@ describe('a literal -f with a context that is not static', () => {
   });
 });
 
+describe('podman and buildah without a context argument', () => {
+  // buildah-build(1): "If no context directory is specified, then Buildah will assume the current working
+  // directory as build context"; podman-build(1): "When invoked with -f and a path to a Containerfile, with no
+  // explicit CONTEXT directory, Podman uses the Containerfile's parent directory as its build context". Both read
+  // the -f path from the working directory first. docker needs the argument ("docker build" requires 1 argument).
+  test.each([
+    ['podman build --file docker/Containerfile --tag x', '', 'docker/Containerfile'],
+    ['podman build -t x', '', 'Dockerfile'],
+    ['podman build -t x', 'docker', 'docker/Containerfile'],
+    ['buildah bud -f Dockerfile -t x', 'sub/docker', 'sub/docker/Dockerfile'],
+    ['buildah bud -t x', '', 'Dockerfile'],
+    ['cd docker && buildah build --layers', '', 'docker/Containerfile'],
+  ])('%s (from %j) builds %s', (script, cwd, dockerfile) => {
+    expect(resolved(script, cwd)).toEqual({ dockerfile });
+  });
+
+  test.each([
+    ['docker build -f docker/Dockerfile -t x', 'no build context'],
+    ['nerdctl build -t x', 'no build context'],
+  ])('%s: %s', (script, unresolved) => {
+    expect(resolved(script)).toEqual({ dockerfile: null, unresolved });
+  });
+});
+
 describe('combined short flags', () => {
   test.each([
     ['docker build -qt app .', 'Dockerfile'],

@@ -81,13 +81,13 @@ afterAll(() => {
 });
 
 describe('npm pack', () => {
-  test('the tarball holds exactly the built JavaScript and declarations of src/ and transforms/, LICENSE, README and package.json', () => {
+  test('the tarball holds exactly the built JavaScript and declarations of src/ and transforms/, the GitLab CI template, LICENSE, README and package.json', () => {
     const listed = run('tar', ['-tzf', tarball], work);
     expect(listed.code).toBe(0);
     const files = listed.stdout.split('\n').filter(Boolean).map((f) => f.replace(/^package\//, '')).sort();
     // Hand-written declarations of untyped dependencies (src/ci/mvdan-sh.d.ts) are not emitted, and none is needed by the API.
     const sources = ['src', 'transforms'].flatMap((d) => walk(join(root, d)).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => `${d}/${f.slice(0, -3)}`));
-    const expected = ['LICENSE', 'README.md', 'package.json', ...sources.flatMap((s) => [`dist/${s}.js`, `dist/${s}.d.ts`])].sort();
+    const expected = ['LICENSE', 'README.md', 'package.json', 'templates/dockerfile-argfix.gitlab-ci.yml', ...sources.flatMap((s) => [`dist/${s}.js`, `dist/${s}.d.ts`])].sort();
     expect(files).toEqual(expected);
   });
 

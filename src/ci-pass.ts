@@ -31,7 +31,7 @@ import { loadBitbucket } from './ci/bitbucket.js';
 import { loadCircleci } from './ci/circleci.js';
 import { loadDrone, type PluginBuild } from './ci/drone.js';
 import { loadAzure, type AzureDockerTask } from './ci/azure.js';
-import { loadCompose, type ComposeBuild } from './ci/compose.js';
+import { loadCompose, loadComposeCalls, type ComposeBuild } from './ci/compose.js';
 import { loadGithub, type ActionBuild, type RepoLister } from './ci/github.js';
 import { buildJobModel } from './ci/jobs.js';
 import type { Job } from './ci/model.js';
@@ -363,9 +363,11 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource {
       out.plugins.push(...drone.plugins);
     }
   }
+  const composeFiles: CiFile[] = [];
   if (systems.has('compose')) {
     const compose = loadCompose(view, problems);
     if (compose) {
+      composeFiles.push(...compose.files);
       out.found.add('compose');
       out.files.push(...compose.files);
       out.compose.push(...compose.builds);
@@ -395,6 +397,18 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource {
     out.reportedFiles.push(...got.files);
   }
   if (out.found.size > 0) out.steps = findSteps({ jobs, notes }, view);
+  // The compose files and services the jobs' `docker compose build|up` commands use (issue 13 item 2).
+  if (systems.has('compose') && out.steps.compose?.length) {
+    const added = loadComposeCalls(view, out.steps.compose, composeFiles, out.compose, problems);
+    out.files.push(...added);
+    if (out.compose.some((b) => b.jobs)) out.found.add('compose');
+  }
+  // A script the steps run is edited only when it is one of the repository's files (not .gitignore'd, generated
+  // by an earlier step, or a template).
+  if (out.steps.scriptFiles.some((s) => s.notEditable === null)) {
+    const listed = new Set(view.files());
+    for (const s of out.steps.scriptFiles) if (s.notEditable === null && !listed.has(s.script)) s.notEditable = `${s.script} is .gitignore'd or a template, not one of the repository's files`;
+  }
   // Scripts and Jenkinsfiles are only searched for builds: one that cannot be read is passed over with a note.
   for (const [path, message] of view.undecodable) if (!ciRefused.has(path)) problems.push({ path, kind: 'skipped', message: `${message}; not searched for builds` });
   // Links out of the repository that a loader asked for: never read, each a note for itself.
@@ -403,6 +417,8 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource {
   for (const list of [out.steps.steps, out.steps.scriptFiles, out.actions, out.compose, out.bake, out.azure, out.plugins, out.reported] as { dockerfile: string | null }[][]) {
     for (const b of list) if (b.dockerfile !== null) b.dockerfile = view.canonical(b.dockerfile);
   }
+  // A matrix build's Dockerfiles (one BuildStep or ActionBuild each, sharing the list), likewise.
+  for (const m of new Set([...out.steps.steps, ...out.actions].flatMap((b) => (b.matrix ? [b.matrix] : [])))) m.candidates = [...new Set(m.candidates.map((d) => view.canonical(d)))];
   return out;
 }
 
@@ -484,7 +500,9 @@ export function prepareCi(root: string, config: Config | InputError, systems: Re
   if (source.found.size === 0) return ci;
   ci.source = source;
   const derived = ci.source.found.has('gitlab') || ci.source.found.has('github') ? remoteDefaults(root, config instanceof InputError ? undefined : config.registry) : null;
-  const steps: DefaultSource[] = [...ci.source.steps.steps, ...ci.source.actions, ...ci.source.azure, ...ci.source.plugins];
+  // Compose builds a job runs count as that job's builds (their args come from its environment).
+  const composeRuns = ci.source.compose.flatMap((b) => (b.jobs ?? []).map((job) => ({ job, dockerfile: b.dockerfile, passed: b.passed })));
+  const steps: DefaultSource[] = [...ci.source.steps.steps, ...ci.source.steps.scriptFiles, ...ci.source.actions, ...ci.source.azure, ...ci.source.plugins, ...composeRuns];
   ci.defaultsFor = (rel, passed, imageName) => {
     const out = new Map<string, SuppliedDefault>();
     if (!steps.some((s) => s.dockerfile === rel)) return out;
@@ -578,7 +596,10 @@ export function ciFacts(path: string, model: DockerfileModel | null, vars: FromV
 
 /** Every shell build step as job, command and Dockerfile, in order: the edits must leave this unchanged. */
 function stepSignature(src: CiSource): string {
-  return src.steps.steps.map((s) => `${s.job.name}\0${s.command.label}\0${s.dockerfile}`).join('\n');
+  return [
+    ...src.steps.steps.map((s) => `${s.job.name}\0${s.command.label}\0${s.dockerfile}`),
+    ...src.steps.scriptFiles.map((s) => `${s.job.name}\0${s.script}\0${s.start}\0${s.command.label}\0${s.dockerfile}`),
+  ].join('\n');
 }
 
 /** A changed CI file to write, with the edits that made it (for its diff). */
@@ -672,8 +693,10 @@ export function finishCi(ci: RootCi, o: FinishOptions): FileReport[] {
     const held = ci.source.held.get(f.path);
     if (held !== undefined) r.note = held;
   }
+  // Scripts a CI step runs are part of its CI (src/ci/steps.ts): their edits and findings are reported like a CI file's.
+  const scripts = new Set(ci.source.steps.scriptFiles.map((s) => s.script));
   for (const f of result.findings) {
-    if (!reports.has(f.file) && ci.source.reportedFiles.includes(f.file)) reportFor(f.file);
+    if (!reports.has(f.file) && (ci.source.reportedFiles.includes(f.file) || scripts.has(f.file))) reportFor(f.file);
     const target = reports.get(f.file) ?? ci.facts.get(f.file)?.report;
     if (!target) continue;
     // A file read through two paths (a link and its target, both CI files) gets each finding once.
@@ -691,6 +714,15 @@ export function finishCi(ci: RootCi, o: FinishOptions): FileReport[] {
     const prior = planned.get(real);
     if (!prior) planned.set(real, { before: f.text, next });
     else if (prior.next !== next || prior.before !== f.text) conflicting.add(real);
+  }
+  for (const [path, list] of result.edits) {
+    if (!scripts.has(path) || list.length === 0) continue;
+    const text = ci.files.read(path);
+    const real = realOf(path);
+    if (text === null || planned.has(real)) continue;
+    if (!reports.has(path)) reportFor(path);
+    readAs.set(real, path);
+    planned.set(real, { before: text, next: applyEdits(text, list) });
   }
   const outputs = new Map<string, string>();
   for (const [real, p] of planned) if (!conflicting.has(real) && p.next !== p.before) outputs.set(real, p.next);

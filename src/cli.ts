@@ -131,7 +131,8 @@ export async function main(
     io.err('dockerfile-argfix: --jobs takes a positive whole number\n');
     return EXIT_ERROR;
   }
-  const given = (args.paths as string[] | undefined) ?? [];
+  // Paths after `--` (so a path may start with -) are in `_`: yargs fills `[paths..]` only before it.
+  const given = [...((args.paths as string[] | undefined) ?? []), ...(args._ ?? []).map(String)];
   const extra: string[] = [];
   try {
     for (const dir of args['each-repo'] as string[]) {

@@ -16,9 +16,9 @@ import ignore, { type Ignore } from 'ignore';
 
 const RE_DOCKERFILE = [/(^|\.)([Dd]ocker|[Cc]ontainer)file$/, /^([Dd]ocker|[Cc]ontainer)file[^/]*$/];
 /** Template languages' extensions: the file is rendered into something else, never used as it is. */
-const TEMPLATE_EXT = new Set('j2 jinja jinja2 tpl tmpl template in gotmpl erb mustache hbs handlebars njk liquid ejs twig ftl mako'.split(' '));
+export const TEMPLATE_EXT: ReadonlySet<string> = new Set('j2 jinja jinja2 tpl tmpl template in gotmpl erb mustache hbs handlebars njk liquid ejs twig ftl mako'.split(' '));
 /** Data, documents, images, archives, patches and lock files: never a Dockerfile, whatever the rest of the name. */
-const DATA_EXT = new Set(
+export const DATA_EXT: ReadonlySet<string> = new Set(
   ('md markdown mdx rst adoc txt json jsonc json5 yaml yml toml xml html htm css scss csv tsv ini cfg conf properties ' +
     'lock sum mod patch diff orig rej bak swp swo log snap golden dockerignore ipynb pdf png jpg jpeg gif svg ico webp bmp ' +
     'zip gz tgz bz2 xz zst tar 7z pem crt key').split(' '),
@@ -28,7 +28,7 @@ const DATA_EXT = new Set(
  * (`Dockerfile.go`, `Dockerfile.py`) the suffix is a variant label in hundreds of public repositories, so
  * there the content decides.
  */
-const SOURCE_EXT = new Set(
+export const SOURCE_EXT: ReadonlySet<string> = new Set(
   ('go py pyi js mjs cjs jsx ts mts cts tsx rs java kt kts scala groovy gradle rb php pl pm lua swift c h cc cpp cxx hpp hh ' +
     'cs fs vb dart ex exs erl hs clj jl r nim zig sh bash zsh fish ps1 psm1 bat cmd mk cmake tf hcl nix bzl sql proto vue svelte ' +
     'jar whl deb rpm env').split(' '),

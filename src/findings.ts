@@ -108,7 +108,7 @@ export const RULES = {
   },
   CiBuildInScriptFile: {
     severity: 'warning',
-    description: 'A Dockerfile that needs a variable is built in a script file a CI step runs, which is not edited (the flags to add are given)',
+    description: 'A Dockerfile that needs a variable is built in a script file a CI step runs, and the script cannot be patched safely (kaniko or buildctl, which have no bare build arg that keeps the Dockerfile default; not a sh/bash script; steps that resolve it differently; arguments from a variable the tool cannot read): the flags to add are given. Other builds in such scripts are patched with a bare --build-arg NAME',
   },
   CiExternalInclude: {
     severity: 'warning',
@@ -116,7 +116,7 @@ export const RULES = {
   },
   CiDynamicArgs: {
     severity: 'warning',
-    description: 'The build command takes arguments from a variable or array, which may already pass the build args',
+    description: 'The build command takes arguments from a variable or array that the tool cannot read in full (a command substitution, a sourced file, a value set outside the job), so it may already pass the build args; not edited (the flags to add are given). Visible assignments are followed: a variable they pass needs nothing, one they never pass is added explicitly',
   },
   CiDynamicDockerfile: {
     severity: 'warning',
@@ -170,7 +170,7 @@ export const RULES = {
   },
   CiBuildInShellScript: {
     severity: 'warning',
-    description: 'A shell script builds a Dockerfile without passing a variable it needs; scripts are reported, not edited (the flags to add are given)',
+    description: 'A shell script no CI step runs builds a Dockerfile without passing a variable it needs; such scripts are reported, not edited (the flags to add are given). A script a CI step runs is patched with that CI (or reported as CiBuildInScriptFile)',
   },
   // The need rule (issue 14): an audit trail for every CI edit, and what the CI defines but the build does not need.
   CiBuildArgAdded: {

@@ -119,8 +119,8 @@ function reheaded(diff: string, path: string, to: string): string {
 
 /** Names of files the CI side reads (workflow, pipeline, compose and bake files, GitLab includes, the config,
  * Jenkinsfiles, shell scripts): any YAML, `docker-bake*.hcl|json`, `Jenkinsfile*`, `*.sh`. */
-const RE_CI_NAME = /(\.ya?ml|\.sh)$|^docker-bake.*\.(hcl|json)$|^Jenkinsfile/i;
-const RE_DOCKERFILE_NAME = /^(Dockerfile|Containerfile)|\.dockerfile$/i;
+export const RE_CI_NAME = /(\.ya?ml|\.sh)$|^docker-bake.*\.(hcl|json)$|^Jenkinsfile/i;
+export const RE_DOCKERFILE_NAME = /^(Dockerfile|Containerfile)|\.dockerfile$/i;
 
 /**
  * The repository to analyse for a file given on the command line that is one of its CI files (pre-commit passes

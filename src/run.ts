@@ -156,22 +156,61 @@ export function assemble(cwd: string, collected: Collected, plans: readonly Repo
   return { reports, summary, repos };
 }
 
+/**
+ * The run in named phases: check where the reports go → collect (discover, group by repository) → plan (every
+ * Dockerfile, then the CI where some Dockerfile needs something; verified) → write (all or nothing per
+ * repository) → patches → report → exit code. Nothing is written before every repository is planned.
+ */
 export async function run(opts: RunOptions, io: Io): Promise<number> {
   const write = opts.write || opts.gitBranch !== undefined;
-  const mode = write ? 'write' : opts.check ? 'check' : 'dry-run';
+  const mode: Mode = write ? 'write' : opts.check ? 'check' : 'dry-run';
   const cwd = io.cwd;
-  // The report file is checked before anything is planned or written: a bad -o must not leave files written
-  // and the report lost.
-  if (opts.output !== undefined) {
-    const problem = outputProblem(resolve(cwd, opts.output));
-    if (problem !== null) {
-      io.err(`dockerfile-argfix: --output ${opts.output}: ${problem}; nothing written\n`);
-      return EXIT_ERROR;
-    }
+  const refused = targetProblem(opts, cwd);
+  if (refused !== null) {
+    io.err(refused);
+    return EXIT_ERROR;
   }
   const collected = collect(opts, cwd);
-  const { jobs, errors: generalErrors } = collected;
+  const plans = await planPhase(collected, opts, cwd, write, io);
+  if (plans === null) return EXIT_ERROR;
+  const { repoErrors, written, toWrite, interrupted } = write ? await writePhase(plans, opts, cwd) : { repoErrors: new Map<RepoPlan, string>(), written: 0, toWrite: 0, interrupted: false };
+  if (interrupted) {
+    io.err(`dockerfile-argfix: interrupted: ${written} of ${toWrite} files written; the others are unchanged\n`);
+    return interruptedCode(opts.signal);
+  }
+  const patchError = opts.patchDir !== undefined ? writePatches(plans, opts.patchDir, cwd) : null;
+  if (patchError !== null) {
+    io.err(patchError);
+    return EXIT_ERROR;
+  }
+  const level = opts.failureLevel ?? 'warning';
+  const assembled = assemble(cwd, collected, plans, repoErrors, level);
+  if (!report(assembled, { opts, io, mode, level, collected, plans, repoErrors })) return EXIT_ERROR;
+  return exitCode(opts, assembled.summary);
+}
 
+type Mode = 'dry-run' | 'write' | 'check';
+
+/**
+ * Phase 0: the report file and the patch directory are checked before anything is planned or written (the patch
+ * directory is created after the files are written): a bad -o or --patch-dir must not leave files written and the
+ * report or the patches lost. The error line, or null.
+ */
+function targetProblem(opts: RunOptions, cwd: string): string | null {
+  if (opts.output !== undefined) {
+    const problem = outputProblem(resolve(cwd, opts.output));
+    if (problem !== null) return `dockerfile-argfix: --output ${opts.output}: ${problem}; nothing written\n`;
+  }
+  if (opts.patchDir !== undefined) {
+    const problem = patchDirProblem(resolve(cwd, opts.patchDir));
+    if (problem !== null) return `dockerfile-argfix: --patch-dir ${opts.patchDir}: ${problem}; nothing written\n`;
+  }
+  return null;
+}
+
+/** Phase 2: every repository planned (src/pool.ts: in this thread and on workers), with progress on stderr. Null after an internal error. */
+async function planPhase(collected: Collected, opts: RunOptions, cwd: string, write: boolean, io: Io): Promise<RepoPlan[] | null> {
+  const { jobs } = collected;
   const started = Date.now();
   const total = collected.files;
   let filesDone = 0;
@@ -184,49 +223,43 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
     io.err(`\r\x1b[Krepositories ${done}/${jobs.length}, files ${filesDone}/${total}, ${rate.toFixed(0)} files/s, ETA ${eta.toFixed(0)} s`);
     if (done === jobs.length) io.err('\r\x1b[K');
   };
-  let plans: RepoPlan[];
   try {
-    plans = await planAll(jobs, planOptions(opts, cwd, write), opts.jobs ?? 1, progress);
+    return await planAll(jobs, planOptions(opts, cwd, write), opts.jobs ?? 1, progress);
   } catch (e) {
     io.err(`dockerfile-argfix: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-    return EXIT_ERROR;
+    return null;
   }
+}
 
-  // Everything is planned and verified before the first byte is written. Then each repository is written all
-  // or nothing: with --git-branch it is checked clean first (src/git.ts: nothing it configures runs), every file is
-  // checked and staged beside itself, the branch is created, the files are renamed into place (a late failure
-  // puts the written ones back) and, with --git-commit, committed. A signal stops the run between repositories,
-  // or while a repository's files are being staged (then none of them is written).
+/**
+ * Phase 3: everything is planned and verified before the first byte is written. Then each repository is written all
+ * or nothing: with --git-branch it is checked clean first (src/git.ts: nothing it configures runs), every file is
+ * checked and staged beside itself, the branch is created, the files are renamed into place (a late failure
+ * puts the written ones back) and, with --git-commit, committed. A signal stops the run between repositories,
+ * or while a repository's files are being staged (then none of them is written).
+ */
+async function writePhase(plans: readonly RepoPlan[], opts: RunOptions, cwd: string): Promise<{ repoErrors: Map<RepoPlan, string>; written: number; toWrite: number; interrupted: boolean }> {
   const repoErrors = new Map<RepoPlan, string>();
   let written = 0;
   let toWrite = 0;
-  let interrupted = false;
-  if (write) {
-    for (const plan of plans) toWrite += plan.writes.length;
-    for (const plan of plans) {
-      if (plan.writes.length === 0) continue;
-      if (opts.signal?.aborted) {
-        interrupted = true;
-        break;
-      }
-      const outcome = await writeRepository(plan, opts, cwd);
-      written += outcome.written;
-      if (outcome.error) repoErrors.set(plan, outcome.error);
-      if (outcome.interrupted) {
-        interrupted = true;
-        break;
-      }
-    }
+  for (const plan of plans) toWrite += plan.writes.length;
+  for (const plan of plans) {
+    if (plan.writes.length === 0) continue;
+    if (opts.signal?.aborted) return { repoErrors, written, toWrite, interrupted: true };
+    const outcome = await writeRepository(plan, opts, cwd);
+    written += outcome.written;
+    if (outcome.error) repoErrors.set(plan, outcome.error);
+    if (outcome.interrupted) return { repoErrors, written, toWrite, interrupted: true };
   }
-  if (interrupted) {
-    io.err(`dockerfile-argfix: interrupted: ${written} of ${toWrite} files written; the others are unchanged\n`);
-    return interruptedCode(opts.signal);
-  }
+  return { repoErrors, written, toWrite, interrupted: false };
+}
 
-  if (opts.patchDir) {
-    const dir = resolve(cwd, opts.patchDir);
+/** Phase 4: `<repo>.patch` per changed repository into `patchDir`. The error line, or null. */
+function writePatches(plans: readonly RepoPlan[], patchDir: string, cwd: string): string | null {
+  const dir = resolve(cwd, patchDir);
+  const used = new Set<string>();
+  try {
     mkdirSync(dir, { recursive: true });
-    const used = new Set<string>();
     for (const plan of plans) {
       if (!plan.patch) continue;
       let name = basename(plan.root) || 'root';
@@ -234,10 +267,28 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
       used.add(name);
       writeFileSync(join(dir, `${name}.patch`), plan.patch);
     }
+    return null;
+  } catch (e) {
+    // Checked before planning; this is a change made since (or a <repo>.patch that is a directory).
+    return `dockerfile-argfix: --patch-dir ${patchDir}: cannot be written (${(e as NodeJS.ErrnoException).code ?? String(e)})\n`;
   }
+}
 
-  const level = opts.failureLevel ?? 'warning';
-  const { reports, summary, repos } = assemble(cwd, collected, plans, repoErrors, level);
+interface ReportContext {
+  opts: RunOptions;
+  io: Io;
+  mode: Mode;
+  level: FailureLevel;
+  collected: Collected;
+  plans: readonly RepoPlan[];
+  repoErrors: ReadonlyMap<RepoPlan, string>;
+}
+
+/** Phase 5: the report in the chosen format (stdout, stderr or the -o file). False after a report file failed. */
+function report({ reports, summary, repos }: ReturnType<typeof assemble>, ctx: ReportContext): boolean {
+  const { opts, io, mode, level, collected, plans, repoErrors } = ctx;
+  const cwd = io.cwd;
+  const generalErrors = collected.errors;
   const errorLines = [...generalErrors, ...reports.filter((r) => r.error && (!r.heldBack || opts.verbose)).map((r) => r.error!), ...repoErrors.values()];
   // Info findings explain the edits of a changed file; elsewhere (a build left as it is) they print with --verbose,
   // and so do suppressed ones (the user asked for silence there). A finding that sets the exit code always prints
@@ -253,43 +304,46 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
           ? toSarif(reports, cwd, [...generalErrors, ...reports.filter((r) => r.error).map((r) => r.error!), ...repoErrors.values()])
           : toGitlab(shownFindings());
     if (opts.output) {
-      if (!writeReport(resolve(cwd, opts.output), doc, io)) return EXIT_ERROR;
+      if (!writeReport(resolve(cwd, opts.output), doc, io)) return false;
     } else io.out(doc);
     for (const e of errorLines) io.err(`dockerfile-argfix: ${e}\n`);
-  } else {
-    const changed = reports.filter((r) => r.status === 'changed');
-    if (opts.listDifferent) for (const r of changed) io.out(`${r.path}\n`);
-    else if (mode === 'dry-run') for (const r of changed) io.out(opts.color ? colorDiff(r.diff) : r.diff);
-    let text = '';
-    // github: the findings as workflow commands on stdout (or in the -o file) instead of text lines; the rest as text.
-    if (opts.format === 'github') {
-      const commands = toGithub(shownFindings());
-      if (opts.output) {
-        if (!writeReport(resolve(cwd, opts.output), commands, io)) return EXIT_ERROR;
-      } else io.out(commands);
-    } else if (!opts.quiet) for (const r of reports) for (const f of r.findings) if (shownFinding(r, f)) text += formatFinding(f, opts.verbose === true);
-    // Skip notes in path order; those whose name or path already says "not a Dockerfile" only with --verbose
-    // (the summary counts them), so a correct repository prints nothing but its summary.
-    const notes = reports.filter((r) => r.note !== undefined);
-    const shown = opts.verbose ? notes : notes.filter((r) => !r.verboseOnly);
-    if (!opts.quiet) for (const r of shown.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) text += formatNote(r);
-    // A repository outside the current directory: its diff names its files from its root (the end of planRepo, src/repo.ts).
-    if (mode === 'dry-run' && !opts.listDifferent && !opts.quiet) {
-      for (const p of plans) {
-        if (!p.reports.some((r) => r.status === 'changed' && climbs(r.path))) continue;
-        const name = repoName(cwd, p.root);
-        text += `dockerfile-argfix: ${name}: outside the current directory: its diff names files from ${name} (git apply there)\n`;
-      }
-    }
-    for (const e of errorLines) text += `dockerfile-argfix: ${e}\n`;
-    if (mode === 'check' && !opts.listDifferent) for (const r of changed) text += `would change: ${r.path}\n`;
-    if (!opts.quiet && repos.length > 1) text += formatRepoTable(repos, level);
-    if (!opts.quiet) text += formatSummary(summary, mode, notes.length - shown.length);
-    if (opts.output && opts.format === 'text') {
-      if (!writeReport(resolve(cwd, opts.output), text.replace(/\x1b\[[0-9;]*m/g, ''), io)) return EXIT_ERROR;
-    } else io.err(text);
+    return true;
   }
+  const changed = reports.filter((r) => r.status === 'changed');
+  if (opts.listDifferent) for (const r of changed) io.out(`${r.path}\n`);
+  else if (mode === 'dry-run') for (const r of changed) io.out(opts.color ? colorDiff(r.diff) : r.diff);
+  let text = '';
+  // github: the findings as workflow commands on stdout (or in the -o file) instead of text lines; the rest as text.
+  if (opts.format === 'github') {
+    const commands = toGithub(shownFindings());
+    if (opts.output) {
+      if (!writeReport(resolve(cwd, opts.output), commands, io)) return false;
+    } else io.out(commands);
+  } else if (!opts.quiet) for (const r of reports) for (const f of r.findings) if (shownFinding(r, f)) text += formatFinding(f, opts.verbose === true);
+  // Skip notes in path order; those whose name or path already says "not a Dockerfile" only with --verbose
+  // (the summary counts them), so a correct repository prints nothing but its summary.
+  const notes = reports.filter((r) => r.note !== undefined);
+  const shown = opts.verbose ? notes : notes.filter((r) => !r.verboseOnly);
+  if (!opts.quiet) for (const r of shown.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) text += formatNote(r);
+  // A repository outside the current directory: its diff names its files from its root (the end of planRepo, src/repo.ts).
+  if (mode === 'dry-run' && !opts.listDifferent && !opts.quiet) {
+    for (const p of plans) {
+      if (!p.reports.some((r) => r.status === 'changed' && climbs(r.path))) continue;
+      const name = repoName(cwd, p.root);
+      text += `dockerfile-argfix: ${name}: outside the current directory: its diff names files from ${name} (git apply there)\n`;
+    }
+  }
+  for (const e of errorLines) text += `dockerfile-argfix: ${e}\n`;
+  if (mode === 'check' && !opts.listDifferent) for (const r of changed) text += `would change: ${r.path}\n`;
+  if (!opts.quiet && repos.length > 1) text += formatRepoTable(repos, level);
+  if (!opts.quiet) text += formatSummary(summary, mode, notes.length - shown.length);
+  if (opts.output && opts.format === 'text') return writeReport(resolve(cwd, opts.output), text.replace(/\x1b\[[0-9;]*m/g, ''), io);
+  io.err(text);
+  return true;
+}
 
+/** Phase 6: 2 for any error, 1 when --check/-l would change a file or a finding at --failure-level is left, else 0. */
+function exitCode(opts: RunOptions, summary: Summary): number {
   if (summary.errors > 0) return EXIT_ERROR;
   if ((opts.check || opts.listDifferent) && summary.changed > 0) return EXIT_FINDINGS;
   if (summary.needHuman > 0) return EXIT_FINDINGS;
@@ -419,6 +473,33 @@ function writeReport(abs: string, text: string, io: Io): boolean {
   } catch (e) {
     io.err(`dockerfile-argfix: --output ${abs}: cannot be written (${(e as NodeJS.ErrnoException).code ?? String(e)})\n`);
     return false;
+  }
+}
+
+/**
+ * Why the directory `abs` (--patch-dir) cannot be created or written, or null: checked before any file is written.
+ * It exists and is a writable directory, or the nearest existing ancestor is one (mkdir -p creates the rest).
+ */
+export function patchDirProblem(abs: string): string | null {
+  let dir = abs;
+  for (;;) {
+    let st;
+    try {
+      st = statSync(dir);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOTDIR') return `${dirname(dir)} is not a directory`;
+      if (code !== 'ENOENT' || dirname(dir) === dir) return `cannot be created (${code ?? String(e)})`;
+      dir = dirname(dir);
+      continue;
+    }
+    if (!st.isDirectory()) return dir === abs ? 'is not a directory' : `${dir} is not a directory`;
+    try {
+      accessSync(dir, constants.W_OK | constants.X_OK);
+    } catch (e) {
+      return dir === abs ? `cannot be written (${(e as NodeJS.ErrnoException).code ?? String(e)})` : `cannot be created in ${dir} (${(e as NodeJS.ErrnoException).code ?? String(e)})`;
+    }
+    return null;
   }
 }
 

@@ -3,7 +3,9 @@
  * file, changed or not, for an editor or a pipe) or the diff (dry run); findings, notes and the summary go to
  * stderr (or --output). The CI side is not run: no CI file is read, edited or reported, so the defaults are the
  * config files' and --default's only. --stdin-filepath names the file for the diff headers, the reports and the
- * config lookup (the nearest config upward from its directory, under --config).
+ * config lookup (the nearest config upward from its directory, under --config). Every report format works as
+ * for files, on stderr instead of stdout (which holds the text): json, sarif and gitlab are the document (or the
+ * --output file), github the findings as workflow commands (or in the --output file) before the text lines.
  */
 import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -14,6 +16,10 @@ import { fixDockerfile } from './engine.js';
 import { InputError } from './errors.js';
 import { DEFAULT_MAX_BYTES, decodeStrict } from './fsio.js';
 import { isOutstanding } from './findings.js';
+import { editRegions, fingerprintFindings } from './formats/fingerprint.js';
+import { toGithub } from './formats/github.js';
+import { toGitlab } from './formats/gitlab.js';
+import { toSarif } from './formats/sarif.js';
 import { climbs, display, rootFinder } from './repo.js';
 import { formatFinding, formatNote, formatSummary, summarize, toJson, type FileReport } from './report.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, outputProblem, type Io, type RunOptions } from './run.js';
@@ -68,8 +74,11 @@ export function runStdin(opts: RunOptions & { stdinFilepath?: string }, io: Io, 
     } else {
       report.findings = outcome.findings.map((f) => ({ ...f, file: path }));
       report.hoisted = outcome.hoisted;
+      // As for a file (src/repo.ts): fingerprints for sarif and gitlab, the planned edits for SARIF fixes.
+      fingerprintFindings(report.findings, path, text);
       if (outcome.output !== text) {
         report.status = 'changed';
+        report.edits = editRegions(text, outcome.edits);
         // A path outside the current directory is named from its repository root, as in a run on files (src/repo.ts).
         const header = abs && climbs(path) ? display(rootFinder()(abs, dirname(abs)), abs) : path;
         report.diff = unifiedDiff(header, text, outcome.output, outcome.edits);
@@ -90,22 +99,34 @@ export function runStdin(opts: RunOptions & { stdinFilepath?: string }, io: Io, 
   }
   report.findings.sort((a, b) => a.line - b.line || a.column - b.column);
   const summary = summarize([report], 0, level);
+  // What text prints, and so github and gitlab (src/run.ts shownFinding).
+  const shown = report.findings.filter((f) => opts.verbose || isOutstanding(f, level) || (!f.suppressed && (f.severity !== 'info' || report.status === 'changed')));
   let text = '';
+  let commands: string | null = null;
   if (opts.format === 'json') text = toJson([report], summary, [], level);
-  else {
-    if (!opts.quiet) for (const f of report.findings) if (opts.verbose || isOutstanding(f, level) || (!f.suppressed && (f.severity !== 'info' || report.status === 'changed'))) text += formatFinding(f);
+  else if (opts.format === 'sarif') text = toSarif([report], cwd, report.error ? [report.error] : []);
+  else if (opts.format === 'gitlab') text = toGitlab(shown.filter((f) => !f.suppressed));
+  if (opts.format === 'sarif' || opts.format === 'gitlab') {
+    // The document only; an error is also a line of its own (as for files).
+    if (report.error && opts.output !== undefined) io.err(`dockerfile-argfix: ${report.error}\n`);
+  } else if (opts.format !== 'json') {
+    if (opts.format === 'github') commands = toGithub(shown.filter((f) => !f.suppressed));
+    else if (!opts.quiet) for (const f of shown) text += formatFinding(f);
     if (!opts.quiet && report.note !== undefined) text += formatNote(report);
     if (report.error) text += `dockerfile-argfix: ${report.error}\n`;
     if (mode === 'check' && !opts.listDifferent && report.status === 'changed') text += `would change: ${path}\n`;
     if (!opts.quiet) text += formatSummary(summary, mode);
   }
+  // github: the commands are the report (stderr, or the --output file), the text lines stay on stderr.
+  const reportText = commands ?? text;
   if (opts.output !== undefined) {
     try {
-      writeFileSync(resolve(cwd, opts.output), text);
+      writeFileSync(resolve(cwd, opts.output), reportText);
     } catch (e) {
       return fail(`--output ${opts.output}: cannot be written (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
     }
-  } else io.err(text);
+    if (commands !== null) io.err(text);
+  } else io.err(commands !== null ? commands + text : text);
 
   if (summary.errors > 0) return EXIT_ERROR;
   if ((opts.check || opts.listDifferent) && summary.changed > 0) return EXIT_FINDINGS;

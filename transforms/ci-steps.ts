@@ -7,16 +7,20 @@
  * flags go before `--` or a last-word context, else after the command, one line per flag in multi-line block and plain
  * scalars, continued with the shell's own continuation character (R6); shared nodes are edited once (R8). A
  * command whose shell cannot be decided (a matrix over Windows and Linux runners, an unknown shell, a shared
- * definition run by jobs of different shells) is reported with the flags for each shell, not edited.
+ * definition run by jobs of different shells) is reported with the flags for each shell, not edited. Arguments
+ * from a variable (`$EXTRA_ARGS`) are read through the job's visible assignments (src/ci/dynargs.ts): what they
+ * pass counts as passed, the rest is added explicitly, and an unreadable one is reported (CiDynamicArgs). Builds in
+ * the scripts a step runs go to support/script-files.ts.
  */
 import { CONTINUATION, DIALECT_NAME, flagText, type Dialect } from '../src/ci/dialect.js';
 import { dialectOf } from '../src/ci/platform.js';
-import { stepPosition, type BuildStep, type CiSteps, type ScriptFileBuild } from '../src/ci/steps.js';
+import { stepPosition, type BuildStep, type CiSteps } from '../src/ci/steps.js';
+import { scriptFilesTransform } from './support/script-files.js';
 import { blockIndent, FLOW_INDICATOR, inFlow, lineEnd, lineStart, quotePlain } from './support/yaml-edit.js';
 import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, decideArgs, flagFor, jobsText, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type CiTransformResult, type DockerfileFacts, type PlannedArg } from './support/ci-args.js';
+import { addedFinding, decideArgs, flagFor, jobsText, matrixConflict, matrixFinding, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type CiTransformResult, type DockerfileFacts, type PlannedArg } from './support/ci-args.js';
 import type { Job } from '../src/ci/model.js';
 
 export interface StepsTransformInput {
@@ -72,6 +76,17 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
 
   /** The build args each command got (by commandKey). */
   const addedTo = new Map<string, string[]>();
+  /** What each command's dynamic words pass, over every job that runs it (by commandKey). */
+  const dynamicOf = new Map<string, DynamicFacts | null>();
+  for (const step of steps.steps) {
+    const key = commandKey(step);
+    dynamicOf.set(key, mergeDynamic(dynamicOf.get(key), step));
+  }
+  /** The build args a command passes through its dynamic words, as passed args that need no finding. */
+  const viaDynamic = (step: BuildStep) => {
+    const d = dynamicOf.get(commandKey(step));
+    return d ? [...d.passes].map((name) => ({ name, raw: null, via: d.words })) : [];
+  };
   for (const byDockerfile of groups.values()) {
     const all = [...byDockerfile.values()];
     // The flag reaches every job that runs the command: for each Dockerfile, the jobs building the others that
@@ -93,7 +108,20 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
     });
     const first = all[0];
     const late: [Finding, string][] = [];
-    const placed = place(first.steps[0], merged, all.flatMap((g) => g.steps), first.facts, late);
+    // A command whose Dockerfile path is a matrix value: one edit reaches every job of the matrix, so it is made
+    // only when no job's working build would change (transforms/support/ci-args.ts matrixConflict).
+    const matrixSteps = all.flatMap((g) => g.steps).filter((s) => s.matrix);
+    const candidates = [...new Set(matrixSteps.flatMap((s) => s.matrix!.candidates))];
+    const conflict = matrixSteps.length && merged.length ? matrixConflict(candidates, dockerfiles, merged.map((a) => a.name)) : null;
+    if (conflict) {
+      const step = first.steps[0];
+      const names = merged.map((a) => a.name);
+      const f = matrixFinding(step.command.label, jobsText(all.flatMap((g) => g.steps.map((s) => s.job))), stepPosition(step), [...new Set(matrixSteps.map((s) => s.matrix!.via))].join(', '), candidates, conflict,
+        all.map((g) => ({ path: g.facts.path, names: stillMissing(g.facts, names).filter((n) => g.facts.uses.includes(n)), facts: g.facts })),
+        (n) => flagsFor(step, merged.filter((a) => a.name === n), dialectOf(step.job) ?? 'posix')[0]);
+      if (f) late.push([f, step.item.file.path]);
+    }
+    const placed = !conflict && place(first.steps[0], merged, all.flatMap((g) => g.steps), first.facts, late);
     // The findings, on the command as it is left (a second run reads that), then those about the edit.
     all.forEach((g, k) => reportArgs(sites[k], g.facts, placed ? merged : [], (f) => push(f, g.steps[0].item.file.path)));
     for (const [f, file] of late) push(f, file);
@@ -103,7 +131,7 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
   for (const step of dynamic) {
     // Silent unless a Dockerfile it may build needs a variable the command does not pass (as it is left: its
     // edit for the jobs whose Dockerfile is known reaches this job too).
-    const passed = [...step.command.passed, ...(addedTo.get(commandKey(step)) ?? []).map((name) => ({ name }))];
+    const passed = [...step.command.passed, ...viaDynamic(step), ...(addedTo.get(commandKey(step)) ?? []).map((name) => ({ name }))];
     const missing = missingAnywhere(passed, dockerfiles);
     if (missing.length === 0) continue;
     push(
@@ -123,7 +151,7 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
     for (const w of cmd.foreignBuildArg) {
       push(finding('CiBuildctlBuildArg', at(file, step.map ? step.map[w.start] : 0), 'buildctl has no --build-arg flag; use --opt build-arg:NAME=VALUE'), file.path);
     }
-    return { label: cmd.label, file: file.path, pos: stepPosition(step), jobs: group.map((s) => s.job), passed: cmd.passed, bareKeepsDefault: cmd.bareKeepsDefault, coJobs };
+    return { label: cmd.label, file: file.path, pos: stepPosition(step), jobs: group.map((s) => s.job), passed: [...cmd.passed, ...viaDynamic(step)], bareKeepsDefault: cmd.bareKeepsDefault, coJobs };
   }
 
   /** The insertion for one command (R6), unless its arguments or position cannot be known; true when made. */
@@ -135,19 +163,6 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
     const file = step.item.file;
     const pos = stepPosition(step);
     const text = jobsText(group.map((s) => s.job));
-    if (cmd.dynamic.length) {
-      if (unmade.length === 0) return false;
-      const src = step.item.node.value as string;
-      const names = cmd.dynamic.map((w) => src.slice(w.start, w.end)).join(', ');
-      push(
-        finding('CiDynamicArgs', pos, `${cmd.label} in ${text} takes arguments from ${names}, which may already pass ${unmade.map((a) => a.name).join(', ')}; not edited`, {
-          fix: `check that ${names} passes ${unmade.map((a) => `--build-arg ${a.name}`).join(' ')}`,
-          ...unseen([{ path: facts.path, names: unmade.map((a) => a.name), facts }]),
-        }),
-        file.path,
-      );
-      return false;
-    }
     // The shells the command may run in: one edit must be right in each (Azure macros are, in every shell).
     const dialects = new Set<Dialect>();
     let unknown = false;
@@ -159,6 +174,21 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
     }
     if (unknown) {
       if (unmade.length) undecided(step, unmade, group, text);
+      return false;
+    }
+    // Arguments from a variable (`$EXTRA_ARGS`): the names its visible assignments pass are passed already
+    // (decideArgs left them out); the others are added explicitly, unless some assignment cannot be read.
+    const dyn = dynamicOf.get(commandKey(step));
+    if (dyn?.opaque) {
+      if (unmade.length === 0) return false;
+      const flags = flagsFor(step, unmade, [...dialects][0]).join(' ');
+      push(
+        finding('CiDynamicArgs', pos, `${cmd.label} in ${text} takes arguments from ${dyn.words}, which the tool cannot read in full (${dyn.opaque}), so it may already pass ${unmade.map((a) => a.name).join(', ')}; not edited`, {
+          fix: `add ${flags} to the command unless ${dyn.words} passes ${unmade.length === 1 ? 'it' : 'them'}`,
+          ...unseen([{ path: facts.path, names: unmade.map((a) => a.name), facts }]),
+        }),
+        file.path,
+      );
       return false;
     }
     if (!step.map) {
@@ -212,34 +242,32 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
     );
   }
 
-  // One finding per build command in a script, however many steps call it, and only where a Dockerfile it may
-  // build needs a variable the command does not pass; the finding names the flags.
-  const scriptSites = new Map<string, ScriptFileBuild[]>();
-  for (const s of steps.scriptFiles) {
-    if (s.dockerfile) built.add(s.dockerfile);
-    else for (const d of dockerfiles.keys()) built.add(d);
-    const key = `${s.script}:${s.line}:${s.label}`;
-    scriptSites.set(key, [...(scriptSites.get(key) ?? []), s]);
-  }
-  for (const callers of scriptSites.values()) {
-    const s = callers[0];
-    const jobs = jobsText(callers.map((c) => c.job));
-    const facts = s.dockerfile === null ? null : dockerfiles.get(s.dockerfile);
-    if (s.dockerfile !== null && !facts) continue;
-    const missing = facts ? [{ path: facts.path, names: facts.after.needs.filter((n) => !s.command.passed.some((p) => p.name === n)), facts }].filter((m) => m.names.length) : missingAnywhere(s.command.passed, dockerfiles);
-    if (missing.length === 0) continue;
-    const flags = [...new Set(missing.flatMap((m) => m.names))].map((n) => flagFor(s.command, n)).join(' ');
-    const what = facts ? `${facts.path} without passing ${missing[0].names.join(', ')}` : `an image whose Dockerfile cannot be resolved (it may be ${missing.map((m) => m.path).join(' or ')})`;
-    push(
-      finding('CiBuildInScriptFile', at(s.item.file, s.offset), `${s.script}:${s.line} (${s.label}), run by ${jobs}, builds ${what}; script files are not edited: add ${flags}`, {
-        fix: `add ${flags} to the command in ${s.script}:${s.line}`,
-        ...unseen(missing),
-      }),
-      s.item.file.path,
-    );
-  }
+  // Builds in scripts the steps run: patched in the script where safe, else reported with the flags.
+  const scripts = scriptFilesTransform(steps.scriptFiles, dockerfiles);
+  for (const [path, list] of scripts.edits) edits.set(path, [...(edits.get(path) ?? []), ...list]);
+  findings.push(...scripts.findings);
+  for (const d of scripts.built) built.add(d);
   for (const s of steps.steps) if (s.dockerfile === null) for (const d of dockerfiles.keys()) built.add(d); // unknown: do not claim "no build"
   return { edits, findings, built };
+}
+
+/** What a command's dynamic words pass, over the jobs that run it (src/ci/dynargs.ts). */
+interface DynamicFacts {
+  /** The words as written (`$EXTRA_ARGS`). */
+  words: string;
+  passes: Set<string>;
+  opaque: string | null;
+}
+
+/** Adds one job's reading of a command's dynamic words: jobs that disagree make them opaque. */
+function mergeDynamic(prior: DynamicFacts | null | undefined, step: BuildStep): DynamicFacts | null {
+  const d = step.dynamicArgs;
+  if (!d) return null;
+  const src = step.item.node.value as string;
+  const words = [...new Set(step.command.dynamic.map((w) => src.slice(w.start, w.end)))].join(', ');
+  if (!prior) return { words, passes: new Set(d.passes), opaque: d.opaque };
+  const same = prior.passes.size === d.passes.size && [...d.passes].every((n) => prior.passes.has(n));
+  return { words: prior.words, passes: new Set([...prior.passes, ...d.passes]), opaque: prior.opaque ?? d.opaque ?? (same ? null : `the jobs that run it set ${words} differently`) };
 }
 
 /** The flags passing `toAdd` to the step's command in `dialect` (R3, R4). */

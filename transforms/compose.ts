@@ -62,6 +62,7 @@ export function composeTransform(builds: readonly ComposeBuild[], dockerfiles: R
     site.want = facts.needs.filter((n) => !b.passed.some((p) => p.name === n));
   }
   const sites = planned.map((p) => p.site);
+  const placedFor = new Set<ComposeBuild>();
   for (const { b, site, facts } of planned) {
     const names = site.want ?? [];
     if (names.length === 0 || !facts) continue;
@@ -90,6 +91,7 @@ export function composeTransform(builds: readonly ComposeBuild[], dockerfiles: R
     } else why = 'build is a context string or a flow mapping';
     if (edit) {
       if ('edit' in v && v.edit) edits.set(file.path, [...(edits.get(file.path) ?? []), edit]);
+      placedFor.add(b);
       push(addedFinding({ label: 'compose build', pos }, `service '${b.service}'`, names.map((n) => `build.args ${n}`), facts, names.map((name) => ({ name, bare: true, needed: true }))));
     } else {
       const missing = stillMissing(facts, names);
@@ -101,6 +103,11 @@ export function composeTransform(builds: readonly ComposeBuild[], dockerfiles: R
         );
       }
     }
+  }
+  // A build CI jobs run passes what it passed and, once edited, the new names: only those may take the jobs'
+  // values as the Dockerfile's defaults (src/ci-pass.ts passedEverywhere).
+  for (const { b, site, facts } of planned) {
+    if (b.jobs && facts) facts.sites?.push(new Set([...b.passed.map((p) => p.name), ...(placedFor.has(b) ? (site.want ?? []) : [])]));
   }
   return { edits, findings, built };
 }

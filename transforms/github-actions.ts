@@ -12,7 +12,7 @@ import { afterLastEntry, blockIndent, eolOf, indentAt, inFlow, lastContentLine, 
 import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, decideArgs, dynamicHint, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type CiTransformResult, type DockerfileFacts, type PlannedArg } from './support/ci-args.js';
+import { addedFinding, decideArgs, dynamicHint, matrixConflict, matrixFinding, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type CiTransformResult, type DockerfileFacts, type PlannedArg } from './support/ci-args.js';
 import { verdict, type Site } from './support/shared-nodes.js';
 
 const LABEL = 'docker/build-push-action';
@@ -23,11 +23,27 @@ export function githubActionsTransform(actions: readonly ActionBuild[], dockerfi
   const built = new Set<string>();
   // First what each step needs (its findings as it goes), then the edits: steps sharing a node through an alias
   // or a `<<:` merge get one edit there when they need the same lines, else a report (transforms/support/shared-nodes.ts).
-  const planned: { a: ActionBuild; site: Site; argSite: ArgSite | null; lines: string[]; facts: DockerfileFacts | null; toAdd: PlannedArg[] }[] = [];
+  const planned: { a: ActionBuild; site: Site; argSite: ArgSite | null; lines: string[]; facts: DockerfileFacts | null; toAdd: PlannedArg[]; group?: MatrixGroup }[] = [];
+  const groups = new Map<object, MatrixGroup>();
   for (const a of actions) {
     const push = (f: Finding) => findings.push({ ...f, file: a.file.path });
     const pos = { line: a.line, column: a.column };
     const site = siteOf(a);
+    if (a.matrix && a.dockerfile !== null) {
+      // One step, one ActionBuild per Dockerfile its matrix builds: one edit for them all (matrixGroup).
+      let g = groups.get(a.matrix);
+      if (!g) {
+        g = matrixGroup(actions.filter((x) => x.matrix === a.matrix), dockerfiles);
+        groups.set(a.matrix, g);
+        if (g.finding) push(g.finding);
+      }
+      const facts = dockerfiles.get(a.dockerfile) ?? null;
+      built.add(a.dockerfile);
+      site.want = g.conflict ? [] : g.lines;
+      const argSite: ArgSite | null = facts ? { label: LABEL, file: a.file.path, pos, jobs: [a.job], passed: a.passed, bareKeepsDefault: false, declaredElsewhere: (n) => g!.declared.has(n) } : null;
+      planned.push({ a, site, argSite, lines: site.want as string[], facts, toAdd: g.conflict ? [] : g.toAdd, group: g });
+      continue;
+    }
     if (a.dockerfile === null) {
       for (const d of dockerfiles.keys()) built.add(d);
       const missing = missingAnywhere(a.passed, dockerfiles);
@@ -48,11 +64,16 @@ export function githubActionsTransform(actions: readonly ActionBuild[], dockerfi
     planned.push({ a, site, argSite, lines, facts, toAdd });
   }
   const sites = planned.map((p) => p.site);
-  for (const { a, site, argSite, lines, facts, toAdd } of planned) {
+  for (const { a, site, argSite, lines, facts, toAdd, group } of planned) {
     if (!facts || !argSite) continue;
     const push = (f: Finding) => findings.push({ ...f, file: a.file.path });
     if (lines.length === 0) {
       reportArgs(argSite, facts, [], push);
+      continue;
+    }
+    // The other Dockerfiles of a matrix step get what the step's one edit gives them.
+    if (group && group.leader !== a) {
+      reportArgs(argSite, facts, group.placed ? toAdd : [], push);
       continue;
     }
     const pos = { line: a.line, column: a.column };
@@ -72,9 +93,55 @@ export function githubActionsTransform(actions: readonly ActionBuild[], dockerfi
       continue;
     }
     if ('edit' in v && v.edit) edits.set(a.file.path, [...(edits.get(a.file.path) ?? []), ...edit]);
-    push(addedFinding({ label: LABEL, pos }, `job '${a.job.name}'`, lines.map((l) => `build-args ${l}`), facts, toAdd));
+    if (group) group.placed = true;
+    push(addedFinding({ label: LABEL, pos }, `job '${a.job.name}'`, lines.map((l) => `build-args ${l}`), group ? { ...facts, path: group.needing } : facts, toAdd));
   }
   return { edits, findings, built };
+}
+
+/** A build-push-action step whose `file:`/`context:` are matrix values: its Dockerfiles' args, merged. */
+interface MatrixGroup {
+  leader: ActionBuild;
+  lines: string[];
+  toAdd: PlannedArg[];
+  /** Names some candidate declares (passing them to the others is no misspelling). */
+  declared: Set<string>;
+  /** The candidates that need what is added, for the audit finding. */
+  needing: string;
+  /** Why the one edit would change a job that works as it is (then nothing is added). */
+  conflict: string | null;
+  finding: Finding | null;
+  placed: boolean;
+}
+
+function matrixGroup(clones: readonly ActionBuild[], dockerfiles: ReadonlyMap<string, DockerfileFacts>): MatrixGroup {
+  const leader = clones[0];
+  const toAdd: PlannedArg[] = [];
+  const declared = new Set<string>();
+  const needing: string[] = [];
+  for (const c of clones) {
+    const facts = dockerfiles.get(c.dockerfile!);
+    if (!facts) continue;
+    for (const n of facts.declared) declared.add(n);
+    const site: ArgSite = { label: LABEL, file: c.file.path, pos: { line: c.line, column: c.column }, jobs: [c.job], passed: c.passed, bareKeepsDefault: false };
+    const own = decideArgs(site, facts).filter(({ name }) => githubExpression(c.job, name));
+    if (own.some((x) => x.needed)) needing.push(facts.path);
+    for (const x of own) {
+      const seen = toAdd.find((m) => m.name === x.name);
+      if (seen) seen.needed ||= x.needed;
+      else toAdd.push({ ...x });
+    }
+  }
+  const lines = toAdd.map(({ name }) => `${name}=${githubExpression(leader.job, name)}`);
+  const { via, candidates } = leader.matrix!;
+  const conflict = toAdd.length ? matrixConflict(candidates, dockerfiles, toAdd.map((x) => x.name)) : null;
+  const names = toAdd.map((x) => x.name);
+  const missing = candidates.flatMap((d) => {
+    const f = dockerfiles.get(d);
+    return f ? [{ path: f.path, names: stillMissing(f, names).filter((n) => f.uses.includes(n)), facts: f }] : [];
+  });
+  const finding = conflict ? matrixFinding(LABEL, `job '${leader.job.name}'`, { line: leader.line, column: leader.column }, via, candidates, conflict, missing, (n) => `build-args ${lines[names.indexOf(n)]}`) : null;
+  return { leader, lines, toAdd, declared, needing: needing.join(' and ') || leader.dockerfile!, conflict, finding, placed: false };
 }
 
 /**

@@ -78,6 +78,20 @@ const BUILDCTL_VALUE = new Set(
 );
 const DOCKER_GLOBAL_VALUE = new Set(['context', 'c', 'host', 'H', 'config', 'log-level', 'l', 'tlscacert', 'tlscert', 'tlskey']);
 
+/**
+ * Whether an option word, as some builder reads it, takes the next word as its value (`--tag`, `-t`, `-qt`,
+ * `--dockerfile`, `--opt`): the union of the builders' tables, for words whose builder is not known (the content
+ * of an args variable, src/ci/dynargs.ts).
+ */
+export function takesNextValue(word: string): boolean {
+  if (word.includes('=')) return false;
+  if (word.startsWith('--')) {
+    const f = word.slice(2);
+    return DOCKER_VALUE.has(f) || KANIKO_VALUE.has(f) || BUILDCTL_VALUE.has(f);
+  }
+  return word.length > 1 && (DOCKER_SHORT_VALUE.has(word[word.length - 1]) || KANIKO_SHORT_VALUE.has(word[word.length - 1]));
+}
+
 const WRAPPERS = new Set(['sudo', 'time', 'exec', 'command', 'nice', 'env']);
 
 function basename(p: string): string {

@@ -6,7 +6,8 @@
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { deref, keyOf, mapGet, mapKeys, scalarText } from './jobs.js';
 import type { RepoLister } from './github.js';
-import { joinPath } from './steps.js';
+import type { Job } from './model.js';
+import { joinPath, type ComposeCall } from './steps.js';
 import { loadCiFile, position, type CiFile, type CiProblem } from './yaml.js';
 
 export interface ComposeBuild {
@@ -20,6 +21,8 @@ export interface ComposeBuild {
   unresolved?: string;
   line: number;
   column: number;
+  /** The CI jobs that run it (`docker compose build|up` in their scripts), when any: their variables serve as defaults. */
+  jobs?: Job[];
 }
 
 export const COMPOSE_NAME = /^(compose|docker-compose[^/]*)\.ya?ml$/;
@@ -79,6 +82,76 @@ function parseArgs(file: CiFile, args: Node | null): { name: string; raw: string
   return out;
 }
 
+/** A service's `build:` in one compose file, as written. */
+interface ServiceBuild {
+  file: CiFile;
+  service: string;
+  build: Node;
+  /** `build:` is a map (else a scalar context). */
+  map: YAMLMap | null;
+  context: string | null;
+  dockerfile: string | null;
+  inline: boolean;
+  args: Node | null;
+  passed: { name: string; raw: string | null }[];
+  line: number;
+  column: number;
+}
+
+/** Each service of a compose file: its `build:` (null without one) and `depends_on` names. */
+function servicesOf(file: CiFile): Map<string, { build: ServiceBuild | null; dependsOn: string[] }> {
+  const out = new Map<string, { build: ServiceBuild | null; dependsOn: string[] }>();
+  const root = file.doc.contents;
+  const services = isMap(root) ? mapGet(file, root, 'services') : undefined;
+  if (!isMap(services)) return out;
+  for (const p of services.items) {
+    const name = keyOf(p);
+    const svc = deref(file, p.value);
+    if (name === null || !isMap(svc)) continue;
+    const dep = mapGet(file, svc, 'depends_on');
+    const dependsOn = isSeq(dep) ? dep.items.map((x) => scalarText(file, deref(file, x as Node)) ?? '').filter(Boolean) : isMap(dep) ? mapKeys(file, dep) : [];
+    const build = mapGet(file, svc, 'build');
+    if (build === undefined || build === null) {
+      out.set(name, { build: null, dependsOn });
+      continue;
+    }
+    const bm: YAMLMap | null = isMap(build) ? build : null;
+    const args = bm ? (mapGet(file, bm, 'args') ?? null) : null;
+    out.set(name, {
+      dependsOn,
+      build: {
+        file,
+        service: name,
+        build,
+        map: bm,
+        context: bm ? scalarText(file, mapGet(file, bm, 'context') ?? null) : scalarText(file, build),
+        dockerfile: bm ? scalarText(file, mapGet(file, bm, 'dockerfile') ?? null) : null,
+        inline: !!bm && mapGet(file, bm, 'dockerfile_inline') !== undefined,
+        args,
+        passed: parseArgs(file, args),
+        ...position(file, (p.key as Node).range?.[0] ?? 0),
+      },
+    });
+  }
+  return out;
+}
+
+/** The Dockerfile of a build: its context relative to the project directory `dir`, `dockerfile` relative to the context. */
+function resolve(repo: RepoLister, b: ComposeBuild, dir: string, ctxText: string | null, dfText: string | null, inline: boolean): void {
+  const ctx = ctxText ?? '.';
+  if (inline) b.unresolved = 'the Dockerfile is inline (dockerfile_inline)';
+  else if (/\$/.test(ctx) || /\$/.test(dfText ?? '')) b.unresolved = 'the context or dockerfile is interpolated';
+  else if (/^[a-z]+:\/\//.test(ctx) || /\.git(#|$)/.test(ctx)) b.unresolved = `the context ${ctx} is not a local directory`;
+  else {
+    const c = joinPath(dir, ctx);
+    // `dockerfile` is relative to the context (compose-spec build.md).
+    b.dockerfile = c === null ? null : dfText !== null ? joinPath(c, dfText) : defaultDockerfile(repo, c);
+    if (b.dockerfile === null) b.unresolved = 'the Dockerfile is outside the repository';
+  }
+}
+
+const dirOf = (path: string) => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
+
 /** Every compose file's builds; a file that cannot be read is recorded in `problems` and the others go on. */
 export function loadCompose(repo: RepoLister, problems: CiProblem[] = []): { files: CiFile[]; builds: ComposeBuild[] } | null {
   const files: CiFile[] = [];
@@ -87,34 +160,107 @@ export function loadCompose(repo: RepoLister, problems: CiProblem[] = []): { fil
     const file = loadCiFile(path, repo.read(path)!, problems);
     if (!file) continue;
     files.push(file);
-    const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
-    const root = file.doc.contents;
-    const services = isMap(root) ? mapGet(file, root, 'services') : undefined;
-    if (!isMap(services)) continue;
-    for (const p of services.items) {
-      const name = keyOf(p);
-      const svc = deref(file, p.value);
-      if (name === null || !isMap(svc)) continue;
-      const build = mapGet(file, svc, 'build');
-      if (build === undefined || build === null) continue;
-      const bm: YAMLMap | null = isMap(build) ? build : null;
-      const ctxText = bm ? scalarText(file, mapGet(file, bm, 'context') ?? null) : scalarText(file, build);
-      const dfText = bm ? scalarText(file, mapGet(file, bm, 'dockerfile') ?? null) : null;
-      const args = bm ? (mapGet(file, bm, 'args') ?? null) : null;
-      const at = position(file, (p.key as Node).range?.[0] ?? 0);
-      const b: ComposeBuild = { file, service: name, build, args, passed: parseArgs(file, args), dockerfile: null, ...at };
-      const ctx = ctxText ?? '.';
-      if (bm && mapGet(file, bm, 'dockerfile_inline') !== undefined) b.unresolved = 'the Dockerfile is inline (dockerfile_inline)';
-      else if (/\$/.test(ctx) || /\$/.test(dfText ?? '')) b.unresolved = 'the context or dockerfile is interpolated';
-      else if (/^[a-z]+:\/\//.test(ctx) || /\.git(#|$)/.test(ctx)) b.unresolved = `the context ${ctx} is not a local directory`;
-      else {
-        const c = joinPath(dir, ctx);
-        // `dockerfile` is relative to the context (compose-spec build.md).
-        b.dockerfile = c === null ? null : dfText !== null ? joinPath(c, dfText) : defaultDockerfile(repo, c);
-        if (b.dockerfile === null) b.unresolved = 'the Dockerfile is outside the repository';
-      }
+    for (const { build: s } of servicesOf(file).values()) {
+      if (!s) continue;
+      const b: ComposeBuild = { file, service: s.service, build: s.build, args: s.args, passed: s.passed, dockerfile: null, line: s.line, column: s.column };
+      resolve(repo, b, dirOf(path), s.context, s.dockerfile, s.inline);
       builds.push(b);
     }
   }
   return files.length ? { files, builds } : null;
 }
+
+/** The names docker compose looks for without -f (compose-go cli.DefaultFileNames, DefaultOverrideFileNames). */
+const DEFAULT_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
+const OVERRIDE_FILES = ['compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yml', 'docker-compose.override.yaml'];
+
+/** The default compose file (and its override) in `dir` or the nearest parent inside the repository that has one. */
+function defaultFiles(repo: RepoLister, dir: string): string[] {
+  for (let d: string | null = dir; d !== null; d = d === '' ? null : dirOf(d)) {
+    const at = (n: string) => (d ? `${d}/${n}` : n);
+    const main = DEFAULT_FILES.find((n) => repo.exists(at(n)));
+    if (main) {
+      const over = OVERRIDE_FILES.find((n) => repo.exists(at(n)));
+      return over ? [at(main), at(over)] : [at(main)];
+    }
+  }
+  return [];
+}
+
+/**
+ * The compose builds the CI runs (src/ci/compose-cli.ts): for each `docker compose build|up` of a job, its
+ * files (`-f`, COMPOSE_FILE, or the default names from its working directory) merged in order (later files
+ * override, `build.args` add up; paths relative to the project directory: `--project-directory`, else the
+ * first file's directory), and the services it builds. Each service is one ComposeBuild at the file whose
+ * `build:` map decides its Dockerfile (else the last with `build.args`, else the last `build:` map), with the
+ * jobs that run it: a build at a file and service `builds` already holds is that build,
+ * given the merged view. Files not yet read are read (and returned) here.
+ */
+export function loadComposeCalls(repo: RepoLister, calls: readonly ComposeCall[], known: readonly CiFile[], builds: ComposeBuild[], problems: CiProblem[] = []): CiFile[] {
+  const added: CiFile[] = [];
+  const cache = new Map<string, CiFile | null>(known.map((f) => [f.path, f]));
+  const read = (path: string): CiFile | null => {
+    if (!cache.has(path)) {
+      const text = repo.read(path);
+      const file = text === null ? null : loadCiFile(path, text, problems);
+      cache.set(path, file);
+      if (file) added.push(file);
+    }
+    return cache.get(path)!;
+  };
+  for (const call of calls) {
+    if (call.cwd === null || call.named === null || call.projectDir === null) continue;
+    const cwd = call.cwd;
+    const paths = call.named.length ? call.named.map((n) => joinPath(cwd, n)) : defaultFiles(repo, cwd);
+    if (paths.length === 0 || paths.some((p) => p === null)) continue;
+    const files = (paths as string[]).map(read);
+    if (files.some((f) => f === null)) continue;
+    const dir = call.projectDir !== undefined ? joinPath(cwd, call.projectDir) : dirOf(paths[0]!);
+    if (dir === null) continue;
+    const views = (files as CiFile[]).map(servicesOf);
+    const all = [...new Set(views.flatMap((v) => [...v.keys()]))];
+    let selected = call.services ?? all;
+    if (call.services && call.withDependencies) {
+      const seen = new Set<string>();
+      const visit = (s: string) => {
+        if (seen.has(s)) return;
+        seen.add(s);
+        for (const v of views) for (const d of v.get(s)?.dependsOn ?? []) visit(d);
+      };
+      selected.forEach(visit);
+      selected = [...seen];
+    }
+    for (const service of selected) {
+      const defs = views.flatMap((v) => (v.get(service)?.build ? [v.get(service)!.build!] : []));
+      if (defs.length === 0) continue;
+      const last = <T>(f: (s: ServiceBuild) => T | null) => defs.reduce<T | null>((acc, s) => f(s) ?? acc, null);
+      // The args go with the definition that decides the Dockerfile (the last one naming a context or dockerfile)
+      // when it is a block map; else where args are written, else the last block map.
+      const rev = [...defs].reverse();
+      const decider = rev.find((s) => s.context !== null || s.dockerfile !== null);
+      const target =
+        (decider?.map && !decider.map.flow ? decider : undefined) ?? rev.find((s) => s.args && (isMap(s.args) || isSeq(s.args))) ?? rev.find((s) => s.map && !s.map.flow) ?? defs[defs.length - 1];
+      const passed = [...defs.flatMap((s) => s.passed), ...call.passed];
+      const b: ComposeBuild = { file: target.file, service, build: target.build, args: target.args, passed: uniqueByName(passed), dockerfile: null, line: target.line, column: target.column, jobs: [call.job] };
+      resolve(repo, b, dir, last((s) => s.context), last((s) => s.dockerfile), defs[defs.length - 1].inline || (last((s) => s.dockerfile) === null && defs.some((s) => s.inline)));
+      const same = builds.find((x) => x.file.path === b.file.path && x.service === service && x.build === b.build);
+      if (!same) {
+        builds.push(b);
+        continue;
+      }
+      // The build as the CI runs it: its merged view, and every job that runs it.
+      if (same.jobs && same.dockerfile !== b.dockerfile) {
+        same.dockerfile = null;
+        same.unresolved = 'jobs build it with different compose files that give it different Dockerfiles';
+      } else if (same.dockerfile === null || !same.jobs) {
+        same.dockerfile = b.dockerfile;
+        same.unresolved = b.unresolved;
+      }
+      same.passed = uniqueByName([...same.passed, ...b.passed]);
+      same.jobs = [...(same.jobs ?? []), call.job];
+    }
+  }
+  return added;
+}
+
+const uniqueByName = (list: readonly { name: string; raw: string | null }[]) => list.filter((p, i) => list.findIndex((q) => q.name === p.name) === i);

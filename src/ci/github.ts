@@ -10,6 +10,7 @@ import { combine, POSIX, shellDialect, WINDOWS_LABEL, type ShellChoice } from '.
 import { addEnvMap, deref, keyOf, mapGet, mapKeys, mergeSources, scalarText } from './jobs.js';
 import type { Job, JobVariable } from './model.js';
 import { GITHUB } from './platform.js';
+import { githubMatrixCells, matrixKeysIn, substituteMatrix } from './matrix.js';
 import { joinPath, type RepoView } from './steps.js';
 import { loadCiFile, position, type CiFile, type CiProblem } from './yaml.js';
 
@@ -32,6 +33,11 @@ export interface ActionBuild {
   reads: ReadonlySet<Node>;
   /** The nodes other steps of the file read (run: steps, other actions), filled while the file is read. */
   foreign: ReadonlySet<Node>;
+  /**
+   * Set when `file:`/`context:` use matrix values: the expressions (`matrix.image`) and every Dockerfile the
+   * matrix's jobs build (src/ci/matrix.ts). The step is then one ActionBuild per Dockerfile, sharing this object.
+   */
+  matrix?: { via: string; candidates: string[] };
 }
 
 export interface GithubCi {
@@ -92,15 +98,39 @@ export function parseBuildArgs(value: string): { name: string; raw: string | nul
   return out;
 }
 
-function resolveAction(a: ActionBuild, file: CiFile): void {
+/**
+ * The step's Dockerfile; when its `context`/`file` inputs use matrix values, one ActionBuild per Dockerfile
+ * the matrix's jobs build (each input substituted as GitHub does), or the step alone, unresolved, when some
+ * job's path cannot be known.
+ */
+function resolveAction(a: ActionBuild, file: CiFile): ActionBuild[] {
   const w = isMap(a.with) ? a.with : null;
   const input = (k: string) => (w ? scalarText(file, mapGet(file, w, k) ?? null) : null);
   const ctxText = input('context');
   const fileText = input('file');
   if ((ctxText ?? '').includes('${{') || (fileText ?? '').includes('${{')) {
     a.unresolved = 'the context or file input is an expression';
-    return;
+    const cells = a.job.matrix;
+    if (!cells) return [a];
+    const found = new Set<string>();
+    for (const cell of cells) {
+      const c = ctxText === null ? null : substituteMatrix(ctxText, cells, cell);
+      const f = fileText === null ? null : substituteMatrix(fileText, cells, cell);
+      if ((ctxText !== null && c === null) || (fileText !== null && f === null)) return [a];
+      const one: ActionBuild = { ...a, dockerfile: null, unresolved: undefined };
+      resolvePaths(one, c, f);
+      if (one.dockerfile === null) return [a];
+      found.add(one.dockerfile);
+    }
+    const via = [...new Set([...matrixKeysIn(ctxText ?? ''), ...matrixKeysIn(fileText ?? '')])].map((k) => `matrix.${k}`).join(', ');
+    const matrix = { via, candidates: [...found] };
+    return matrix.candidates.map((d) => ({ ...a, dockerfile: d, unresolved: undefined, matrix }));
   }
+  resolvePaths(a, ctxText, fileText);
+  return [a];
+}
+
+function resolvePaths(a: ActionBuild, ctxText: string | null, fileText: string | null): void {
   let base = '';
   if (ctxText !== null && ctxText !== '') {
     const sub = /^\{\{\s*defaultContext\s*\}\}(?::(.*))?$/.exec(ctxText);
@@ -204,6 +234,7 @@ export function loadGithub(repo: RepoLister, problems: CiProblem[] = []): Github
         const name = `${u.name}, step ${i + 1}${stepName ? ` (${stepName})` : ''}`;
         const at = position(file, step.range?.[0] ?? 0);
         const job: Job = { name, file, line: at.line, column: at.column, items: [], variables: stepVars, ifs: [], only: isAction ? [] : events, platform: GITHUB };
+        if (matrix) job.matrix = githubMatrixCells(file, matrix);
         const run = mapGet(file, step, 'run');
         const uses = scalarText(file, mapGet(file, step, 'uses') ?? null);
         const withNode = mapGet(file, step, 'with') ?? null;
@@ -241,8 +272,7 @@ export function loadGithub(repo: RepoLister, problems: CiProblem[] = []): Github
           reads,
           foreign,
         };
-        resolveAction(a, file);
-        out.actions.push(a);
+        out.actions.push(...resolveAction(a, file));
       });
     }
   }

@@ -368,6 +368,7 @@ export function buildJobModel(src: CiSource): JobModel {
     const fromDefault = (key: string) => (inherits.default(key) ? defaultKey(key) : undefined);
     const shell = gitlabShell(job, lookup(name, ['tags']) ?? fromDefault('tags'), lookup(name, ['image']) ?? fromDefault('image'), matrix);
     if (shell.dialect !== 'posix') job.shell = shell;
+    if (matrix) job.matrix = gitlabMatrixCells(matrix.file, matrix.node);
     jobs.push(job);
   }
   return { jobs, notes };
@@ -427,6 +428,36 @@ function applyRuleVariables(variables: Map<string, JobVariable>, rules: readonly
       ...(given.length < sets.length ? { maybeUnset: `only some of its rules: set ${n}` } : {}),
     });
   }
+}
+
+/**
+ * The jobs of a GitLab `parallel:matrix` list (docs.gitlab.com "CI/CD YAML syntax reference", parallel:matrix:
+ * each entry is the product of its keys' values, a value or a list of values; at most 200 jobs), or null when
+ * it cannot be read (a value that expands a variable).
+ */
+export function gitlabMatrixCells(file: CiFile, node: Node | null | undefined): Map<string, string>[] | null {
+  const list = deref(file, node ?? null);
+  if (!isSeq(list)) return null;
+  const out: Map<string, string>[] = [];
+  for (const entry of list.items) {
+    const m = deref(file, entry as Node);
+    if (!isMap(m)) return null;
+    let acc: Map<string, string>[] = [new Map()];
+    for (const k of mapKeys(file, m)) {
+      const v = deref(file, mapGet(file, m, k) ?? null);
+      const items = isSeq(v) ? v.items.map((x) => deref(file, x as Node)) : [v];
+      const vals: string[] = [];
+      for (const x of items) {
+        const t = isScalar(x) ? scalarText(file, x) : null;
+        if (t === null || t.includes('$')) return null;
+        vals.push(t.replace(/^(["'])(.*)\1$/s, '$2'));
+      }
+      acc = acc.flatMap((c) => vals.map((x) => new Map([...c, [k, x]])));
+    }
+    out.push(...acc);
+    if (out.length > 200) return null;
+  }
+  return out.length ? out : null;
 }
 
 /**

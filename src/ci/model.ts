@@ -55,6 +55,11 @@ export interface Job {
   label?: string;
   /** The shell that runs the job's script (src/ci/dialect.ts); absent: a POSIX shell. */
   shell?: ShellChoice;
+  /**
+   * The jobs its matrix runs, each as key → literal value (src/ci/matrix.ts: GitHub `strategy.matrix`, GitLab
+   * `parallel:matrix`); null when the matrix cannot be read; absent when it has none.
+   */
+  matrix?: Map<string, string>[] | null;
 }
 
 export interface Platform {

@@ -54,7 +54,14 @@ declare module 'mvdan-sh' {
   export interface Comment extends Node {
     Text: string;
   }
-  export interface File extends Node {}
+  export interface Stmt extends Node {
+    Cmd: Node | null;
+    Background: boolean;
+    Coprocess: boolean;
+  }
+  export interface File extends Node {
+    Stmts: Stmt[];
+  }
   export interface Parser {
     Parse(src: string, name: string): File;
   }

@@ -5,7 +5,7 @@
  */
 import { envRef, sameEnvRef, type Dialect } from './dialect.js';
 import type { Job, Platform } from './model.js';
-import { maskExpressions } from './mask.js';
+import { maskExpressions, maskGithub } from './mask.js';
 import { maybeUnset as gitlabMaybeUnset, PREDEFINED as GITLAB_PREDEFINED, REF_NAMES as GITLAB_REF_NAMES } from './predefined.js';
 
 export { CI_SYSTEMS, type CiSystem } from './systems.js';
@@ -109,7 +109,7 @@ export const GITHUB: Platform = {
     return m[1] === `env.${name}` || m[1] === `matrix.${name}` || m[1] === githubContext(name) || (m[1] === `inputs.${name}` && job.variables.get(name)?.kind === 'input');
   },
   workspace: 'GITHUB_WORKSPACE',
-  mask: (script) => maskExpressions(script),
+  mask: (script) => maskGithub(script),
 };
 
 /** Context properties in an expression that are hazards in an image reference (for values written as `${{ … }}`). */

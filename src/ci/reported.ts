@@ -14,6 +14,7 @@
  * unknown values; `dir('…') { }` blocks are not followed (every command starts from the workspace root).
  */
 import type { BuildCommand } from './builders.js';
+import type { ArgsFacts } from './dynargs.js';
 import type { RepoView } from './steps.js';
 import { scanScript } from './steps.js';
 
@@ -26,6 +27,8 @@ export interface ReportedBuild {
   command: BuildCommand;
   dockerfile: string | null;
   unresolved?: string;
+  /** What the command's arguments from a variable pass (src/ci/dynargs.ts), from the script's own assignments. */
+  dynamicArgs?: ArgsFacts;
 }
 
 export interface FileWalker extends RepoView {
@@ -57,7 +60,7 @@ export function loadShellScripts(repo: FileWalker): { files: string[]; builds: R
     fromRoot.forEach((b, i) => {
       const alt = fromDir[i];
       const use = b.dockerfile !== null && !repo.exists(b.dockerfile) && alt?.dockerfile && repo.exists(alt.dockerfile) ? alt : b;
-      builds.push({ kind: 'shell', file: path, ...lineCol(text, use.start), command: use.command, dockerfile: use.dockerfile, ...(use.unresolved ? { unresolved: use.unresolved } : {}) });
+      builds.push({ kind: 'shell', file: path, ...lineCol(text, use.start), command: use.command, dockerfile: use.dockerfile, ...(use.unresolved ? { unresolved: use.unresolved } : {}), ...(use.dynamicArgs ? { dynamicArgs: use.dynamicArgs } : {}) });
     });
   }
   return { files, builds };
@@ -84,7 +87,7 @@ export function loadJenkinsfiles(repo: FileWalker): { files: string[]; builds: R
     const found: ReportedBuild[] = [];
     const add = (shell: string, offsetOf: (start: number) => number) => {
       for (const b of scanScript(maskGroovy(shell), '', repo)) {
-        found.push({ kind: 'jenkins', file: path, ...lineCol(text, offsetOf(b.start)), command: b.command, dockerfile: b.dockerfile, ...(b.unresolved ? { unresolved: b.unresolved } : {}) });
+        found.push({ kind: 'jenkins', file: path, ...lineCol(text, offsetOf(b.start)), command: b.command, dockerfile: b.dockerfile, ...(b.unresolved ? { unresolved: b.unresolved } : {}), ...(b.dynamicArgs ? { dynamicArgs: b.dynamicArgs } : {}) });
       }
     };
     // `sh '…'`, `sh "…"`, `sh '''…'''`, `sh """…"""`, `sh(script: '…')`: the string is one shell script.

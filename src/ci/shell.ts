@@ -577,6 +577,35 @@ export function parseShell(text: string): ShScript {
   return script;
 }
 
+const topCache = new Map<string, ReadonlySet<string>>();
+
+/**
+ * The simple commands and declarations that are statements of the script itself (`start:end` of each), run
+ * unconditionally in the script's own shell: not inside `if`/`case`/loops/functions/subshells, not one side of
+ * `&&`/`||`/`|`, not in the background. A text that does not parse has none. Read with syntax.Walk's wrappers
+ * (only scripts that assign a variable a build command expands are asked), cached by text.
+ */
+export function topLevelCommands(text: string): ReadonlySet<string> {
+  let hit = topCache.get(text);
+  if (hit) return hit;
+  const out = new Set<string>();
+  try {
+    const file = syntax().NewParser().Parse(text, '');
+    const at = byteMapper(text);
+    for (const s of file.Stmts) {
+      if (!s.Cmd || s.Background || s.Coprocess) continue;
+      const t = syntax().NodeType(s.Cmd);
+      if (t === 'CallExpr' || t === 'DeclClause') out.add(`${at(s.Cmd.Pos().Offset())}:${at(s.Cmd.End().Offset())}`);
+    }
+  } catch {
+    /* not parsed: nothing is unconditional */
+  }
+  hit = out;
+  if (topCache.size > 256) topCache.clear();
+  topCache.set(text, hit);
+  return hit;
+}
+
 /** Variables a word may read: value, or null when set but unknown; absent names are unknown too. */
 export type Env = Pick<ReadonlyMap<string, string | null>, 'get'>;
 

@@ -5,10 +5,14 @@
  */
 import { isScalar, type Scalar } from 'yaml';
 import { recognise, type BuildCommand } from './builders.js';
+import { composeFileVar, recogniseCompose, type ComposeCommand } from './compose-cli.js';
 import { cmdAlias, maskDialect, type Dialect } from './dialect.js';
 import type { JobModel } from './jobs.js';
+import { matrixKeyOf } from './mask.js';
+import { cellValue } from './matrix.js';
 import type { Job, ScriptItem } from './model.js';
-import { evalWord, literalPrefix, parseShell, type Env, type ShCall, type ShScript } from './shell.js';
+import { ArgTracker, type ArgsFacts, type VarState } from './dynargs.js';
+import { evalWord, literalPrefix, parseShell, topLevelCommands, type Env, type ShCall, type ShScript } from './shell.js';
 import { position, type CiFile } from './yaml.js';
 
 /** Stands for $CI_PROJECT_DIR (the checkout) while evaluating paths. */
@@ -25,23 +29,53 @@ export interface BuildStep {
   dockerfile: string | null;
   /** Why dockerfile is null. */
   unresolved?: string;
+  /**
+   * Set when the Dockerfile path uses matrix values (src/ci/matrix.ts): how (`matrix.dockerfile`, `$SERVICE`)
+   * and every Dockerfile the matrix's jobs build; the command is then one BuildStep per Dockerfile, sharing this.
+   */
+  matrix?: { via: string; candidates: string[] };
+  /** What the command's dynamic words (`$EXTRA_ARGS`) pass, from the job's visible assignments (dynargs.ts). */
+  dynamicArgs?: ArgsFacts;
 }
 
 export interface ScriptFileBuild {
   job: Job;
   item: ScriptItem;
+  /** Offset of the calling command in item.file.text. */
   offset: number;
+  /** Repository-relative path of the script. */
   script: string;
   line: number;
   label: string;
-  /** The build command in the script (what it passes, which builder). */
+  /** The build command in the script (what it passes, which builder); its offsets index `text`. */
   command: BuildCommand;
   dockerfile: string | null;
+  unresolved?: string;
+  /** The script as read. */
+  text: string;
+  /** Offset of the build command in `text`. */
+  start: number;
+  /** Why the script itself cannot be edited (not a sh/bash script), or null. */
+  notEditable: string | null;
+  /** What the command's dynamic words pass, from the script's own assignments. */
+  dynamicArgs?: ArgsFacts;
+}
+
+/** A `docker compose build|up` in a job's script (src/ci/compose-cli.ts), with what selects its compose files. */
+export interface ComposeCall extends ComposeCommand {
+  job: Job;
+  item: ScriptItem;
+  /** The working directory it runs in (repository-relative), null when not static. */
+  cwd: string | null;
+  /** The compose files as written (`-f`, else COMPOSE_FILE; [] for the default names), null when not static. */
+  named: string[] | null;
 }
 
 export interface CiSteps {
   steps: BuildStep[];
   scriptFiles: ScriptFileBuild[];
+  /** Compose commands in the jobs' scripts. */
+  compose?: ComposeCall[];
 }
 
 export interface RepoView {
@@ -101,20 +135,21 @@ const PLAIN_LINE = /^[ \t]*([A-Za-z0-9_][A-Za-z0-9_.-]*)(?:[ \t]+[A-Za-z0-9_./:=
 /** First words that make a line more than a plain command: reserved words, declarations, cd, script runners. */
 const NOT_PLAIN = new Set(
   ('if then else elif fi do done case esac while until for in function select time coproc let ' +
-    'declare local export readonly typeset nameref cd pushd bash sh zsh ash dash source')
+    'declare local export readonly typeset nameref cd pushd bash sh zsh ash dash source eval read mapfile readarray printf unset')
     .split(' '),
 );
 
 /**
  * True when a script item provably does nothing findSteps looks for, so it need not be parsed: every line is
  * blank or one plain command (PLAIN_LINE) whose first word is a literal name — not a builder's (no `build` or
- * `executor` anywhere: every builder command has one of them as a literal word), not `cd`/`pushd`, not a
+ * `executor` anywhere: every builder command has one of them as a literal word; no `compose`: a compose `up`
+ * may have neither), not `cd`/`pushd`, not a
  * declaration or reserved word, without `/` and not a shell, so not a script file — and with a first word, no
  * assignment reaches the job's variables. Parsed, each line is one CallExpr whose words are its words; findSteps
  * would only skip them. (`docker push $IMAGE`, `kubectl set image deployment/x x=$IMAGE`, `make test`, `ls`.)
  */
 export function inert(text: string): boolean {
-  if (text.includes('build') || text.includes('executor')) return false;
+  if (text.includes('build') || text.includes('executor') || text.includes('compose')) return false;
   for (const line of text.split('\n')) {
     if (!/\S/.test(line)) continue;
     const m = PLAIN_LINE.exec(line);
@@ -142,6 +177,13 @@ class ShellEnv {
   }
   set(name: string, value: string | null): void {
     this.own.set(name, value);
+    if (this.sealed) this.assigned.add(name);
+  }
+  private sealed = false;
+  /** Names the script itself assigns (after seal()): a matrix variable reassigned there no longer holds the matrix value. */
+  readonly assigned = new Set<string>();
+  seal(): void {
+    this.sealed = true;
   }
 }
 
@@ -157,34 +199,47 @@ const isCd = (w0: { text: string; complete: boolean }) => w0.complete && (w0.tex
 export function findSteps(model: JobModel, repo: RepoView): CiSteps {
   const steps: BuildStep[] = [];
   const scriptFiles: ScriptFileBuild[] = [];
+  const compose: ComposeCall[] = [];
   // Parsed per scalar and dialect: a shared definition may run in jobs of different shells.
-  const parsed = new Map<Scalar, Map<Dialect, ShScript | null>>();
+  const parsed = new Map<Scalar, Map<Dialect, { script: ShScript; text: string } | null>>();
   const maps = new Map<Scalar, number[] | null>();
   for (const job of model.jobs) {
     let cwd: string | null = job.cwd === undefined ? '' : job.cwd;
     // An undecided shell is read as POSIX (its first candidate's when there is one): its steps are only reported.
     const dialect: Dialect = job.shell ? (job.shell.dialect ?? job.shell.candidates?.[0]?.dialect ?? 'posix') : 'posix';
     const env = new ShellEnv(job.platform.predefined, dialect === 'cmd' ? cmdAlias : undefined);
+    /** Variables the job's shell exported (a script it runs sees these, the job's variables and the predefined ones). */
+    const exported = new Set<string>();
+    const jobVar = (n: string) => {
+      const v = job.variables.get(n);
+      return v && v.kind !== 'matrix' && v.kind !== 'input' ? (v.value ?? v.raw) : undefined;
+    };
     for (const [k, v] of job.variables) if (v.kind !== 'matrix' && v.kind !== 'input') env.set(k, v.value);
     env.set(job.platform.workspace, ROOT);
+    env.seal();
+    const tracker = new ArgTracker(jobVar);
     for (const item of job.items) {
       if (!isScalar(item.node) || typeof item.node.value !== 'string') continue;
-      const byDialect = parsed.get(item.node) ?? new Map<Dialect, ShScript | null>();
+      const byDialect = parsed.get(item.node) ?? new Map<Dialect, { script: ShScript; text: string } | null>();
       parsed.set(item.node, byDialect);
-      let script = byDialect.get(dialect);
-      if (script === undefined) {
+      let got = byDialect.get(dialect);
+      if (got === undefined) {
         // The dialect first (a PowerShell backtick, `$env:X`), then the CI's own substitutions (`${{ … }}`, `$(Macro)`).
         const own = maskDialect(dialect, item.node.value);
         const text = job.platform.mask ? job.platform.mask(own) : own;
-        script = inert(text) ? null : parseShell(text);
-        byDialect.set(dialect, script);
+        got = inert(text) ? null : { script: parseShell(text), text };
+        byDialect.set(dialect, got);
       }
-      if (script === null) continue;
+      if (got === null) continue;
+      const { script, text: parsedText } = got;
+      const top = () => topLevelCommands(parsedText);
       if (!maps.has(item.node)) maps.set(item.node, alignScalar(item.file, item.node));
       const map = maps.get(item.node)!;
       const src = item.node.value;
       for (const call of script.calls) {
         assignFrom(call, env);
+        if (call.kind === 'decl' && call.variant === 'export') for (const a of call.assigns) exported.add(a.name);
+        tracker.observe(call, parsedText, top);
         if (call.kind !== 'call' || call.words.length === 0) continue;
         const w0 = literalPrefix(call.words[0]);
         if (isCd(w0)) {
@@ -195,8 +250,23 @@ export function findSteps(model: JobModel, repo: RepoView): CiSteps {
         const command = recognise(call, src, env);
         if (command) {
           const step: BuildStep = { job, item, script, map, command, dockerfile: null };
+          if (command.dynamic.length) step.dynamicArgs = tracker.read(call, command.dynamic);
           resolveDockerfile(step, cwd, repo);
-          steps.push(step);
+          const matrix = step.dockerfile === null ? matrixDockerfiles(job, call, src, env, cwd, repo) : null;
+          if (matrix) for (const d of matrix.candidates) steps.push({ ...step, dockerfile: d, unresolved: undefined, matrix });
+          else steps.push(step);
+          continue;
+        }
+        const cc = recogniseCompose(call, src, env);
+        if (cc) {
+          // Without -f, COMPOSE_FILE (the job's variable or an export) names the files.
+          let named = cc.files;
+          if (named !== null && named.length === 0) {
+            const v = env.get('COMPOSE_FILE');
+            const sep = env.get('COMPOSE_PATH_SEPARATOR');
+            named = v === undefined ? [] : v === null || sep === null ? null : composeFileVar(v, sep ?? null, dialect !== 'posix');
+          }
+          compose.push({ ...cc, job, item, cwd, named });
           continue;
         }
         // A repository script that builds: `./ci/build.sh`, `bash ci/build.sh`, `source x.sh`.
@@ -208,31 +278,92 @@ export function findSteps(model: JobModel, repo: RepoView): CiSteps {
         const rel = joinPath(cwd, p);
         const text = rel === null ? null : repo.read(rel);
         if (rel === null || text === null) continue;
-        // A PowerShell or batch script is read in its own dialect.
+        const at = map ? map[call.start] : (item.node.range?.[0] ?? 0);
+        const line = (off: number) => text.slice(0, off).split('\n').length;
+        // A PowerShell or batch script is read in its own dialect, straight from the caller's directory, and never edited.
         const fileDialect: Dialect = /\.ps1$/i.test(rel) ? 'pwsh' : /\.(cmd|bat)$/i.test(rel) ? 'cmd' : 'posix';
-        const inner = parseShell(maskDialect(fileDialect, text));
-        const innerEnv: Env = fileDialect === 'cmd' && dialect !== 'cmd' ? { get: (n) => env.get(cmdAlias(n)) } : env;
-        for (const c of inner.calls) {
-          const b = recognise(c, text, innerEnv);
-          if (!b) continue;
-          const at = map ? map[call.start] : (item.node.range?.[0] ?? 0);
-          const pseudo: BuildStep = { job, item, script: inner, map: null, command: b, dockerfile: null };
-          resolveDockerfile(pseudo, cwd, repo);
+        if (fileDialect !== 'posix') {
+          const inner = parseShell(maskDialect(fileDialect, text));
+          const innerEnv: Env = fileDialect === 'cmd' && dialect !== 'cmd' ? { get: (n) => env.get(cmdAlias(n)) } : env;
+          for (const c of inner.calls) {
+            const b = recognise(c, text, innerEnv);
+            if (!b) continue;
+            const pseudo: BuildStep = { job, item, script: inner, map: null, command: b, dockerfile: null };
+            resolveDockerfile(pseudo, cwd, repo);
+            const why = `${rel} is a ${fileDialect === 'pwsh' ? 'PowerShell' : 'batch'} script`;
+            scriptFiles.push({ job, item, offset: at, script: rel, line: line(c.start), label: b.label, command: b, dockerfile: pseudo.dockerfile, text, start: c.start, notEditable: why });
+          }
+          continue;
+        }
+        // A shell script, read from the caller's working directory with its own `cd`s and assignments. A script
+        // it runs sees the environment (the job's variables, the predefined ones, what the job exported); a
+        // sourced one the caller's whole shell.
+        const sourced = k === 1 && (w0.text === 'source' || w0.text === '.');
+        const inherits = (n: string) => sourced || exported.has(n) || job.variables.has(n) || job.platform.predefined.has(n) || n === job.platform.workspace;
+        const childEnv: Env = { get: (n) => (inherits(n) ? env.get(n) : undefined) };
+        const scriptDir = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
+        const notEditable = shellScriptKind(rel, text);
+        for (const b of scanScript(text, cwd, repo, scriptDir, { env: childEnv, vars: (n) => (inherits(n) ? tracker.stateOf(n) : undefined) })) {
           scriptFiles.push({
             job,
             item,
             offset: at,
             script: rel,
-            line: text.slice(0, c.start).split('\n').length,
-            label: b.label,
-            command: b,
-            dockerfile: pseudo.dockerfile,
+            line: line(b.start),
+            label: b.command.label,
+            command: b.command,
+            dockerfile: b.dockerfile,
+            ...(b.unresolved ? { unresolved: b.unresolved } : {}),
+            text,
+            start: b.start,
+            notEditable,
+            ...(b.dynamicArgs ? { dynamicArgs: b.dynamicArgs } : {}),
           });
         }
       }
     }
   }
-  return { steps, scriptFiles };
+  return { steps, scriptFiles, compose };
+}
+
+/**
+ * The Dockerfiles a build command whose path uses matrix values builds, one per job of the job's matrix (GitHub
+ * `${{ matrix.KEY }}`, masked as `$__M_KEY…` by src/ci/mask.ts; a GitLab `parallel:matrix` variable the script
+ * does not reassign): null when the command uses none, or some job's path cannot be resolved.
+ */
+function matrixDockerfiles(job: Job, call: ShCall, src: string, env: ShellEnv, cwd: string | null, repo: RepoView): { via: string; candidates: string[] } | null {
+  const cells = job.matrix;
+  if (!cells || cwd === null) return null;
+  const keys = new Set(cells.flatMap((c) => [...c.keys()]));
+  const github = job.platform.id === 'github';
+  /** The matrix key a shell variable stands for (null: a matrix expression of an unknown key), undefined: none. */
+  const keyOf = (name: string): string | null | undefined => {
+    if (github) return matrixKeyOf(name, keys);
+    return keys.has(name) && !env.assigned.has(name) ? name : undefined;
+  };
+  const used = new Set<string>();
+  for (const w of call.words) for (const p of w.parts) if (p.t === 'var') {
+    const k = keyOf(p.name);
+    if (k === null) return null;
+    if (k !== undefined) used.add(k);
+  }
+  if (used.size === 0) return null;
+  const found = new Set<string>();
+  for (const cell of cells) {
+    const cellEnv: Env = {
+      get: (name) => {
+        const k = keyOf(name);
+        return k === undefined ? env.get(name) : k === null ? null : cellValue(cells, cell, k);
+      },
+    };
+    const command = recognise(call, src, cellEnv);
+    if (!command) return null;
+    const one: Pick<BuildStep, 'command' | 'dockerfile' | 'unresolved'> = { command, dockerfile: null };
+    resolveDockerfile(one, cwd, repo);
+    if (one.dockerfile === null) return null;
+    found.add(one.dockerfile);
+  }
+  return { via: [...used].map((k) => (github ? `matrix.${k}` : `$${k}`)).join(', '), candidates: [...found] };
 }
 
 /**
@@ -271,7 +402,12 @@ function resolveDockerfile(step: Pick<BuildStep, 'command' | 'dockerfile' | 'unr
   if (c.context !== undefined && (/^[a-z]+:\/\//.test(c.context) || c.context === '-' || /\.git(#|$)/.test(c.context))) {
     return fail(`the context ${c.context} is not a local directory`);
   }
-  const ctxDefault = c.tool === 'kaniko' ? null : c.tool === 'buildctl' ? null : undefined;
+  // Without a context argument podman and buildah build from the working directory: buildah-build(1) "If no
+  // context directory is specified, then Buildah will assume the current working directory as build context";
+  // podman-build(1) takes the -f file's parent directory then, and reads the -f path itself from the working
+  // directory first, as buildah does (ci.md §1.1), so the Dockerfile is found the same way. docker, nerdctl
+  // and buildx need the argument.
+  const ctxDefault = c.tool === 'kaniko' || c.tool === 'buildctl' ? null : c.tool === 'podman' || c.tool === 'buildah' ? '.' : undefined;
   const context = c.context === undefined ? ctxDefault : c.context;
   if (context === undefined || context === null) {
     if (c.tool === 'kaniko' && c.file !== undefined) {
@@ -319,13 +455,29 @@ function resolveDockerfile(step: Pick<BuildStep, 'command' | 'dockerfile' | 'unr
   step.dockerfile = file;
 }
 
-/** A build command found in a stand-alone script (reported, never edited). */
+/** A build command found in a stand-alone script. */
 export interface ScriptBuild {
   command: BuildCommand;
   /** Offset of the command in the script text. */
   start: number;
   dockerfile: string | null;
   unresolved?: string;
+  /** What the command's dynamic words pass (dynargs.ts), from the script's own assignments. */
+  dynamicArgs?: ArgsFacts;
+}
+
+/**
+ * Why a script a CI step runs cannot be edited, or null when it is a sh/bash script: a `#!` line naming sh or bash
+ * (`/bin/sh`, `/usr/bin/env bash`, …), or no `#!` line and a `.sh`/`.bash` name. Anything else (another
+ * interpreter, an extension-less file without `#!`) is only read, and its builds reported.
+ */
+export function shellScriptKind(path: string, text: string): string | null {
+  const bang = /^(?:\uFEFF)?#!\s*(\S+)(?:[ \t]+(\S+))?/.exec(text);
+  if (bang) {
+    const prog = bang[1].endsWith('/env') ? bang[2] ?? '' : bang[1];
+    return /(^|\/)(ba)?sh$/.test(prog) ? null : `${path} is run by ${prog || bang[1]}, not sh or bash`;
+  }
+  return /\.(sh|bash)$/.test(path) ? null : `${path} has no #! line naming sh or bash, nor a .sh name`;
 }
 
 const SELF_DIR = /^"?\$\(\s*dirname\s+"?(\$0|\$\{0\}|\$\{BASH_SOURCE(?:\[0\])?\}|\$BASH_SOURCE)"?\s*\)("?\/[^"$`]*)?"?$/;
@@ -336,14 +488,19 @@ const SELF_DIR = /^"?\$\(\s*dirname\s+"?(\$0|\$\{0\}|\$\{BASH_SOURCE(?:\[0\])?\}
  * `cd "$(dirname "$0")/…"`). A text the shell parser
  * rejects yields nothing.
  */
-export function scanScript(text: string, cwd: string, repo: RepoView, scriptDir?: string): ScriptBuild[] {
+export function scanScript(text: string, cwd: string | null, repo: RepoView, scriptDir?: string, outer?: { env: Env; vars: (name: string) => VarState | undefined }): ScriptBuild[] {
   const script = parseShell(text);
   if (script.error) return [];
-  const env = new Map<string, string | null>();
+  const own = new Map<string, string | null>();
+  // The caller's environment under the script's own assignments.
+  const env: Env & { set(name: string, value: string | null): unknown } = outer ? { get: (n) => (own.has(n) ? own.get(n) : outer.env.get(n)), set: (n, v) => own.set(n, v) } : own;
+  const tracker = new ArgTracker(outer?.vars);
+  const top = () => topLevelCommands(text);
   let dir: string | null = cwd;
   const out: ScriptBuild[] = [];
   for (const call of script.calls) {
     assignFrom(call, env);
+    tracker.observe(call, text, top);
     if (call.kind !== 'call' || call.words.length === 0) continue;
     if (isCd(literalPrefix(call.words[0]))) {
       const w = call.words[1];
@@ -356,6 +513,7 @@ export function scanScript(text: string, cwd: string, repo: RepoView, scriptDir?
     const command = recognise(call, text, env);
     if (!command) continue;
     const b: ScriptBuild = { command, start: call.start, dockerfile: null };
+    if (command.dynamic.length) b.dynamicArgs = tracker.read(call, command.dynamic);
     resolveDockerfile(b, dir, repo);
     out.push(b);
   }

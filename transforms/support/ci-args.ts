@@ -69,8 +69,12 @@ export interface ArgSite {
   pos: { line: number; column: number };
   /** The jobs that run this site (one edit serves them all). */
   jobs: readonly Job[];
-  /** Build args already passed, with the value as written (null: bare `NAME`). */
-  passed: readonly { name: string; raw: string | null }[];
+  /**
+   * Build args already passed, with the value as written (null: bare `NAME`); `via`: passed by an assignment to
+   * the variable the command expands (`$EXTRA_ARGS`, src/ci/dynargs.ts), in some branch at least: its value is
+   * the job's business (no finding about it).
+   */
+  passed: readonly { name: string; raw: string | null; via?: string }[];
   /** An unset bare arg keeps the Dockerfile default (docker-family shell commands). */
   bareKeepsDefault: boolean;
   /** An empty value keeps the Dockerfile default too (the Drone/Woodpecker docker plugins skip empty ones). */
@@ -278,6 +282,15 @@ function bareIsRight(site: ArgSite, job: Job, name: string, c: Coverage): boolea
   }
 }
 
+/**
+ * A bare `--build-arg NAME` is right in every job of the site (and the jobs its edit also reaches): the job's
+ * value reaches the build where it has one, and the Dockerfile default applies where it has none. What a build
+ * in a script file gets (the same script also runs on a laptop, where NAME is usually unset).
+ */
+export function bareEverywhere(site: ArgSite, name: string): boolean {
+  return [...site.jobs, ...(site.coJobs?.(name) ?? [])].every((j) => bareIsRight(site, j, name, coverage(j, name)));
+}
+
 /** The job's value of `name` is an environment variable (not a GitHub matrix key or input). */
 const envReadable = (job: Job, name: string) => {
   const kind = job.variables.get(name)?.kind;
@@ -328,12 +341,13 @@ export function reportArgs(site: ArgSite, facts: DockerfileFacts, added: readonl
   const platform = jobs[0].platform;
   const text = jobsText(jobs);
   const needs = facts.after.needs;
-  const passed = new Map(site.passed.map((p) => [p.name, p]));
+  const passed = new Map<string, { name: string; raw: string | null; via?: string }>(site.passed.map((p) => [p.name, p]));
   for (const a of added) if (!passed.has(a.name)) passed.set(a.name, { name: a.name, raw: a.bare ? null : platform.shellValue(jobs[0], a.name, false) });
   facts.sites?.push(new Set(passed.keys()));
 
   if (needs.length > 0) {
     for (const p of passed.values()) {
+      if ('via' in p && p.via !== undefined) continue;
       if (facts.declared.has(p.name) || BUILTIN_BUILD_ARGS.has(p.name) || site.declaredElsewhere?.(p.name)) continue;
       const sug = suggest(p.name, facts.declared);
       push(finding('CiUnusedBuildArg', pos, `${site.label} passes build arg '${p.name}', which ${facts.path} never declares${sug ? ` (did you mean ${sug}?)` : ''}`, { name: p.name }));
@@ -348,7 +362,7 @@ export function reportArgs(site: ArgSite, facts: DockerfileFacts, added: readonl
     const p = passed.get(name);
     if (needed) hazards(name, p?.raw ?? null);
     if (p) {
-      if (!needed) continue;
+      if (!needed || ('via' in p && p.via !== undefined)) continue;
       const same = p.raw === null || jobs.every((j) => j.platform.sameValue(j, name, p.raw!));
       if (!same) {
         push(finding('CiArgDifferentValue', pos, `${site.label} already passes ${name}=${p.raw}, not ${platform.shellValue(jobs[0], name, false)}; left as it is`, { name }));
@@ -526,4 +540,40 @@ export function reportArgs(site: ArgSite, facts: DockerfileFacts, added: readonl
       );
     }
   }
+}
+
+/**
+ * A build whose path uses matrix values builds each of `candidates` in some job of the matrix, and one edit
+ * reaches every job. Passing `names` is right only where it changes no job that works as it is (the need rule):
+ * why it would, or null. A candidate that declares a name without needing it builds with its own default (or
+ * the ARG unset), which the passed value would override; a candidate the tool has not analysed (missing,
+ * generated, outside discovery) may declare anything.
+ */
+export function matrixConflict(candidates: readonly string[], dockerfiles: ReadonlyMap<string, DockerfileFacts>, names: readonly string[]): string | null {
+  const why: string[] = [];
+  for (const c of candidates) {
+    const f = dockerfiles.get(c);
+    if (!f) {
+      why.push(`${c} is not a Dockerfile the tool analysed, so what it declares is not known`);
+      continue;
+    }
+    for (const n of names) {
+      // With --pass-defined the repository asked for CI values over valid defaults: no job's build changes unasked.
+      if (!f.declared.has(n) || f.needs.includes(n) || f.passDefined) continue;
+      const d = f.defaults.get(n);
+      why.push(`${c} declares ${n}${d !== undefined ? ` with the default ${n}=${d}` : ''} and builds without it, so passing it would change that build`);
+    }
+  }
+  return why.length ? why.join('; ') : null;
+}
+
+/** The finding of a matrix build left unedited (matrixConflict), or null when no candidate still misses anything. */
+export function matrixFinding(label: string, where: string, pos: { line: number; column: number }, via: string, candidates: readonly string[], reason: string, missing: readonly Missing[], spell: (name: string) => string): Finding | null {
+  const live = missing.filter((m) => m.names.length > 0);
+  if (live.length === 0) return null;
+  const names = [...new Set(live.flatMap((m) => m.names))];
+  return finding('CiDynamicDockerfile', pos, `${label} in ${where}: its matrix (${via}) builds ${candidates.join(', ')}; ${live.map((m) => m.path).join(' and ')} need${live.length === 1 ? 's' : ''} ${names.join(', ')}, but ${reason}; not edited`, {
+    fix: `pass ${names.map(spell).join(' ')} only in the matrix jobs that build ${live.map((m) => m.path).join(' or ')} (e.g. a matrix value holding the flags), or give those builds their own step`,
+    ...unseen(live),
+  });
 }

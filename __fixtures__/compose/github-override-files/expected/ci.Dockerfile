@@ -1,0 +1,4 @@
+ARG RUST_IMAGE=rust:1.83
+FROM ${RUST_IMAGE} AS test
+ARG FEATURES
+RUN cargo test --features "$FEATURES"

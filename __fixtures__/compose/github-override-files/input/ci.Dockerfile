@@ -1,0 +1,3 @@
+FROM ${RUST_IMAGE} AS test
+ARG FEATURES
+RUN cargo test --features "$FEATURES"

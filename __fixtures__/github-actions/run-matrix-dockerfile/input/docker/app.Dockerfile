@@ -1,0 +1,2 @@
+FROM $BASE_IMAGE
+COPY . /app

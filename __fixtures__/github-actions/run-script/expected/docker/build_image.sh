@@ -1,0 +1,3 @@
+#!/bin/bash
+set -e
+docker build --file Dockerfile --tag app --build-arg BASE_IMAGE ../

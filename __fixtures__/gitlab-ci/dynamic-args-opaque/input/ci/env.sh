@@ -1,0 +1,1 @@
+export BUILD_ARGS="--build-arg TOOLS_VERSION=2"

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+set -euo pipefail
+
+TAG="${CI_COMMIT_SHORT_SHA:-dev}"
+docker build --file Dockerfile \
+  --tag "app:${TAG}" \
+  --build-arg CI_REGISTRY_IMAGE --build-arg CI_COMMIT_REF_SLUG ../

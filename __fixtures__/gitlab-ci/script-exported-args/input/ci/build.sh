@@ -1,0 +1,3 @@
+#!/bin/sh
+set -eu
+docker build $EXTRA_ARGS -t "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHORT_SHA" .

@@ -1,0 +1,2 @@
+#!/bin/sh
+echo "docker build -t app ." > ci/generated.sh

@@ -1,0 +1,3 @@
+#!/bin/sh
+OPTS="--pull --no-cache"
+docker build $OPTS -t tools images/tools
