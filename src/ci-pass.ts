@@ -18,7 +18,8 @@ import { droneTransform } from '../transforms/drone.js';
 import type { SuppliedDefault } from '../transforms/hoist-from-args.js';
 import type { DockerfileFacts } from '../transforms/support/ci-args.js';
 import type { Config } from './config.js';
-import { builtinEnv, evalGlobals, fromUses, fromVars, isBuiltin, type FromVars } from './dockerfile/analyze.js';
+import { builtinEnv, checkFrom, evalGlobals, fromUses, fromVars, isBuiltin, namesUnder, type FromVars } from './dockerfile/analyze.js';
+import { expandWord } from './dockerfile/shell.js';
 import type { DockerfileModel } from './dockerfile/parse.js';
 import { applyEdits, type TextEdit } from './edits.js';
 import { ignored, isTemplatePath, loadGitignore, type Rules } from './discover.js';
@@ -35,7 +36,7 @@ import { loadGithub, type ActionBuild, type RepoLister } from './ci/github.js';
 import { buildJobModel } from './ci/jobs.js';
 import type { Job } from './ci/model.js';
 import { CI_SYSTEMS, type CiSystem } from './ci/platform.js';
-import { deriveFromRemote } from './ci/predefined.js';
+import { deriveFromRemote, deriveGithubFromRemote } from './ci/predefined.js';
 import { loadJenkinsfiles, loadShellScripts, type FileWalker, type ReportedBuild } from './ci/reported.js';
 import { ciDefaults, findSteps, type CiSteps, type DefaultSource } from './ci/steps.js';
 import { CI_NAMES, loadCi, reusingParsed, type CiFile, type CiProblem, type ExternalInclude } from './ci/yaml.js';
@@ -74,8 +75,10 @@ export interface RootCi {
   /**
    * The CI's defaults for a Dockerfile: names derived from the git remote, and jobs' literal values (only those
    * in `passed`, when given: the variables every CI build of it passes once edited, see passedEverywhere).
+   * `imageName`: the variables the Dockerfile's FROMs use in an image name (not a tag), whose derived GitHub
+   * values are lower-cased.
    */
-  defaultsFor(rel: string, passed?: ReadonlySet<string>): Map<string, SuppliedDefault>;
+  defaultsFor(rel: string, passed?: ReadonlySet<string>, imageName?: ReadonlySet<string>): Map<string, SuppliedDefault>;
 }
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
@@ -432,9 +435,10 @@ function readSmall(path: string): string {
 /**
  * origin's URL, read from .git/config as data: nothing from a scanned repository is executed (running git
  * there would honour its config, e.g. core.fsmonitor). Handles `[remote "origin"]` and a `.git` file
- * pointing at a worktree's git dir.
+ * pointing at a worktree's git dir. `head`: the branch `refs/remotes/origin/HEAD` points at (the symbolic ref
+ * `git clone` writes, a loose file `ref: refs/remotes/origin/<branch>`; packed-refs holds no symbolic refs), or null.
  */
-function gitRemote(root: string): string | null {
+function gitRemote(root: string): { url: string; head: string | null } | null {
   try {
     let gitDir = join(root, '.git');
     if (statSync(gitDir).isFile()) {
@@ -445,6 +449,7 @@ function gitRemote(root: string): string | null {
       if (existsSync(common)) gitDir = resolve(gitDir, readSmall(common).trim());
     }
     let section = '';
+    let url: string | null = null;
     for (const raw of readSmall(join(gitDir, 'config')).split(/\r?\n/)) {
       const line = raw.trim();
       const head = /^\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]$/.exec(line);
@@ -453,12 +458,41 @@ function gitRemote(root: string): string | null {
         continue;
       }
       const kv = /^url\s*=\s*(.*)$/i.exec(line);
-      if (kv && section === 'remote origin') return kv[1].replace(/^"(.*)"$/, '$1').trim() || null;
+      if (kv && section === 'remote origin') {
+        url = kv[1].replace(/^"(.*)"$/, '$1').trim() || null;
+        break;
+      }
     }
+    if (url === null) return null;
+    let head: string | null = null;
+    try {
+      const ref = /^ref: refs\/remotes\/origin\/(\S+)\s*$/.exec(readSmall(join(gitDir, 'refs', 'remotes', 'origin', 'HEAD')));
+      if (ref && ref[1] !== 'HEAD') head = ref[1];
+    } catch {
+      /* no origin/HEAD */
+    }
+    return { url, head };
   } catch {
     /* no repository, or no readable config */
   }
   return null;
+}
+
+/**
+ * Predefined CI variables that follow from the git remote, per CI platform, with their provenance for the
+ * report: GitLab's project variables and, from `origin/HEAD`, CI_DEFAULT_BRANCH; GitHub's repository variables
+ * from a github.com remote. Read from the git directory alone, whichever CI files are read.
+ */
+export function remoteDefaults(root: string, registryHost?: string): Map<'gitlab' | 'github', Map<string, SuppliedDefault>> {
+  const out = new Map<'gitlab' | 'github', Map<string, SuppliedDefault>>([['gitlab', new Map()], ['github', new Map()]]);
+  const remote = gitRemote(root);
+  if (!remote) return out;
+  const source = `git remote origin (${remote.url})`;
+  const gitlab = out.get('gitlab')!;
+  for (const [name, value] of deriveFromRemote(remote.url, registryHost)) gitlab.set(name, { value, source });
+  if (remote.head !== null) gitlab.set('CI_DEFAULT_BRANCH', { value: remote.head, source: `origin/HEAD (refs/remotes/origin/${remote.head})` });
+  for (const [name, value] of deriveGithubFromRemote(remote.url)) out.get('github')!.set(name, { value, source });
+  return out;
 }
 
 /** `dockerfiles`: the repository's Dockerfiles (repository-relative), which a hard link to one of them stands for. */
@@ -468,16 +502,23 @@ export function prepareCi(root: string, config: Config | InputError, systems: Re
   ci.problems = source.problems;
   if (source.found.size === 0) return ci;
   ci.source = source;
-  const remote = ci.source.found.has('gitlab') ? gitRemote(root) : null;
-  const derived = remote ? deriveFromRemote(remote, config instanceof InputError ? undefined : config.registry) : new Map<string, string>();
+  const derived = ci.source.found.has('gitlab') || ci.source.found.has('github') ? remoteDefaults(root, config instanceof InputError ? undefined : config.registry) : null;
   // Compose builds a job runs count as that job's builds (their args come from its environment).
   const composeRuns = ci.source.compose.flatMap((b) => (b.jobs ?? []).map((job) => ({ job, dockerfile: b.dockerfile, passed: b.passed })));
   const steps: DefaultSource[] = [...ci.source.steps.steps, ...ci.source.steps.scriptFiles, ...ci.source.actions, ...ci.source.azure, ...ci.source.plugins, ...composeRuns];
-  ci.defaultsFor = (rel, passed) => {
+  ci.defaultsFor = (rel, passed, imageName) => {
     const out = new Map<string, SuppliedDefault>();
     if (!steps.some((s) => s.dockerfile === rel)) return out;
-    // The project's own registry path, not a job's value: a default whichever build passes it.
-    for (const [name, value] of derived) if (steps.some((s) => s.dockerfile === rel && s.job.platform.id === 'gitlab')) out.set(name, { value, source: `git remote origin (${remote})` });
+    // The project's own values (registry path, default branch, repository), not a job's: a default whichever
+    // build of the platform passes it.
+    for (const [platform, values] of derived ?? []) {
+      if (!steps.some((s) => s.dockerfile === rel && s.job.platform.id === platform)) continue;
+      for (const [name, d] of values) {
+        // GitHub keeps the owner's capitals, which a repository name cannot have (research ci.md §1.7).
+        const lower = platform === 'github' && imageName?.has(name) && d.value !== d.value.toLowerCase();
+        out.set(name, lower ? { value: d.value.toLowerCase(), source: `${d.source}, lower-cased for an image name` } : d);
+      }
+    }
     for (const [name, d] of ciDefaults(steps, rel)) if (!passed || passed.has(name)) out.set(name, d);
     return out;
   };
@@ -521,8 +562,28 @@ export function ciFacts(path: string, model: DockerfileModel | null, vars: FromV
     const failing = new Set(out.needs.map((n) => n.name));
     for (const u of out.uses) if (!failing.has(u.name)) after.kept.set(u.name, u.default ?? '');
   }
+  const needed = new Set(vars.needs.map((n) => n.name));
+  const checkValues = (values: ReadonlyMap<string, string>) => {
+    if (!model) return [];
+    // convert.go buildMetaArgs: a build arg replaces its global ARG's value (unexpanded), the others expand in order.
+    const env = new Map(builtinEnv(model));
+    for (const a of model.globalArgs) {
+      const v = values.get(a.name);
+      if (v !== undefined) env.set(a.name, v);
+      else if (a.raw !== null) env.set(a.name, expandWord(a.raw, env, model.escape).value);
+    }
+    const out: { image: string; value: string; invalid: string; names: string[] }[] = [];
+    for (const from of model.froms) {
+      const names = [...namesUnder(model, from.image.text)].filter((n) => needed.has(n));
+      if (names.length === 0 || !names.every((n) => values.has(n))) continue;
+      const c = checkFrom(model, from, env);
+      if (c.value !== null && c.invalid !== null) out.push({ image: from.image.text, value: c.value, invalid: c.invalid, names });
+    }
+    return out;
+  };
   return {
     path,
+    checkValues,
     uses: vars.uses.map((u) => u.name),
     needs: vars.needs.map((u) => u.name),
     declared: new Set(model ? [...model.globalArgs.map((a) => a.name), ...model.stageArgs.map((a) => a.decl.name)] : []),

@@ -147,9 +147,13 @@ export const RULES = {
     severity: 'warning',
     description: 'A FROM uses GITHUB_REPOSITORY (or the owner, or github.repository) in a repository path, which keeps capitals',
   },
+  CiValueInvalidReference: {
+    severity: 'warning',
+    description: 'A value the CI job gives a needed FROM variable makes the base image reference invalid once it is passed',
+  },
   CiBakeHcl: {
     severity: 'warning',
-    description: 'A Bake HCL target builds the Dockerfile without passing a FROM variable; HCL is reported, not edited (the text to add is given)',
+    description: 'A Bake HCL target builds the Dockerfile without passing a FROM variable, and the edit cannot be made and proven by insertion (the text to add is given)',
   },
   CiBuildArgsShape: {
     severity: 'warning',

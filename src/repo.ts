@@ -295,7 +295,10 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
       if (all && ciMod) {
         // A value the CI gives a needed variable becomes its fallback default (below the config and --default).
         const needed = new Set(outcome.vars.needs.map((n) => n.name));
-        const fromCi = new Map([...all.defaultsFor(p.rel, everywhere?.get(p.rel) ?? new Set())].filter(([name]) => needed.has(name)));
+        const asRead = ciMod.ciFacts(p.rel, outcome.model, outcome.vars);
+        const fromCi = new Map([...all.defaultsFor(p.rel, everywhere?.get(p.rel) ?? new Set(), asRead.repoVars)].filter(([name]) => needed.has(name)));
+        // A CI value that makes a FROM invalid is no default (CiValueInvalidReference reports it).
+        for (const bad of asRead.checkValues?.(new Map([...fromCi].map(([n, d]) => [n, d.value]))) ?? []) for (const n of bad.names) fromCi.delete(n);
         // The need stays what the file as written has (phase 1), whatever value the CI now supplies.
         if (fromCi.size) outcome = { ...fixDockerfile(read.text, { defaults: defaultsOf(p.config, fromCi), ignore: p.config.ignore, inlineConfig: opts.inlineConfig !== false }), vars: outcome.vars };
       }

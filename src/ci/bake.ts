@@ -2,23 +2,26 @@
  * Bake files at the repository root (docker/buildx bake: `docker-bake.json`, `docker-bake.override.json`,
  * `docker-bake.hcl`, `docker-bake.override.hcl`). JSON is parsed with source ranges (as YAML, a superset);
  * each target's context (default `.`), `dockerfile` (relative to the context, default `Dockerfile`), `args`
- * and `inherits` are read, and the file's `variable` block. HCL has no parser with source ranges on npm, so
- * HCL targets are read shallowly (string-literal `context`/`dockerfile`, the keys of `args`) for a report.
+ * and `inherits` are read, and the file's `variable` block. HCL is read with the parser Bake uses (src/ci/hcl.ts),
+ * which gives no source ranges: the transform finds where to insert and proves the edit by parsing again.
  */
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { deref, keyOf, mapGet, mapKeys, scalarText } from './jobs.js';
 import type { RepoLister } from './github.js';
 import { joinPath } from './steps.js';
 import { loadCiFile, position, type CiFile, type CiProblem } from './yaml.js';
+import { parseHcl, type HclBody } from './hcl.js';
 
 export const BAKE_JSON = ['docker-bake.json', 'docker-bake.override.json'];
 export const BAKE_HCL = ['docker-bake.hcl', 'docker-bake.override.hcl'];
 
 export interface BakeTarget {
   file: CiFile;
-  /** JSON: the target's object and the file's root; null for HCL (report only). */
+  /** JSON: the target's object and the file's root; null for HCL. */
   node: YAMLMap | null;
   root: YAMLMap | null;
+  /** HCL: where the target is patched. */
+  hcl?: HclSite;
   name: string;
   /** Names passed in args, own and inherited. */
   passed: string[];
@@ -117,139 +120,172 @@ function loadJson(file: CiFile): BakeTarget[] {
   return out.filter((t) => !inherited.has(t.name) || grouped.has(t.name) || t.name === 'default');
 }
 
-/** The body of the `{` block starting at `open`, skipping strings; null when unbalanced. */
-function block(text: string, open: number): string | null {
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
-      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
-    } else if (c === '#' || (c === '/' && text[i + 1] === '/')) {
-      i = text.indexOf('\n', i);
-      if (i < 0) return null;
-    } else if (c === '{') depth++;
-    else if (c === '}' && --depth === 0) return text.slice(open + 1, i);
+/** A Bake HCL file as read: its text and its body as Bake's parser reads it (src/ci/hcl.ts). */
+export interface HclFile {
+  file: CiFile;
+  parsed: HclBody;
+}
+
+/** Where an HCL target's args are patched, and what the transform needs to plan and prove the edit. */
+export interface HclSite {
+  /** Every Bake HCL file read, in Bake's order (docker-bake.hcl, then docker-bake.override.hcl). */
+  files: HclFile[];
+  /** The file whose block of the target gets the args: the first that defines it. */
+  file: HclFile;
+  /** The target's label. */
+  target: string;
+  /** The block's own `args`: absent, an object (its keys), or another expression (not extended). */
+  args: 'none' | 'object' | 'expression';
+  /** Each declared variable: the files that declare it, in order. */
+  declaredIn: Map<string, HclFile[]>;
+  /** The targets it inherits from, through their own `inherits` too. */
+  parents: string[];
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+/** The bodies of `type` blocks labelled `label` in a parsed file (hcl2json: `{type: {label: [body, …]}}`). */
+const bodies = (parsed: HclBody, type: string): Map<string, unknown[]> => {
+  const m = parsed[type];
+  return new Map(isObj(m) ? Object.entries(m).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]) : []);
+};
+/** A string attribute: its text, null for an expression or template (`${…}`), undefined when absent. */
+const str = (v: unknown): string | null | undefined => (v === undefined ? undefined : typeof v === 'string' && !v.includes('${') ? v : null);
+const strList = (v: unknown): string[] | null => (Array.isArray(v) && v.every((x) => typeof x === 'string' && !x.includes('${')) ? (v as string[]) : null);
+
+/**
+ * The product of a target's `matrix` (docker/buildx bake: each key a list of values; the target builds once per
+ * combination, and `${key}` in its attributes is that combination's value), or null when it is not lists of strings.
+ */
+function matrixRows(matrix: unknown): Map<string, string>[] | null {
+  if (!isObj(matrix)) return null;
+  let rows: Map<string, string>[] = [new Map()];
+  for (const [k, v] of Object.entries(matrix)) {
+    const list = strList(v);
+    if (!list || !/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k)) return null;
+    rows = rows.flatMap((r) => list.map((x) => new Map([...r, [k, x]])));
+    if (rows.length > 256) return null;
   }
-  return null;
+  return rows;
 }
 
-/** Depth-0 text of a block body (nested blocks and strings blanked), for matching keys of the block itself. */
-function topLevel(body: string): string {
-  let out = '';
-  let depth = 0;
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i];
-    if (c === '{' || c === '[' || c === '(') depth++;
-    if (depth === 0) out += c;
-    else out += c === '\n' ? '\n' : ' ';
-    if (c === '}' || c === ']' || c === ')') depth--;
-  }
-  return out;
-}
-
-/** The string literals of an HCL list value (`["a", "b"]`), or null when it holds anything else. */
-function stringList(value: string): string[] | null {
-  const m = /^\[([\s\S]*)\]$/.exec(value.trim());
-  if (!m) return null;
-  const items = m[1].split(',').map((x) => x.trim()).filter(Boolean);
-  const out: string[] = [];
-  for (const it of items) {
-    const q = /^"([^"$]*)"$/.exec(it);
-    if (!q) return null;
-    out.push(q[1]);
-  }
-  return out;
-}
-
-interface HclTarget {
-  t: BakeTarget;
-  ctx: string | null | undefined;
-  df: string | null | undefined;
-  /** Parent targets (null: not a list of string literals). */
-  inherits: string[] | null;
-  args: string[];
-}
-
-function loadHcl(path: string, text: string): BakeTarget[] {
-  const file = { path, text } as CiFile;
-  const variables = new Set([...text.matchAll(/^\s*variable\s+"([A-Za-z_][A-Za-z0-9_]*)"/gm)].map((m) => m[1]));
+/**
+ * The Bake HCL files together, as buildx merges them (bake/hcl.go: one body; a target or variable defined in
+ * several files or blocks is merged, later attributes over earlier ones, args key by key; a target takes the
+ * attributes of the targets it `inherits`, later ones over earlier ones, its own over all; bake-reference.md
+ * "Override files", "target.inherits"). Context and dockerfile must be string literals, or `${key}` of the
+ * target's own `matrix` (each combination a candidate Dockerfile); anything else leaves the target unresolved.
+ */
+function loadHcl(files: HclFile[]): BakeTarget[] {
+  const declaredIn = new Map<string, HclFile[]>();
   const defaults: BakeTarget['defaults'] = new Map();
-  for (const m of text.matchAll(/^\s*variable\s+"([A-Za-z_][A-Za-z0-9_]*)"\s*\{/gm)) {
-    const body = block(text, m.index! + m[0].length - 1);
-    const d = body === null ? null : /^\s*default\s*=\s*(.*?)\s*$/m.exec(topLevel(body));
-    const raw = d ? /^\s*default\s*=\s*(.*?)\s*$/m.exec(body!)![1] : null;
-    defaults.set(m[1], { kind: body === null ? 'value' : raw === null ? 'none' : raw === 'null' ? 'null' : raw === '""' ? 'empty' : 'value', node: null });
-  }
-  const all: HclTarget[] = [];
-  for (const m of text.matchAll(/^\s*target\s+"([^"]+)"\s*\{/gm)) {
-    const open = m.index! + m[0].length - 1;
-    const body = block(text, open);
-    const before = text.slice(0, m.index! + m[0].indexOf('target'));
-    const line = before.split('\n').length;
-    const column = before.length - before.lastIndexOf('\n');
-    const t: BakeTarget = { file, node: null, root: null, name: m[1], passed: [], variables, defaults, dockerfile: null, line, column };
-    const h: HclTarget = { t, ctx: undefined, df: undefined, inherits: [], args: [] };
-    all.push(h);
-    if (body === null) {
-      t.unresolved = 'the target block could not be read';
-      continue;
-    }
-    const top = topLevel(body);
-    const str = (key: string): string | null | undefined => {
-      const k = new RegExp(`^\\s*${key}\\s*=\\s*(.*)$`, 'm').exec(top);
-      if (!k) return undefined;
-      const v = new RegExp(`^\\s*${key}\\s*=\\s*"([^"$]*)"\\s*$`, 'm').exec(body);
-      return v ? v[1] : null;
-    };
-    h.ctx = str('context');
-    h.df = str('dockerfile');
-    const inh = /^\s*inherits\s*=/m.exec(top);
-    if (inh) {
-      const open2 = body.indexOf('[', inh.index);
-      const close = open2 < 0 ? -1 : body.indexOf(']', open2);
-      h.inherits = close < 0 ? null : stringList(body.slice(open2, close + 1));
-    }
-    // In `top` the braces of nested blocks are blanked: find the key there, its `{` in the body.
-    const args = /^\s*args\s*=\s*$/m.exec(top) ?? /^\s*args\s*=/m.exec(top);
-    if (args) {
-      const a = block(body, body.indexOf('{', args.index));
-      for (const k of (a ?? '').matchAll(/^\s*"?([A-Za-z_][A-Za-z0-9_]*)"?\s*=/gm)) h.args.push(k[1]);
+  for (const f of files) {
+    for (const [name, list] of bodies(f.parsed, 'variable')) {
+      declaredIn.set(name, [...(declaredIn.get(name) ?? []), ...list.map(() => f)]);
+      // bake/hclparser keeps the last block of a variable, whole (p.vars[name] = v).
+      for (const body of list) {
+        const d = isObj(body) ? body.default : undefined;
+        defaults.set(name, { kind: !isObj(body) || !('default' in body) ? 'none' : d === null ? 'null' : d === '' ? 'empty' : 'value', node: null });
+      }
     }
   }
-  // docker/buildx bake: a target takes the attributes of the targets it inherits (later ones win), its own win
-  // over them; args merge. Followed for string literals; anything else leaves the target unresolved.
-  const byName = new Map(all.map((h) => [h.t.name, h]));
-  const chain = (h: HclTarget, depth = 0): HclTarget[] | null => {
-    if (h.inherits === null || depth > 10) return null;
-    const out: HclTarget[] = [];
-    for (const n of h.inherits) {
-      const parent = byName.get(n);
-      if (!parent) return null;
-      const up = chain(parent, depth + 1);
-      if (up === null) return null;
-      out.push(...up, parent);
+  const variables = new Set(declaredIn.keys());
+  /** Each target's bodies, in Bake's order, with the file of each. */
+  const blocks = new Map<string, { f: HclFile; body: Record<string, unknown> }[]>();
+  for (const f of files) {
+    for (const [name, list] of bodies(f.parsed, 'target')) {
+      for (const body of list) blocks.set(name, [...(blocks.get(name) ?? []), { f, body: isObj(body) ? body : {} }]);
+    }
+  }
+  /** A merged attribute (the last block's that has it). */
+  const attr = (name: string, key: string): unknown => [...(blocks.get(name) ?? [])].reverse().find((b) => key in b.body)?.body[key];
+  const argKeys = (name: string): string[] | null => {
+    const out: string[] = [];
+    for (const b of blocks.get(name) ?? []) {
+      if (!('args' in b.body)) continue;
+      if (!isObj(b.body.args)) return null;
+      out.push(...Object.keys(b.body.args));
     }
     return out;
   };
-  for (const h of all) {
-    if (h.t.unresolved) continue;
-    const parents = chain(h);
-    if (parents === null) {
-      h.t.unresolved = 'the target inherits from targets that cannot be read';
+  const inheritsOf = (name: string): string[] | null => {
+    const v = attr(name, 'inherits');
+    return v === undefined ? [] : strList(v);
+  };
+  const chain = (name: string, depth = 0): string[] | null => {
+    const inh = inheritsOf(name);
+    if (inh === null || depth > 10) return null;
+    const out: string[] = [];
+    for (const n of inh) {
+      if (!blocks.has(n)) return null;
+      const up = chain(n, depth + 1);
+      if (up === null) return null;
+      out.push(...up, n);
+    }
+    return out;
+  };
+  const out: BakeTarget[] = [];
+  for (const [name, list] of blocks) {
+    const home = list[0].f;
+    const at = new RegExp(`^[ \\t]*target[ \\t]+"${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`, 'm').exec(home.file.text);
+    const before = home.file.text.slice(0, at ? at.index + at[0].indexOf('target') : 0);
+    const pos = { line: before.split('\n').length, column: before.length - before.lastIndexOf('\n') };
+    const own = list.filter((b) => b.f === home);
+    const hcl: HclSite = { files, file: home, target: name, args: !('args' in own[0].body) ? 'none' : isObj(own[0].body.args) ? 'object' : 'expression', declaredIn, parents: [] };
+    const base: BakeTarget = { file: home.file, node: null, root: null, hcl, name, passed: [], variables, defaults, dockerfile: null, ...pos };
+    const parents = chain(name);
+    if (own.length > 1) {
+      out.push({ ...base, unresolved: `the target is defined twice in ${home.file.path}` });
       continue;
     }
-    const pick = (k: 'ctx' | 'df') => [h, ...[...parents].reverse()].map((x) => x[k]).find((v) => v !== undefined);
-    h.t.passed = [...new Set([...parents.flatMap((p) => p.args), ...h.args])];
-    const ctx = pick('ctx');
-    const df = pick('df');
-    if (ctx === null || df === null) h.t.unresolved = 'the context or dockerfile is an expression';
-    else resolve(h.t, ctx ?? null, df ?? null);
+    if (parents === null) {
+      out.push({ ...base, unresolved: 'the target inherits from targets that cannot be read' });
+      continue;
+    }
+    const keys = [name, ...parents].map(argKeys);
+    if (keys.some((k) => k === null)) {
+      // args written as an expression (merge(), a conditional): what it passes is not known here.
+      out.push({ ...base, unresolved: 'its args are an expression' });
+      continue;
+    }
+    base.passed = [...new Set(keys.flat() as string[])];
+    hcl.parents = parents;
+    const pick = (key: string) => [name, ...[...parents].reverse()].map((n) => attr(n, key)).find((v) => v !== undefined);
+    if (pick('dockerfile-inline') !== undefined) {
+      out.push({ ...base, unresolved: 'the Dockerfile is inline (dockerfile-inline)' });
+      continue;
+    }
+    const ctx = pick('context');
+    const df = pick('dockerfile');
+    const rows = attr(name, 'matrix') === undefined ? [new Map<string, string>()] : matrixRows(attr(name, 'matrix'));
+    if (rows === null) {
+      out.push({ ...base, unresolved: 'its matrix is not lists of strings (or has more than 256 combinations)' });
+      continue;
+    }
+    const seen = new Set<string>();
+    for (const row of rows) {
+      /** `${key}` of the matrix replaced; null when anything else is interpolated. */
+      const sub = (v: unknown): string | null | undefined => {
+        if (v === undefined) return undefined;
+        if (typeof v !== 'string') return null;
+        const t = v.replace(/\$\{([A-Za-z_][A-Za-z0-9_-]*)\}/g, (m, k: string) => row.get(k) ?? m);
+        return str(t);
+      };
+      const c = sub(ctx);
+      const d = sub(df);
+      const t: BakeTarget = { ...base };
+      if (c === null || d === null) t.unresolved = 'the context or dockerfile is an expression';
+      else resolve(t, c ?? null, d ?? null);
+      const key = t.dockerfile ?? `\0${t.unresolved}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(t);
+    }
   }
   // A target only other targets inherit from (and no group names) is a helper, like docker/metadata-action's
   // `docker-metadata-action`: it builds nothing by itself.
-  const grouped = new Set([...text.matchAll(/^\s*targets\s*=\s*(\[[^\]]*\])/gm)].flatMap((m) => stringList(m[1]) ?? []));
-  const inherited = new Set(all.flatMap((h) => h.inherits ?? []));
-  return all.filter((h) => !inherited.has(h.t.name) || grouped.has(h.t.name) || h.t.name === 'default').map((h) => h.t);
+  const grouped = new Set(files.flatMap((f) => [...bodies(f.parsed, 'group').values()].flat().flatMap((g) => (isObj(g) ? (strList(g.targets) ?? []) : []))));
+  const inherited = new Set([...blocks.keys()].flatMap((n) => inheritsOf(n) ?? []));
+  return out.filter((t) => !inherited.has(t.name) || grouped.has(t.name) || t.name === 'default');
 }
 
 /**
@@ -296,13 +332,20 @@ export function loadBake(repo: RepoLister, problems: CiProblem[] = []): { files:
     files.push(file);
     targets.push(...loadJson(file));
   }
+  const hcl: HclFile[] = [];
   for (const n of BAKE_HCL) {
     const text = repo.read(n);
     if (text === null) continue;
-    const hcl = loadHcl(n, text);
-    // Listed for the report only: never edited.
-    if (hcl.length) files.push(hcl[0].file);
-    targets.push(...hcl);
+    const parsed = parseHcl(text);
+    if (parsed === null) {
+      // hcl2-parser gives no message or position: Bake itself (`docker buildx bake --print`) shows where.
+      problems.push({ path: n, kind: 'error', message: 'invalid HCL: the HCL parser rejects it (docker buildx bake --print shows where); not edited' });
+      continue;
+    }
+    const file = { path: n, text } as CiFile;
+    files.push(file);
+    hcl.push({ file, parsed });
   }
+  targets.push(...loadHcl(hcl));
   return files.length || targets.length ? { files, targets } : null;
 }

@@ -289,7 +289,13 @@ export function buildJobModel(src: CiSource): JobModel {
       if (!take(k)) continue;
       let v = mapGet(file, m, k);
       // The long form `V: {value: …, description: …}`: GitLab (Ruby) reads a missing or null value as "" (nil.to_s).
-      if (isMap(v)) v = mapGet(file, v, 'value');
+      // `expand: false` makes it raw: the runner does not expand `$` in it.
+      let raw = false;
+      if (isMap(v)) {
+        const e = mapGet(file, v, 'expand');
+        raw = isScalar(e) && e.value === false;
+        v = mapGet(file, v, 'value');
+      }
       const text = scalarText(file, v ?? null);
       const at = position(file, (v ?? m).range?.[0] ?? 0);
       const empty = emptyValue(v, `${where} define it`);
@@ -298,6 +304,7 @@ export function buildJobModel(src: CiSource): JobModel {
         source: `${where} in ${file.path}:${at.line}`,
         ...(text !== null ? { raw: text } : {}),
         ...(empty ? { empty } : {}),
+        ...(raw ? { expand: false } : {}),
       });
     }
   };

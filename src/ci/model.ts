@@ -29,6 +29,8 @@ export interface JobVariable {
    * environment when it is set, even empty).
    */
   empty?: string;
+  /** GitLab `expand: false`: the value is taken as written, `$` and all. */
+  expand?: false;
   /** Why the job may run without it (a GitLab variable only some of the job's `rules:` set). */
   maybeUnset?: string;
 }

@@ -55,26 +55,63 @@ export function maybeUnset(name: string): boolean {
 export const REF_NAMES = new Set(['CI_COMMIT_REF_NAME', 'CI_COMMIT_BRANCH', 'CI_COMMIT_TAG', 'CI_DEFAULT_BRANCH', 'CI_MERGE_REQUEST_SOURCE_BRANCH_NAME', 'CI_MERGE_REQUEST_TARGET_BRANCH_NAME']);
 
 /**
+ * GitLab's slug rule (Gitlab::Utils.slugify, used for CI_PROJECT_PATH_SLUG and CI_COMMIT_REF_SLUG): lowercase,
+ * every character but a-z and 0-9 replaced with `-`, cut to 63 characters, then leading and trailing `-` removed.
+ */
+export function gitlabSlug(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]/g, '-').slice(0, 63).replace(/^-+|-+$/g, '');
+}
+
+/** A remote URL's host and path (`git@host:group/proj.git`, `https://host/group/proj.git`), or null. */
+function splitRemote(url: string): { host: string; path: string } | null {
+  const m = /^(?:[a-z+]+:\/\/)?(?:[^@/]+@)?([^:/]+)(?::\d+)?[:/](.+?)(?:\.git)?\/?$/.exec(url.trim());
+  if (!m) return null;
+  const path = m[2].replace(/^\/+/, '');
+  return path.includes('/') ? { host: m[1], path } : null;
+}
+
+/**
  * Project variables derived from a git remote URL (`git@host:group/proj.git`, `https://host/group/proj.git`).
  * gitlab.com's registry is registry.gitlab.com; a self-hosted instance needs its registry host from config.
+ * The dependency proxy prefixes are `host:port/<top-level group>/dependency_proxy/containers` and
+ * `host:port/<full group path>/dependency_proxy/containers`, lower-cased (gitlabhq app/models/project.rb
+ * dependency_proxy_variables: `Gitlab.host_with_port`, `root_ancestor.path.downcase`, `full_path.downcase`);
+ * derived for gitlab.com only (`gitlab.com:443`), where the host and port are known.
  */
 export function deriveFromRemote(url: string, registryHost?: string): Map<string, string> {
   const out = new Map<string, string>();
-  const m = /^(?:[a-z+]+:\/\/)?(?:[^@/]+@)?([^:/]+)(?::\d+)?[:/](.+?)(?:\.git)?\/?$/.exec(url.trim());
-  if (!m) return out;
-  const host = m[1];
-  const path = m[2].replace(/^\/+/, '');
-  if (!path.includes('/')) return out;
+  const r = splitRemote(url);
+  if (!r) return out;
+  const { host, path } = r;
   const registry = registryHost ?? (host === 'gitlab.com' ? 'registry.gitlab.com' : undefined);
   if (registry) {
     out.set('CI_REGISTRY', registry);
     out.set('CI_REGISTRY_IMAGE', `${registry}/${path.toLowerCase()}`);
   }
   if (registryHost !== undefined || host === 'gitlab.com') {
+    const namespace = path.slice(0, path.lastIndexOf('/'));
     out.set('CI_PROJECT_PATH', path);
-    out.set('CI_PROJECT_NAMESPACE', path.slice(0, path.lastIndexOf('/')));
+    out.set('CI_PROJECT_PATH_SLUG', gitlabSlug(path));
+    out.set('CI_PROJECT_NAMESPACE', namespace);
     out.set('CI_PROJECT_NAME', path.slice(path.lastIndexOf('/') + 1));
     out.set('CI_SERVER_HOST', host);
+    if (host === 'gitlab.com') {
+      out.set('CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX', `gitlab.com:443/${namespace.split('/')[0].toLowerCase()}/dependency_proxy/containers`);
+      out.set('CI_DEPENDENCY_PROXY_DIRECT_GROUP_IMAGE_PREFIX', `gitlab.com:443/${namespace.toLowerCase()}/dependency_proxy/containers`);
+    }
   }
+  return out;
+}
+
+/**
+ * GitHub's repository variables from a github.com remote: `GITHUB_REPOSITORY` (`owner/repo`) and
+ * `GITHUB_REPOSITORY_OWNER`, in the remote's case (GitHub keeps it; research ci.md §1.7).
+ */
+export function deriveGithubFromRemote(url: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const r = splitRemote(url);
+  if (!r || r.host !== 'github.com' || r.path.split('/').length !== 2) return out;
+  out.set('GITHUB_REPOSITORY', r.path);
+  out.set('GITHUB_REPOSITORY_OWNER', r.path.split('/')[0]);
   return out;
 }

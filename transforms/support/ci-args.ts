@@ -50,6 +50,12 @@ export interface DockerfileFacts {
   sites?: Set<string>[];
   /** The repository opted in (--pass-defined, `pass-defined: true`) to pass CI-defined variables it does not need. */
   passDefined: boolean;
+  /**
+   * The FROMs (of the Dockerfile as the tool leaves it) that are invalid when the build passes `values`, each
+   * build arg overriding its global ARG as BuildKit does; only FROMs whose needed variables all have a value
+   * in `values` are checked. Absent where the model is unknown.
+   */
+  checkValues?(values: ReadonlyMap<string, string>): { image: string; value: string; invalid: string; names: string[] }[];
   /** Where the first FROM needing a variable is (else the first using one), 1-based, in the file as read. */
   line: number;
   column: number;
@@ -176,6 +182,59 @@ export function addedFinding(site: { label: string; pos: { line: number; column:
   });
 }
 
+/**
+ * The value `job` gives `name` in every pipeline, or null when it gives none or one not known here (a matrix
+ * key, an input, an expression, a project variable). GitLab expands `$V`/`${V}` in a variable's value once, with
+ * Go's os.Expand over the job's variables as written (gitlab-runner common JobVariables.ExpandValue/Get: `$$` is
+ * `$`, a name no variable can have is "", an unclosed `${` is dropped); a reference is known only to another
+ * literal variable of the job, or to a name no CI variable can have (GitLab keys are `[A-Za-z0-9_]+`).
+ */
+export function jobValue(job: Job, name: string): string | null {
+  const v = job.variables.get(name);
+  if (!v || v.empty || v.maybeUnset || (v.kind !== undefined && v.kind !== 'env')) return null;
+  if (v.value !== null) return v.value;
+  if (job.platform.id !== 'gitlab' || v.raw === undefined) return null;
+  if (v.expand === false) return v.raw;
+  const lookup = (key: string): string | null => {
+    if (key === '$') return '$';
+    if (!/^[A-Za-z0-9_]+$/.test(key)) return '';
+    const w = job.variables.get(key);
+    return w && w.value !== null && !w.empty && !w.maybeUnset && (w.kind === undefined || w.kind === 'env') ? w.value : null;
+  };
+  const s = v.raw;
+  let out = '';
+  for (let j = 0; j < s.length; j++) {
+    if (s[j] !== '$' || j + 1 >= s.length) {
+      out += s[j];
+      continue;
+    }
+    const rest = s.slice(j + 1);
+    let key: string | null = null;
+    let width = 0;
+    if (rest[0] === '{') {
+      if (rest.length > 2 && /[*#$@!?\-0-9]/.test(rest[1]) && rest[2] === '}') [key, width] = [rest[1], 3];
+      else {
+        const close = rest.indexOf('}');
+        if (close === 1) [key, width] = ['', 2];
+        else if (close < 0) [key, width] = ['', 1];
+        else [key, width] = [rest.slice(1, close), close + 1];
+      }
+    } else if (/[*#$@!?\-0-9]/.test(rest[0])) [key, width] = [rest[0], 1];
+    else {
+      const m = /^[A-Za-z0-9_]*/.exec(rest)![0];
+      [key, width] = [m, m.length];
+    }
+    if (key === '' && width === 0) out += '$';
+    else if (key !== '') {
+      const got = lookup(key);
+      if (got === null) return null;
+      out += got;
+    }
+    j += width;
+  }
+  return out;
+}
+
 /** What a job gives a variable: a value, a value in some pipelines only, an empty value, or nothing. */
 export interface Coverage {
   kind: 'set' | 'maybe' | 'empty' | 'undefined';
@@ -295,6 +354,8 @@ export function reportArgs(site: ArgSite, facts: DockerfileFacts, added: readonl
     }
   }
 
+  checkValues();
+
   const defined = (name: string) => jobs.every((j) => j.platform.predefined.has(name) || j.variables.has(name));
   for (const name of facts.uses) {
     const needed = needs.includes(name);
@@ -323,6 +384,42 @@ export function reportArgs(site: ArgSite, facts: DockerfileFacts, added: readonl
         fix: unsafe ? `it is empty or unset in some pipelines, where passing it would override the default with an empty value` : `to build with the CI's value, pass it yourself or run with --pass-defined`,
       }),
     );
+  }
+
+  /**
+   * The values each job passes for the needed variables, substituted into the FROMs: a reference they make
+   * invalid is a warning naming the job, the variables and the reference (CiValueInvalidReference). Only values
+   * known here count (jobValue, or a literal the site passes); a FROM with a needed variable of unknown value is
+   * not checked.
+   */
+  function checkValues(): void {
+    if (!facts.checkValues || facts.needs.length === 0) return;
+    const byMessage = new Map<string, { jobs: Job[]; names: string[]; image: string; value: string; invalid: string; values: Map<string, string> }>();
+    for (const j of jobs) {
+      const values = new Map<string, string>();
+      for (const name of facts.needs) {
+        const p = passed.get(name);
+        if (!p) continue;
+        const value = p.raw === null || j.platform.sameValue(j, name, p.raw) ? jobValue(j, name) : /[$%`]/.test(p.raw) ? null : p.raw.replace(/^(["'])(.*)\1$/s, '$2');
+        if (value !== null) values.set(name, value);
+      }
+      if (values.size === 0) continue;
+      for (const bad of facts.checkValues(values)) {
+        const key = `${bad.image}\0${bad.value}`;
+        const g = byMessage.get(key) ?? { jobs: [], ...bad, values };
+        if (!g.jobs.includes(j)) g.jobs.push(j);
+        byMessage.set(key, g);
+      }
+    }
+    for (const g of byMessage.values()) {
+      const given = g.names.map((n) => `${n}=${JSON.stringify(g.values.get(n))}${g.jobs[0].variables.get(n)?.raw !== undefined && g.jobs[0].variables.get(n)!.raw !== g.values.get(n) ? ` (written ${g.jobs[0].variables.get(n)!.raw})` : ''}`).join(', ');
+      push(
+        finding('CiValueInvalidReference', pos, `${jobsText(g.jobs)} ${g.jobs.length === 1 ? 'passes' : 'pass'} ${given} to ${facts.path}: FROM ${g.image} becomes "${g.value}", which is not a valid reference (${g.invalid})`, {
+          ...(g.names.length === 1 ? { name: g.names[0] } : {}),
+          fix: `correct ${g.names.map((n) => { const src = g.jobs[0].variables.get(n)?.source; return src ? `${n} (${src})` : n; }).join(', ')}`,
+        }),
+      );
+    }
   }
 
   /**

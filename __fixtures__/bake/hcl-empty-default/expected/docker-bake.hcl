@@ -3,8 +3,12 @@ variable "BASE_TAG" {
 }
 
 variable "REGISTRY" {
+  default = null
 }
 
 target "default" {
   context = "."
+  args = {
+    REGISTRY = REGISTRY
+  }
 }

@@ -23,4 +23,7 @@ target "app" {
 target "worker" {
   inherits = ["docker-metadata-action"]
   context  = "worker"
+  args = {
+    BASE_IMAGE = BASE_IMAGE
+  }
 }

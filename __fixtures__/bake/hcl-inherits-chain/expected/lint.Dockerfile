@@ -1,0 +1,3 @@
+ARG GOLANG_IMAGE
+FROM ${GOLANG_IMAGE} AS lint
+FROM lint AS gopls

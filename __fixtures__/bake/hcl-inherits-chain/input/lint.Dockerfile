@@ -1,0 +1,2 @@
+FROM ${GOLANG_IMAGE} AS lint
+FROM lint AS gopls
