@@ -15,12 +15,13 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { canonical, parseHcl } from '../src/ci/hcl.js';
 import { keepsAllInOrder } from './support/bytes.js';
 import { runJson } from './support/ci-fixtures.js';
+import { tree } from './support/tree.js';
 
 const runs = Number(process.env.FUZZ_RUNS ?? 60);
 const seed = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : process.env.FUZZ_RUNS ? undefined : 20261130;
@@ -120,18 +121,6 @@ interface Outcome {
   after2: Record<string, string>;
 }
 
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[relative(dir, p).split('\\').join('/')] = readFileSync(p, 'latin1');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 const memo = new Map<string, Promise<Outcome>>();
 function outcome(repo: GenRepo): Promise<Outcome> {

@@ -23,12 +23,13 @@ import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { isScalar, parseDocument, visit, type Document } from 'yaml';
 import { runJson } from './support/ci-fixtures.js';
 import { keepsAllInOrder } from './support/bytes.js';
 import { builtBy, expectedArgs, needNothingRepoArb, repoArb, type GenCommand, type GenRepo } from './support/ci-arb.js';
 import { fsRepoArb, links, materialize, realPath } from './support/fs-arb.js';
+import { tree } from './support/tree.js';
 
 const runs = Number(process.env.FUZZ_RUNS ?? 100);
 const seed = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : process.env.FUZZ_RUNS ? undefined : 20261128;
@@ -51,18 +52,6 @@ interface Outcome {
   after2: Record<string, string>;
 }
 
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[relative(dir, p).split('\\').join('/')] = readFileSync(p, 'latin1');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 
 const memo = new Map<string, Promise<Outcome>>();

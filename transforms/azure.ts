@@ -18,7 +18,7 @@ import { AZURE, azureMacro } from '../src/ci/platform.js';
 import { parseShell } from '../src/ci/shell.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, decideArgs, dynamicHint, matrixConflict, matrixFinding, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type CiTransformResult, type DockerfileFacts, type PlannedArg } from './support/ci-args.js';
+import { addedFinding, decideArgs, dynamicHint, matrixArgs, matrixFinding, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type CiTransformResult, type DockerfileFacts, type MatrixArgs, type PlannedArg } from './support/ci-args.js';
 import { verdict, type Site } from './support/shared-nodes.js';
 
 /**
@@ -136,48 +136,20 @@ export function azureTransform(tasks: readonly AzureDockerTask[], dockerfiles: R
 }
 
 /** A Docker@2 task whose `Dockerfile` is a matrix variable: its Dockerfiles' args, merged (as for build-push-action). */
-interface MatrixGroup {
+interface MatrixGroup extends MatrixArgs {
   leader: AzureDockerTask;
-  toAdd: PlannedArg[];
-  /** Names some candidate declares (passing them to the others is no misspelling). */
-  declared: Set<string>;
-  /** The candidates that need what is added, for the audit finding. */
-  needing: string;
-  /** Why the one edit would change a leg that works as it is (then nothing is added). */
-  conflict: string | null;
   finding: Finding | null;
   placed: boolean;
 }
 
 function matrixGroup(clones: readonly AzureDockerTask[], dockerfiles: ReadonlyMap<string, DockerfileFacts>, passed: ArgSite['passed']): MatrixGroup {
   const leader = clones[0];
-  const toAdd: PlannedArg[] = [];
-  const declared = new Set<string>();
-  const needing: string[] = [];
-  for (const c of clones) {
-    const facts = dockerfiles.get(c.dockerfile!);
-    if (!facts) continue;
-    for (const n of facts.declared) declared.add(n);
-    const site: ArgSite = { label: `Docker@2 ${c.command}`, file: c.file.path, pos: { line: c.line, column: c.column }, jobs: [c.job], passed, bareKeepsDefault: false };
-    const own = decideArgs(site, facts);
-    if (own.some((x) => x.needed)) needing.push(facts.path);
-    for (const x of own) {
-      const seen = toAdd.find((m) => m.name === x.name);
-      if (seen) seen.needed ||= x.needed;
-      else toAdd.push({ ...x });
-    }
-  }
+  const merged = matrixArgs(clones, dockerfiles, (c) => ({ label: `Docker@2 ${c.command}`, file: c.file.path, pos: { line: c.line, column: c.column }, jobs: [c.job], passed, bareKeepsDefault: false }));
   const { via, candidates } = leader.matrix!;
-  const names = toAdd.map((x) => x.name);
-  const conflict = toAdd.length ? matrixConflict(candidates, dockerfiles, names) : null;
-  const missing = candidates.flatMap((d) => {
-    const f = dockerfiles.get(d);
-    return f ? [{ path: f.path, names: stillMissing(f, names).filter((n) => f.uses.includes(n)), facts: f }] : [];
-  });
-  const finding = conflict
-    ? matrixFinding(`Docker@2 ${leader.command}`, leader.job.name, { line: leader.line, column: leader.column }, via, candidates, conflict, missing, (n) => `--build-arg ${n}=$(${azureMacro(leader.job, n)})`)
+  const finding = merged.conflict
+    ? matrixFinding(`Docker@2 ${leader.command}`, leader.job.name, { line: leader.line, column: leader.column }, via, candidates, merged.conflict, merged.missing, (n) => `--build-arg ${n}=$(${azureMacro(leader.job, n)})`)
     : null;
-  return { leader, toAdd, declared, needing: needing.join(' and ') || leader.dockerfile!, conflict, finding, placed: false };
+  return { ...merged, leader, finding, placed: false };
 }
 
 function place(t: AzureDockerTask, flags: string): TextEdit[] | string {

@@ -12,7 +12,7 @@ import { afterLastEntry, blockIndent, eolOf, indentAt, inFlow, lastContentLine, 
 import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
-import { addedFinding, decideArgs, dynamicHint, matrixConflict, matrixFinding, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type CiTransformResult, type DockerfileFacts, type PlannedArg } from './support/ci-args.js';
+import { addedFinding, decideArgs, dynamicHint, matrixArgs, matrixFinding, missingAnywhere, reportArgs, stillMissing, unseen, type ArgSite, type CiTransformResult, type DockerfileFacts, type MatrixArgs, type PlannedArg } from './support/ci-args.js';
 import { verdict, type Site } from './support/shared-nodes.js';
 
 const LABEL = 'docker/build-push-action';
@@ -100,48 +100,26 @@ export function githubActionsTransform(actions: readonly ActionBuild[], dockerfi
 }
 
 /** A build-push-action step whose `file:`/`context:` are matrix values: its Dockerfiles' args, merged. */
-interface MatrixGroup {
+interface MatrixGroup extends MatrixArgs {
   leader: ActionBuild;
   lines: string[];
-  toAdd: PlannedArg[];
-  /** Names some candidate declares (passing them to the others is no misspelling). */
-  declared: Set<string>;
-  /** The candidates that need what is added, for the audit finding. */
-  needing: string;
-  /** Why the one edit would change a job that works as it is (then nothing is added). */
-  conflict: string | null;
   finding: Finding | null;
   placed: boolean;
 }
 
 function matrixGroup(clones: readonly ActionBuild[], dockerfiles: ReadonlyMap<string, DockerfileFacts>): MatrixGroup {
   const leader = clones[0];
-  const toAdd: PlannedArg[] = [];
-  const declared = new Set<string>();
-  const needing: string[] = [];
-  for (const c of clones) {
-    const facts = dockerfiles.get(c.dockerfile!);
-    if (!facts) continue;
-    for (const n of facts.declared) declared.add(n);
-    const site: ArgSite = { label: LABEL, file: c.file.path, pos: { line: c.line, column: c.column }, jobs: [c.job], passed: c.passed, bareKeepsDefault: false };
-    const own = decideArgs(site, facts).filter(({ name }) => githubExpression(c.job, name));
-    if (own.some((x) => x.needed)) needing.push(facts.path);
-    for (const x of own) {
-      const seen = toAdd.find((m) => m.name === x.name);
-      if (seen) seen.needed ||= x.needed;
-      else toAdd.push({ ...x });
-    }
-  }
-  const lines = toAdd.map(({ name }) => `${name}=${githubExpression(leader.job, name)}`);
+  const merged = matrixArgs(
+    clones,
+    dockerfiles,
+    (c) => ({ label: LABEL, file: c.file.path, pos: { line: c.line, column: c.column }, jobs: [c.job], passed: c.passed, bareKeepsDefault: false }),
+    (c, name) => Boolean(githubExpression(c.job, name)),
+  );
+  const names = merged.toAdd.map((x) => x.name);
+  const lines = names.map((name) => `${name}=${githubExpression(leader.job, name)}`);
   const { via, candidates } = leader.matrix!;
-  const conflict = toAdd.length ? matrixConflict(candidates, dockerfiles, toAdd.map((x) => x.name)) : null;
-  const names = toAdd.map((x) => x.name);
-  const missing = candidates.flatMap((d) => {
-    const f = dockerfiles.get(d);
-    return f ? [{ path: f.path, names: stillMissing(f, names).filter((n) => f.uses.includes(n)), facts: f }] : [];
-  });
-  const finding = conflict ? matrixFinding(LABEL, `job '${leader.job.name}'`, { line: leader.line, column: leader.column }, via, candidates, conflict, missing, (n) => `build-args ${lines[names.indexOf(n)]}`) : null;
-  return { leader, lines, toAdd, declared, needing: needing.join(' and ') || leader.dockerfile!, conflict, finding, placed: false };
+  const finding = merged.conflict ? matrixFinding(LABEL, `job '${leader.job.name}'`, { line: leader.line, column: leader.column }, via, candidates, merged.conflict, merged.missing, (n) => `build-args ${lines[names.indexOf(n)]}`) : null;
+  return { ...merged, leader, lines, finding, placed: false };
 }
 
 /**

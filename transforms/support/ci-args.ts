@@ -567,6 +567,59 @@ export function matrixConflict(candidates: readonly string[], dockerfiles: Reado
   return why.length ? why.join('; ') : null;
 }
 
+/** One build of a matrix step, per candidate Dockerfile (build-push-action, Docker@2). */
+export interface MatrixClone {
+  dockerfile: string | null;
+  job: Job;
+  line: number;
+  column: number;
+  matrix?: { via: string; candidates: string[] };
+}
+
+/** What a matrix step's one edit adds: the args its Dockerfiles' builds miss, merged, and why it may not be made. */
+export interface MatrixArgs {
+  toAdd: PlannedArg[];
+  /** Names some candidate declares (passing them to the others is no misspelling). */
+  declared: Set<string>;
+  /** The candidates that need what is added, for the audit finding. */
+  needing: string;
+  /** Why the one edit would change a job that works as it is (then nothing is added). */
+  conflict: string | null;
+  /** The candidates' still-missing needed names, for matrixFinding. */
+  missing: Missing[];
+}
+
+/**
+ * The args of a matrix step whose clones each build one candidate Dockerfile: each clone's own decision
+ * (`site`, `keep` filters names the system cannot spell), merged; conflict as matrixConflict says.
+ */
+export function matrixArgs<C extends MatrixClone>(clones: readonly C[], dockerfiles: ReadonlyMap<string, DockerfileFacts>, site: (c: C) => ArgSite, keep: (c: C, name: string) => boolean = () => true): MatrixArgs {
+  const leader = clones[0];
+  const toAdd: PlannedArg[] = [];
+  const declared = new Set<string>();
+  const needing: string[] = [];
+  for (const c of clones) {
+    const facts = dockerfiles.get(c.dockerfile!);
+    if (!facts) continue;
+    for (const n of facts.declared) declared.add(n);
+    const own = decideArgs(site(c), facts).filter(({ name }) => keep(c, name));
+    if (own.some((x) => x.needed)) needing.push(facts.path);
+    for (const x of own) {
+      const seen = toAdd.find((m) => m.name === x.name);
+      if (seen) seen.needed ||= x.needed;
+      else toAdd.push({ ...x });
+    }
+  }
+  const { candidates } = leader.matrix!;
+  const names = toAdd.map((x) => x.name);
+  const conflict = toAdd.length ? matrixConflict(candidates, dockerfiles, names) : null;
+  const missing = candidates.flatMap((d) => {
+    const f = dockerfiles.get(d);
+    return f ? [{ path: f.path, names: stillMissing(f, names).filter((n) => f.uses.includes(n)), facts: f }] : [];
+  });
+  return { toAdd, declared, needing: needing.join(' and ') || leader.dockerfile!, conflict, missing };
+}
+
 /** The finding of a matrix build left unedited (matrixConflict), or null when no candidate still misses anything. */
 export function matrixFinding(label: string, where: string, pos: { line: number; column: number }, via: string, candidates: readonly string[], reason: string, missing: readonly Missing[], spell: (name: string) => string): Finding | null {
   const live = missing.filter((m) => m.names.length > 0);
