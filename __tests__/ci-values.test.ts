@@ -35,4 +35,16 @@ describe('GitLab job values', () => {
   test('a matrix key is unknown', () => {
     expect(jobValue(job('build:\n  parallel:\n    matrix:\n      - V: [a, b]\n  script:\n    - docker build .\n'), 'V')).toBe(null);
   });
+
+  // One job of the matrix (a cell of Job.matrix) gives the matrix variable its own value (parallel:matrix).
+  test.each([
+    ['its matrix value', 'V', 0, 'a'],
+    ['the other job of the matrix', 'V', 1, 'b:c'],
+    ['a variable that expands a matrix variable', 'W', 1, 'img:b:c'],
+    ['a job of another entry, without the variable: unknown (not the job\'s own value)', 'V', 2, null],
+  ])('a matrix job: %s', (_what, name, index, value) => {
+    const j = job('variables:\n  V: own\nbuild:\n  variables:\n    W: img:$V\n  parallel:\n    matrix:\n      - V: [a, "b:c"]\n      - P: x\n  script:\n    - docker build .\n');
+    expect(j.matrix!.map((c) => Object.fromEntries(c))).toEqual([{ V: 'a' }, { V: 'b:c' }, { P: 'x' }]);
+    expect(jobValue(j, name, j.matrix![index])).toBe(value);
+  });
 });
