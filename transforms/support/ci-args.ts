@@ -99,13 +99,15 @@ export interface PlannedArg {
 
 /**
  * The jobs as jobsText names them, a matrix job with the values of its cell (`job 'build' with matrix
- * BASE_TAG=3.12:slim`; several cells of one job separated by `;`).
+ * BASE_TAG=3.12:slim`; several cells of one job separated by `;`; all of them: no values).
  */
 export function runsText(runs: readonly { job: Job; cell: MatrixCell | null }[]): string {
   const byName = new Map<string, string[]>();
   for (const r of runs) {
     const cells = byName.get(r.job.name) ?? [];
-    const text = r.cell ? [...r.cell].map(([k, v]) => `${k}=${v}`).join(', ') : '';
+    // Every job of its matrix: named without values.
+    const every = r.job.matrix?.every((c) => runs.some((o) => o.job === r.job && o.cell === c));
+    const text = r.cell && !every ? [...r.cell].map(([k, v]) => `${k}=${v}`).join(', ') : '';
     if (text && !cells.includes(text)) cells.push(text);
     byName.set(r.job.name, cells);
   }
