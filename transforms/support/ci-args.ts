@@ -275,11 +275,32 @@ function matrixValue(job: Job, name: string, cell: MatrixCell): string | null | 
   const known = (x: string | null | undefined) => (x === undefined || x === null || x === '' ? null : x);
   if (job.platform.id === 'gitlab' && v.source.startsWith('parallel:matrix ')) return known(cell.get(name));
   if (job.platform.id === 'azure' && v.source.startsWith('strategy.matrix ')) return known(cell.get(job.macros?.get(name) ?? name));
-  if (job.platform.id === 'github') {
-    if (v.kind === 'matrix') return known(substituteMatrix(`\${{ matrix.${name} }}`, job.matrix, cell));
-    if ((v.kind === undefined || v.kind === 'env') && v.raw !== undefined && v.raw.includes('${{')) return known(substituteMatrix(v.raw, job.matrix, cell));
+  if (job.platform.id === 'github' && v.kind === 'matrix') return known(substituteMatrix(`\${{ matrix.${name} }}`, job.matrix, cell));
+  if ((v.kind === undefined || v.kind === 'env') && v.raw !== undefined && v.raw !== substituteCell(job, v.raw, cell)) {
+    const t = substituteCell(job, v.raw, cell);
+    return t === null || /[$`]|<</.test(t) ? null : known(t);
   }
   return undefined;
+}
+
+/**
+ * `text` with the CI-side substitutions of one matrix job done, as the CI does them before the shell runs:
+ * GitHub `${{ matrix.KEY }}` (null when another expression remains), CircleCI `<< parameters.KEY >>` (the
+ * job's parameter values; null when one is unknown). Other systems: the text as it is.
+ */
+export function substituteCell(job: Job, text: string, cell: MatrixCell): string | null {
+  if (!job.matrix) return text;
+  if (job.platform.id === 'github') return text.includes('${{') ? substituteMatrix(text, job.matrix, cell) : text;
+  if (job.platform.id === 'circleci') {
+    let unknown = false;
+    const out = text.replace(/<<\s*parameters\.([A-Za-z_][\w-]*)\s*>>/g, (_m, k: string) => {
+      const got = cell.get(k);
+      if (got === undefined) unknown = true;
+      return got ?? '';
+    });
+    return unknown ? null : out;
+  }
+  return text;
 }
 
 /** What a job gives a variable: a value, a value in some pipelines only, an empty value, or nothing. */
@@ -453,9 +474,9 @@ export function reportArgs(site: ArgSite, facts: DockerfileFacts, added: readonl
           let value: string | null;
           if (p.raw === null || j.platform.sameValue(j, name, p.raw)) value = jobValue(j, name, cell);
           else {
-            // A literal the site passes; on GitHub its `${{ matrix.KEY }}` are the cell's values.
-            const raw = cell && j.matrix && j.platform.id === 'github' && p.raw.includes('${{') ? substituteMatrix(p.raw, j.matrix, cell) : p.raw;
-            value = raw === null || /[$%`]/.test(raw) ? null : raw.replace(/^(["'])(.*)\1$/s, '$2');
+            // A literal the site passes; `${{ matrix.KEY }}`, `<< parameters.KEY >>`: the cell's values.
+            const raw = cell ? substituteCell(j, p.raw, cell) : p.raw;
+            value = raw === null || /[$%`]|<</.test(raw) ? null : raw.replace(/^(["'])(.*)\1$/s, '$2');
           }
           if (value !== null) values.set(name, value);
         }
