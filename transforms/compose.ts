@@ -4,15 +4,17 @@
  * environment it runs in, and leaves it unset, keeping the Dockerfile default, when that has none (compose-spec
  * build.md `args`). A `${NAME}` value would pass an empty string instead, which overrides the default.
  */
-import { isMap, isSeq, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { ComposeBuild } from '../src/ci/compose.js';
 import { mergeSources } from '../src/ci/jobs.js';
+import type { MatrixCell } from '../src/ci/matrix.js';
+import type { Job } from '../src/ci/model.js';
 import { afterLastEntry, lineStart } from './support/yaml-edit.js';
 import { position, type CiFile } from '../src/ci/yaml.js';
 import type { TextEdit } from '../src/edits.js';
 import { finding, type Finding } from '../src/findings.js';
 import { suggest } from '../src/dockerfile/suggest.js';
-import { addedFinding, dynamicHint, missingAnywhere, stillMissing, unseen, type CiTransformResult, type DockerfileFacts } from './support/ci-args.js';
+import { addedFinding, dynamicHint, jobValue, missingAnywhere, runsText, stillMissing, unseen, type CiTransformResult, type DockerfileFacts } from './support/ci-args.js';
 import { verdict, type Site } from './support/shared-nodes.js';
 
 const col = (file: CiFile, node: Node) => position(file, node.range![0]).column - 1;
@@ -109,5 +111,74 @@ export function composeTransform(builds: readonly ComposeBuild[], dockerfiles: R
   for (const { b, site, facts } of planned) {
     if (b.jobs && facts) facts.sites?.push(new Set([...b.passed.map((p) => p.name), ...(placedFor.has(b) ? (site.want ?? []) : [])]));
   }
+  for (const { b, site, facts } of planned) {
+    if (facts) checkValues(b, facts, placedFor.has(b) ? (site.want ?? []) : [], (f) => findings.push({ ...f, file: b.file.path }));
+  }
   return { edits, findings, built };
+}
+
+/** The line of the service's `build.args` entry for `name` (its key, or its list item). */
+function entryLine(b: ComposeBuild, name: string): number {
+  const args = b.args;
+  const at = (n: Node | null | undefined) => (n?.range ? position(b.file, n.range[0]).line : b.line);
+  if (isMap(args)) return at(args.items.find((p) => isScalar(p.key) && String(p.key.value) === name)?.key as Node | undefined);
+  if (isSeq(args)) return at(args.items.find((it) => isScalar(it) && new RegExp(`^${name}(=|$)`).test(String(it.value))) as Node | undefined);
+  return b.line;
+}
+
+/**
+ * The values a service's build passes for the variables its Dockerfile needs, substituted into the FROMs
+ * (CiValueInvalidReference, as transforms/support/ci-args.ts reportArgs checks a CI build's): a literal in
+ * `build.args` (what every `docker compose build` passes), and, in each CI job that runs the build (each job of
+ * its matrix), the job's value of a bare entry (`- NAME`, `NAME:`, the form the tool adds: compose takes it from
+ * the environment) or of an entry that is exactly `${NAME}`/`$NAME` (compose interpolates it from the same
+ * environment; compose-spec build.md `args`, interpolation.md). Any other `$` (a default, `$$`) is not known here.
+ */
+function checkValues(b: ComposeBuild, facts: DockerfileFacts, added: readonly string[], push: (f: Finding) => void): void {
+  if (!facts.checkValues || facts.needs.length === 0) return;
+  const entries = new Map<string, string | null>(b.passed.map((p) => [p.name, p.raw]));
+  for (const n of added) if (!entries.has(n)) entries.set(n, null);
+  type Run = { job: Job; cell: MatrixCell | null };
+  type Given = { value: string; written?: string; source: string; run: boolean };
+  const given = (run: Run | null, name: string): Given | null => {
+    if (!entries.has(name)) return null;
+    const raw = entries.get(name)!;
+    const ref = raw === null ? name : /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/.exec(raw)?.slice(1).find((x) => x !== undefined);
+    if (ref === undefined) {
+      const value = raw!.replace(/^(["'])(.*)\1$/s, '$2');
+      return raw!.includes('$') || value === '' ? null : { value, source: `build.args of service '${b.service}' in ${b.file.path}:${entryLine(b, name)}`, run: false };
+    }
+    if (!run) return null;
+    const value = jobValue(run.job, ref, run.cell);
+    const v = run.job.variables.get(ref);
+    if (value === null || !v) return null;
+    return { value, source: v.source, run: true, ...(v.raw !== undefined && v.raw !== value ? { written: v.raw } : raw !== null ? { written: raw } : {}) };
+  };
+  const runs: (Run | null)[] = b.jobs?.length ? b.jobs.flatMap((job) => (job.matrix?.length ? job.matrix : [null]).map((cell) => ({ job, cell }))) : [null];
+  const byMessage = new Map<string, { runs: Run[]; names: string[]; image: string; value: string; invalid: string; given: Map<string, Given> }>();
+  for (const run of runs) {
+    const got = new Map<string, Given>();
+    for (const name of facts.needs) {
+      const g = given(run, name);
+      if (g) got.set(name, g);
+    }
+    if (got.size === 0) continue;
+    for (const bad of facts.checkValues(new Map([...got].map(([n, g]) => [n, g.value])))) {
+      const key = `${bad.image}\0${bad.value}`;
+      const g = byMessage.get(key) ?? { runs: [], ...bad, given: got };
+      // Named by the jobs only where a job's value is involved (a literal of the compose file is every run's).
+      if (run && bad.names.some((n) => got.get(n)!.run)) g.runs.push(run);
+      byMessage.set(key, g);
+    }
+  }
+  for (const g of byMessage.values()) {
+    const text = g.names.map((n) => { const x = g.given.get(n)!; return `${n}=${JSON.stringify(x.value)}${x.written !== undefined ? ` (written ${x.written})` : ''}`; }).join(', ');
+    const who = `compose service '${b.service}'${g.runs.length ? ` run by ${runsText(g.runs)}` : ''}`;
+    push(
+      finding('CiValueInvalidReference', { line: b.line, column: b.column }, `${who} passes ${text} to ${facts.path}: FROM ${g.image} becomes "${g.value}", which is not a valid reference (${g.invalid})`, {
+        ...(g.names.length === 1 ? { name: g.names[0] } : {}),
+        fix: `correct ${g.names.map((n) => `${n} (${g.given.get(n)!.source})`).join(', ')}`,
+      }),
+    );
+  }
 }

@@ -5,6 +5,7 @@
  */
 import type { BuildCommand } from '../../src/ci/builders.js';
 import type { Job } from '../../src/ci/model.js';
+import { substituteMatrix, type MatrixCell } from '../../src/ci/matrix.js';
 import { GITHUB_EXPR_HAZARDS } from '../../src/ci/platform.js';
 import { suggest } from '../../src/dockerfile/suggest.js';
 import type { TextEdit } from '../../src/edits.js';
@@ -94,6 +95,24 @@ export interface PlannedArg {
   bare: boolean;
   /** The Dockerfile needs it (else it is passed only because the repository opted in: --pass-defined). */
   needed: boolean;
+}
+
+/**
+ * The jobs as jobsText names them, a matrix job with the values of its cell (`job 'build' with matrix
+ * BASE_TAG=3.12:slim`; several cells of one job separated by `;`; all of them: no values).
+ */
+export function runsText(runs: readonly { job: Job; cell: MatrixCell | null }[]): string {
+  const byName = new Map<string, string[]>();
+  for (const r of runs) {
+    const cells = byName.get(r.job.name) ?? [];
+    // Every job of its matrix: named without values.
+    const every = r.job.matrix?.every((c) => runs.some((o) => o.job === r.job && o.cell === c));
+    const text = r.cell && !every ? [...r.cell].map(([k, v]) => `${k}=${v}`).join(', ') : '';
+    if (text && !cells.includes(text)) cells.push(text);
+    byName.set(r.job.name, cells);
+  }
+  const one = (name: string, cells: string[]) => `'${name}'${cells.length ? ` with matrix ${cells.join('; ')}` : ''}`;
+  return `${byName.size === 1 ? 'job' : 'jobs'} ${[...byName].map(([n, c]) => one(n, c)).join(', ')}`;
 }
 
 export const jobsText = (jobs: readonly Job[]) => {
@@ -189,8 +208,12 @@ export function addedFinding(site: { label: string; pos: { line: number; column:
  * `$`, a name no variable can have is "", an unclosed `${` is dropped); a reference is known only to another
  * literal variable of the job, or to a name no CI variable can have (GitLab keys are `[A-Za-z0-9_]+`).
  */
-export function jobValue(job: Job, name: string): string | null {
+export function jobValue(job: Job, name: string, cell?: MatrixCell | null): string | null {
   const v = job.variables.get(name);
+  if (cell) {
+    const m = matrixValue(job, name, cell);
+    if (m !== undefined) return m;
+  }
   if (!v || v.empty || v.maybeUnset || (v.kind !== undefined && v.kind !== 'env')) return null;
   if (v.value !== null) return v.value;
   if (job.platform.id !== 'gitlab' || v.raw === undefined) return null;
@@ -198,6 +221,10 @@ export function jobValue(job: Job, name: string): string | null {
   const lookup = (key: string): string | null => {
     if (key === '$') return '$';
     if (!/^[A-Za-z0-9_]+$/.test(key)) return '';
+    if (cell) {
+      const m = matrixValue(job, key, cell);
+      if (m !== undefined) return m;
+    }
     const w = job.variables.get(key);
     return w && w.value !== null && !w.empty && !w.maybeUnset && (w.kind === undefined || w.kind === 'env') ? w.value : null;
   };
@@ -233,6 +260,47 @@ export function jobValue(job: Job, name: string): string | null {
     j += width;
   }
   return out;
+}
+
+/**
+ * The value one job of a matrix (`cell`, one entry of Job.matrix) gives `name` where the matrix decides it:
+ * a GitLab `parallel:matrix` variable or an Azure `strategy.matrix` leg variable is the cell's value (absent
+ * from the cell: the job's value is not known here); a GitHub variable written with `${{ matrix.KEY }}` (an
+ * `env:` value; GitHub substitutes the expression before the step runs) or a matrix key itself is the value
+ * with the cell's values substituted. Null: unknown or empty (no value); undefined: the matrix does not decide it.
+ */
+function matrixValue(job: Job, name: string, cell: MatrixCell): string | null | undefined {
+  const v = job.variables.get(name);
+  if (!v || !job.matrix) return undefined;
+  const known = (x: string | null | undefined) => (x === undefined || x === null || x === '' ? null : x);
+  if (job.platform.id === 'gitlab' && v.source.startsWith('parallel:matrix ')) return known(cell.get(name));
+  if (job.platform.id === 'azure' && v.source.startsWith('strategy.matrix ')) return known(cell.get(job.macros?.get(name) ?? name));
+  if (job.platform.id === 'github' && v.kind === 'matrix') return known(substituteMatrix(`\${{ matrix.${name} }}`, job.matrix, cell));
+  if ((v.kind === undefined || v.kind === 'env') && v.raw !== undefined && v.raw !== substituteCell(job, v.raw, cell)) {
+    const t = substituteCell(job, v.raw, cell);
+    return t === null || /[$`]|<</.test(t) ? null : known(t);
+  }
+  return undefined;
+}
+
+/**
+ * `text` with the CI-side substitutions of one matrix job done, as the CI does them before the shell runs:
+ * GitHub `${{ matrix.KEY }}` (null when another expression remains), CircleCI `<< parameters.KEY >>` (the
+ * job's parameter values; null when one is unknown). Other systems: the text as it is.
+ */
+export function substituteCell(job: Job, text: string, cell: MatrixCell): string | null {
+  if (!job.matrix) return text;
+  if (job.platform.id === 'github') return text.includes('${{') ? substituteMatrix(text, job.matrix, cell) : text;
+  if (job.platform.id === 'circleci') {
+    let unknown = false;
+    const out = text.replace(/<<\s*parameters\.([A-Za-z_][\w-]*)\s*>>/g, (_m, k: string) => {
+      const got = cell.get(k);
+      if (got === undefined) unknown = true;
+      return got ?? '';
+    });
+    return unknown ? null : out;
+  }
+  return text;
 }
 
 /** What a job gives a variable: a value, a value in some pipelines only, an empty value, or nothing. */
@@ -394,29 +462,41 @@ export function reportArgs(site: ArgSite, facts: DockerfileFacts, added: readonl
    */
   function checkValues(): void {
     if (!facts.checkValues || facts.needs.length === 0) return;
-    const byMessage = new Map<string, { jobs: Job[]; names: string[]; image: string; value: string; invalid: string; values: Map<string, string> }>();
+    type Run = { job: Job; cell: MatrixCell | null };
+    const byMessage = new Map<string, { runs: Run[]; names: string[]; image: string; value: string; invalid: string; values: Map<string, string> }>();
     for (const j of jobs) {
-      const values = new Map<string, string>();
-      for (const name of facts.needs) {
-        const p = passed.get(name);
-        if (!p) continue;
-        const value = p.raw === null || j.platform.sameValue(j, name, p.raw) ? jobValue(j, name) : /[$%`]/.test(p.raw) ? null : p.raw.replace(/^(["'])(.*)\1$/s, '$2');
-        if (value !== null) values.set(name, value);
-      }
-      if (values.size === 0) continue;
-      for (const bad of facts.checkValues(values)) {
-        const key = `${bad.image}\0${bad.value}`;
-        const g = byMessage.get(key) ?? { jobs: [], ...bad, values };
-        if (!g.jobs.includes(j)) g.jobs.push(j);
-        byMessage.set(key, g);
+      // A job with a matrix runs once per cell, each with its own values (src/ci/matrix.ts).
+      for (const cell of j.matrix?.length ? j.matrix : [null]) {
+        const values = new Map<string, string>();
+        for (const name of facts.needs) {
+          const p = passed.get(name);
+          if (!p) continue;
+          let value: string | null;
+          if (p.raw === null || j.platform.sameValue(j, name, p.raw)) value = jobValue(j, name, cell);
+          else {
+            // A literal the site passes; `${{ matrix.KEY }}`, `<< parameters.KEY >>`: the cell's values.
+            const raw = cell ? substituteCell(j, p.raw, cell) : p.raw;
+            value = raw === null || /[$%`]|<</.test(raw) ? null : raw.replace(/^(["'])(.*)\1$/s, '$2');
+          }
+          if (value !== null) values.set(name, value);
+        }
+        if (values.size === 0) continue;
+        for (const bad of facts.checkValues(values)) {
+          const key = `${bad.image}\0${bad.value}`;
+          const g = byMessage.get(key) ?? { runs: [], ...bad, values };
+          g.runs.push({ job: j, cell });
+          byMessage.set(key, g);
+        }
       }
     }
     for (const g of byMessage.values()) {
-      const given = g.names.map((n) => `${n}=${JSON.stringify(g.values.get(n))}${g.jobs[0].variables.get(n)?.raw !== undefined && g.jobs[0].variables.get(n)!.raw !== g.values.get(n) ? ` (written ${g.jobs[0].variables.get(n)!.raw})` : ''}`).join(', ');
+      const first = g.runs[0].job;
+      const written = (n: string) => first.variables.get(n)?.raw;
+      const given = g.names.map((n) => `${n}=${JSON.stringify(g.values.get(n))}${written(n) !== undefined && written(n) !== g.values.get(n) ? ` (written ${written(n)})` : ''}`).join(', ');
       push(
-        finding('CiValueInvalidReference', pos, `${jobsText(g.jobs)} ${g.jobs.length === 1 ? 'passes' : 'pass'} ${given} to ${facts.path}: FROM ${g.image} becomes "${g.value}", which is not a valid reference (${g.invalid})`, {
+        finding('CiValueInvalidReference', pos, `${runsText(g.runs)} ${g.runs.length === 1 ? 'passes' : 'pass'} ${given} to ${facts.path}: FROM ${g.image} becomes "${g.value}", which is not a valid reference (${g.invalid})`, {
           ...(g.names.length === 1 ? { name: g.names[0] } : {}),
-          fix: `correct ${g.names.map((n) => { const src = g.jobs[0].variables.get(n)?.source; return src ? `${n} (${src})` : n; }).join(', ')}`,
+          fix: `correct ${g.names.map((n) => { const src = first.variables.get(n)?.source; return src ? `${n} (${src})` : n; }).join(', ')}`,
         }),
       );
     }
