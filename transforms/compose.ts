@@ -65,8 +65,21 @@ export function composeTransform(builds: readonly ComposeBuild[], dockerfiles: R
   }
   const sites = planned.map((p) => p.site);
   const placedFor = new Set<ComposeBuild>();
-  for (const { b, site, facts } of planned) {
-    const names = site.want ?? [];
+  // Names a build gets from another file of its compose merge, edited there for that file's own build (the base
+  // file used on its own also needs them): compose merges `build.args`, so they are not added again. Builds
+  // without such files are placed first.
+  const viaMerge = new Map<ComposeBuild, string[]>();
+  const order = [...planned.filter((p) => !p.b.merged?.length), ...planned.filter((p) => p.b.merged?.length)];
+  for (const { b, site, facts } of order) {
+    let names = site.want ?? [];
+    if (b.merged?.length && names.length) {
+      const merged = b.merged;
+      const given = names.filter((n) => planned.some((q) => placedFor.has(q.b) && merged.includes(q.b.build) && (q.site.want ?? []).includes(n)));
+      if (given.length) {
+        viaMerge.set(b, given);
+        names = names.filter((n) => !given.includes(n));
+      }
+    }
     if (names.length === 0 || !facts) continue;
     const push = (f: Finding) => findings.push({ ...f, file: b.file.path });
     const pos = { line: b.line, column: b.column };
@@ -109,10 +122,10 @@ export function composeTransform(builds: readonly ComposeBuild[], dockerfiles: R
   // A build CI jobs run passes what it passed and, once edited, the new names: only those may take the jobs'
   // values as the Dockerfile's defaults (src/ci-pass.ts passedEverywhere).
   for (const { b, site, facts } of planned) {
-    if (b.jobs && facts) facts.sites?.push(new Set([...b.passed.map((p) => p.name), ...(placedFor.has(b) ? (site.want ?? []) : [])]));
+    if (b.jobs && facts) facts.sites?.push(new Set([...b.passed.map((p) => p.name), ...(placedFor.has(b) ? (site.want ?? []) : []), ...(viaMerge.get(b) ?? [])]));
   }
   for (const { b, site, facts } of planned) {
-    if (facts) checkValues(b, facts, placedFor.has(b) ? (site.want ?? []) : [], (f) => findings.push({ ...f, file: b.file.path }));
+    if (facts) checkValues(b, facts, [...(placedFor.has(b) ? (site.want ?? []) : []), ...(viaMerge.get(b) ?? [])], (f) => findings.push({ ...f, file: b.file.path }));
   }
   return { edits, findings, built };
 }

@@ -23,6 +23,11 @@ export interface ComposeBuild {
   column: number;
   /** The CI jobs that run it (`docker compose build|up` in their scripts), when any: their variables serve as defaults. */
   jobs?: Job[];
+  /**
+   * The service's `build:` in the jobs' other compose files: compose merges `build.args` across files, so an
+   * arg one of those builds gets (for its own Dockerfile) reaches this build too.
+   */
+  merged?: Node[];
 }
 
 export const COMPOSE_NAME = /^(compose|docker-compose[^/]*)\.ya?ml$/;
@@ -192,7 +197,8 @@ function defaultFiles(repo: RepoLister, dir: string): string[] {
  * files (`-f`, COMPOSE_FILE, or the default names from its working directory) merged in order (later files
  * override, `build.args` add up; paths relative to the project directory: `--project-directory`, else the
  * first file's directory), and the services it builds. Each service is one ComposeBuild at the file whose
- * `build:` map decides its Dockerfile (else the last with `build.args`, else the last `build:` map), with the
+ * `build:` map decides its Dockerfile (else, of that file and the later ones, the last with `build.args`, else
+ * the last `build:` block map, else the deciding file itself; never an earlier file), with the
  * jobs that run it: a build at a file and service `builds` already holds is that build,
  * given the merged view. Files not yet read are read (and returned) here.
  */
@@ -235,13 +241,23 @@ export function loadComposeCalls(repo: RepoLister, calls: readonly ComposeCall[]
       if (defs.length === 0) continue;
       const last = <T>(f: (s: ServiceBuild) => T | null) => defs.reduce<T | null>((acc, s) => f(s) ?? acc, null);
       // The args go with the definition that decides the Dockerfile (the last one naming a context or dockerfile)
-      // when it is a block map; else where args are written, else the last block map.
+      // when it is a block map; else where args are written, else the last block map, among the decider and the
+      // files after it. A file before the decider is never the target: used on its own (`docker compose build`
+      // with the default file, another job) it builds its own Dockerfile, where an added `- NAME` would pass the
+      // environment's value over that Dockerfile's default; it is edited only for its own build's needs. Failing
+      // those, the decider, reported as a shape it cannot be edited in.
       const rev = [...defs].reverse();
       const decider = rev.find((s) => s.context !== null || s.dockerfile !== null);
+      const from = decider ? rev.slice(0, rev.indexOf(decider) + 1) : rev;
       const target =
-        (decider?.map && !decider.map.flow ? decider : undefined) ?? rev.find((s) => s.args && (isMap(s.args) || isSeq(s.args))) ?? rev.find((s) => s.map && !s.map.flow) ?? defs[defs.length - 1];
+        (decider?.map && !decider.map.flow ? decider : undefined) ??
+        from.find((s) => s.args && (isMap(s.args) || isSeq(s.args))) ??
+        from.find((s) => s.map && !s.map.flow) ??
+        decider ??
+        defs[defs.length - 1];
       const passed = [...defs.flatMap((s) => s.passed), ...call.passed];
-      const b: ComposeBuild = { file: target.file, service, build: target.build, args: target.args, passed: uniqueByName(passed), dockerfile: null, line: target.line, column: target.column, jobs: [call.job] };
+      const merged = defs.filter((s) => s !== target).map((s) => s.build);
+      const b: ComposeBuild = { file: target.file, service, build: target.build, args: target.args, passed: uniqueByName(passed), dockerfile: null, line: target.line, column: target.column, jobs: [call.job], merged };
       resolve(repo, b, dir, last((s) => s.context), last((s) => s.dockerfile), defs[defs.length - 1].inline || (last((s) => s.dockerfile) === null && defs.some((s) => s.inline)));
       const same = builds.find((x) => x.file.path === b.file.path && x.service === service && x.build === b.build);
       if (!same) {
@@ -257,6 +273,7 @@ export function loadComposeCalls(repo: RepoLister, calls: readonly ComposeCall[]
         same.unresolved = b.unresolved;
       }
       same.passed = uniqueByName([...same.passed, ...b.passed]);
+      same.merged = [...new Set([...(same.merged ?? []), ...merged])];
       same.jobs = [...(same.jobs ?? []), call.job];
     }
   }

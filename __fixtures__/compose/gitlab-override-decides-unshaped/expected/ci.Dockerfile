@@ -1,0 +1,4 @@
+ARG NODE_IMAGE
+FROM $NODE_IMAGE AS test
+ARG FEATURES
+RUN npm test -- --features "$FEATURES"
