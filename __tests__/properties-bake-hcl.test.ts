@@ -15,13 +15,9 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { canonical, parseHcl } from '../src/ci/hcl.js';
 import { keepsAllInOrder } from './support/bytes.js';
-import { runJson } from './support/ci-fixtures.js';
-import { tree } from './support/tree.js';
+import { twoRuns, type TwoRuns } from './support/tree.js';
 
 const runs = Number(process.env.FUZZ_RUNS ?? 60);
 const seed = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : process.env.FUZZ_RUNS ? undefined : 20261130;
@@ -114,38 +110,11 @@ interface Report {
   files: { path: string; status: string; error?: string; findings: { rule: string; message: string; fixed: boolean }[] }[];
   summary: { errors: number };
 }
-interface Outcome {
-  first: { code: number; report: Report };
-  second: { code: number; report: Report };
-  after1: Record<string, string>;
-  after2: Record<string, string>;
-}
+type Outcome = TwoRuns<Report>;
 
-
-const memo = new Map<string, Promise<Outcome>>();
-function outcome(repo: GenRepo): Promise<Outcome> {
-  const key = JSON.stringify(repo.files);
-  let p = memo.get(key);
-  if (!p) {
-    p = (async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'argfix-hcl-prop-'));
-      try {
-        for (const [path, text] of Object.entries(repo.files)) {
-          mkdirSync(dirname(join(dir, path)), { recursive: true });
-          writeFileSync(join(dir, path), text);
-        }
-        const first = await runJson<Report>(dir, true, ['bake']);
-        const after1 = tree(dir);
-        const second = await runJson<Report>(dir, true, ['bake']);
-        return { first, second, after1, after2: tree(dir) };
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    })();
-    memo.set(key, p);
-  }
-  return p;
-}
+/** Writes the repository to a temp directory, runs the tool twice (write mode), returns what happened. */
+const runTwice = twoRuns<Report>('argfix-hcl-prop-', ['bake']);
+const outcome = (repo: GenRepo): Promise<Outcome> => runTwice(repo.files);
 
 type Body = Record<string, Record<string, Record<string, unknown>[]>>;
 

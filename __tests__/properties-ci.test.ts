@@ -21,15 +21,15 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { isScalar, parseDocument, visit, type Document } from 'yaml';
 import { runJson } from './support/ci-fixtures.js';
 import { keepsAllInOrder } from './support/bytes.js';
 import { builtBy, expectedArgs, needNothingRepoArb, repoArb, type GenCommand, type GenRepo } from './support/ci-arb.js';
 import { fsRepoArb, links, materialize, realPath } from './support/fs-arb.js';
-import { tree } from './support/tree.js';
+import { twoRuns, type TwoRuns } from './support/tree.js';
 
 const runs = Number(process.env.FUZZ_RUNS ?? 100);
 const seed = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : process.env.FUZZ_RUNS ? undefined : 20261128;
@@ -45,43 +45,11 @@ interface RunResult {
   err: string;
   report: Report;
 }
-interface Outcome {
-  first: RunResult;
-  second: RunResult;
-  after1: Record<string, string>;
-  after2: Record<string, string>;
-}
-
-
-
-const memo = new Map<string, Promise<Outcome>>();
+type Outcome = TwoRuns<Report>;
 
 /** Writes the repository to a temp directory, runs the tool twice (write mode), returns what happened. */
-function outcome(repo: GenRepo): Promise<Outcome> {
-  const key = JSON.stringify(repo.files);
-  let p = memo.get(key);
-  if (!p) {
-    p = (async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'argfix-ci-prop-'));
-      try {
-        for (const [path, text] of Object.entries(repo.files)) {
-          mkdirSync(dirname(join(dir, path)), { recursive: true });
-          writeFileSync(join(dir, path), text);
-        }
-        const first = await runJson<Report>(dir, true);
-        const after1 = tree(dir);
-        const second = await runJson<Report>(dir, true);
-        const after2 = tree(dir);
-        return { first, second, after1, after2 };
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    })();
-    if (memo.size > 5000) memo.clear();
-    memo.set(key, p);
-  }
-  return p;
-}
+const runTwice = twoRuns<Report>('argfix-ci-prop-');
+const outcome = (repo: GenRepo): Promise<Outcome> => runTwice(repo.files);
 
 const REFERENCE_TAG = { tag: '!reference', collection: 'seq' as const, resolve: <T>(s: T) => s };
 const parseYaml = (text: string) => parseDocument(text, { merge: true, customTags: [REFERENCE_TAG] });
