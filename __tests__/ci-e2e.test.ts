@@ -119,6 +119,18 @@ const GITLAB_JOB = 'build:\n  script:\n    - docker build -t app .\n';
 const GITHUB_JOB = 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: docker build -t app .\n';
 
 describe('derived defaults (each with its provenance)', () => {
+  /** `--write` in `dir` hoists `arg` above `dockerfile`, naming `provenance` as its default's source; `dir` is removed. */
+  const expectDerived = (dir: string, dockerfile: string, arg: string, provenance: string) => {
+    try {
+      const r = cli(dir, '--write', '.');
+      expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe(arg + dockerfile);
+      expect(r.stderr).toContain(provenance);
+      expect(r.stderr).toContain('2 changed, 0 unchanged, 0 skipped, 0 errors');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
   test.each([
     [
       'CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX: gitlab.com:443/<top-level group, lower-cased>/dependency_proxy/containers',
@@ -146,14 +158,7 @@ describe('derived defaults (each with its provenance)', () => {
     ],
   ])('GitLab %s', (_name, dockerfile, arg, provenance) => {
     const dir = gitRepo({ Dockerfile: dockerfile, '.gitlab-ci.yml': GITLAB_JOB }, 'git@gitlab.com:My-Group/Sub/App.git', 'develop');
-    try {
-      const r = cli(dir, '--write', '.');
-      expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe(arg + dockerfile);
-      expect(r.stderr).toContain(provenance);
-      expect(r.stderr).toContain('2 changed, 0 unchanged, 0 skipped, 0 errors');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expectDerived(dir, dockerfile, arg, provenance);
   });
 
   test.each([
@@ -162,14 +167,7 @@ describe('derived defaults (each with its provenance)', () => {
     ['GITHUB_REPOSITORY_OWNER in a tag: its own case', 'FROM ghcr.io/my-org/base:${GITHUB_REPOSITORY_OWNER}\n', 'ARG GITHUB_REPOSITORY_OWNER=My-Org\n', '(default: git remote origin (https://github.com/My-Org/App.git))'],
   ])('GitHub %s', (_name, dockerfile, arg, provenance) => {
     const dir = gitRepo({ Dockerfile: dockerfile, '.github/workflows/ci.yml': GITHUB_JOB }, 'https://github.com/My-Org/App.git');
-    try {
-      const r = cli(dir, '--write', '.');
-      expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe(arg + dockerfile);
-      expect(r.stderr).toContain(provenance);
-      expect(r.stderr).toContain('2 changed, 0 unchanged, 0 skipped, 0 errors');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expectDerived(dir, dockerfile, arg, provenance);
   });
 
   test('a derived default never replaces --default or the repository config', () => {
