@@ -36,7 +36,8 @@ export async function planAll(
   jobs: readonly RepoJob[],
   opts: PlanOptions,
   threads: number,
-  onDone: (plan: RepoPlan, done: number) => void = () => {},
+  /** Called as each repository's plan is made (in completion order): the plan, how many are done, its index in `jobs`. */
+  onDone: (plan: RepoPlan, done: number, index: number) => void = () => {},
 ): Promise<RepoPlan[]> {
   const results: RepoPlan[] = new Array(jobs.length);
   let done = 0;
@@ -66,7 +67,7 @@ export async function planAll(
         }
         inFlight--;
         results[m.id] = m.plan;
-        onDone(m.plan, ++done);
+        onDone(m.plan, ++done, m.id);
         feed();
       });
       worker.on('error', (e) => {
@@ -83,7 +84,7 @@ export async function planAll(
     while (next < jobs.length && !failed) {
       const id = next++;
       results[id] = await planRepo(jobs[id].root, jobs[id].files, opts);
-      onDone(results[id], ++done);
+      onDone(results[id], ++done, id);
       if (n > 0) await new Promise<void>((r) => setImmediate(r));
     }
   })().catch((e: unknown) => {

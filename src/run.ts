@@ -4,7 +4,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import pc from 'picocolors';
 import { discover, hardLinkNote, type Discovered } from './discover.js';
 import { InputError } from './errors.js';
-import { isOutstanding, type FailureLevel } from './findings.js';
+import { isOutstanding, type FailureLevel, type Finding } from './findings.js';
 import { prepareWrites, type PendingWrite, type WriteFailure } from './fsio.js';
 import { assertClean, commit, createBranch, type GitRepo } from './git.js';
 import type { CiSystem } from './ci/systems.js';
@@ -149,10 +149,12 @@ export function planOptions(opts: Pick<RunOptions, 'defaults' | 'config' | 'maxB
   return { ...machine, cwd, defaults: opts.defaults, ...(opts.config ? { config: resolve(cwd, opts.config) } : {}), maxBytes: opts.maxBytes, write: keepTexts, ...(opts.patchDir ? { patch: true } : {}), ci: opts.ci !== false, ...(opts.ciSystems ? { ciSystems: [...opts.ciSystems] } : {}), ...(opts.passDefined ? { passDefined: true } : {}), ...(opts.ignore?.length ? { ignore: opts.ignore } : {}), ...(opts.inlineConfig === false ? { inlineConfig: false } : {}) };
 }
 
+const byPosition = (a: Finding, b: Finding) => a.line - b.line || a.column - b.column;
+
 /** The run's file reports in output order (findings sorted), their summary and the per-repository reports. */
 export function assemble(cwd: string, collected: Collected, plans: readonly RepoPlan[], repoErrors: ReadonlyMap<RepoPlan, string> = new Map(), level: FailureLevel = 'warning'): { reports: FileReport[]; summary: Summary; repos: RepoReport[] } {
   const reports = [...collected.skipped, ...plans.flatMap((p) => p.reports)];
-  for (const r of reports) r.findings.sort((a, b) => a.line - b.line || a.column - b.column);
+  for (const r of reports) r.findings.sort(byPosition);
   const summary = summarize(reports, collected.errors.length + repoErrors.size, level);
   const repos = plans.map((p) => ({ root: repoName(cwd, p.root), reports: p.reports, error: repoErrors.get(p) }));
   return { reports, summary, repos };
@@ -173,7 +175,8 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
     return EXIT_ERROR;
   }
   const collected = collect(opts, cwd);
-  const plans = await planPhase(collected, opts, cwd, write, io);
+  const stream = streamer(opts, io, mode);
+  const plans = await planPhase(collected, opts, cwd, write, io, stream);
   if (plans === null) return EXIT_ERROR;
   const { repoErrors, written, toWrite, interrupted } = write ? await writePhase(plans, opts, cwd) : { repoErrors: new Map<RepoPlan, string>(), written: 0, toWrite: 0, interrupted: false };
   if (interrupted) {
@@ -187,7 +190,7 @@ export async function run(opts: RunOptions, io: Io): Promise<number> {
   }
   const level = opts.failureLevel ?? 'warning';
   const assembled = assemble(cwd, collected, plans, repoErrors, level);
-  if (!report(assembled, { opts, io, mode, level, collected, plans, repoErrors })) return EXIT_ERROR;
+  if (!report(assembled, { opts, io, mode, level, collected, plans, repoErrors, streamed: stream?.printed ?? NOTHING_PRINTED })) return EXIT_ERROR;
   return exitCode(opts, assembled.summary);
 }
 
@@ -211,12 +214,17 @@ function targetProblem(opts: RunOptions, cwd: string): string | null {
 }
 
 /** Phase 2: every repository planned (src/pool.ts: in this thread and on workers), with progress on stderr. Null after an internal error. */
-async function planPhase(collected: Collected, opts: RunOptions, cwd: string, write: boolean, io: Io): Promise<RepoPlan[] | null> {
+async function planPhase(collected: Collected, opts: RunOptions, cwd: string, write: boolean, io: Io, stream: Streamer | null): Promise<RepoPlan[] | null> {
   const { jobs } = collected;
   const started = Date.now();
   const total = collected.files;
   let filesDone = 0;
-  const progress = (plan: RepoPlan, done: number) => {
+  const progress = (plan: RepoPlan, done: number, index: number) => {
+    if (stream) {
+      // A terminal's progress line is cleared before a repository's output, and drawn again after it.
+      if (opts.progress) io.err('\r\x1b[K');
+      stream.done(plan, index);
+    }
     if (!opts.progress) return;
     filesDone += plan.reports.length;
     const secs = (Date.now() - started) / 1000;
@@ -231,6 +239,61 @@ async function planPhase(collected: Collected, opts: RunOptions, cwd: string, wr
     io.err(`dockerfile-argfix: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
     return null;
   }
+}
+
+/** What the report phase finds already printed by the streamer. */
+interface Printed {
+  /** The diffs (dry run) or the changed paths (--list-different), on stdout. */
+  stdout: boolean;
+  /** The text format's finding lines, on stderr. */
+  findings: boolean;
+}
+const NOTHING_PRINTED: Printed = { stdout: false, findings: false };
+
+interface Streamer {
+  done(plan: RepoPlan, index: number): void;
+  printed: Printed;
+}
+
+/**
+ * A dry run or a check prints each repository's part of the output as soon as every earlier repository's is
+ * printed, whatever order the threads finish in (so two runs print the same bytes, and the output is what the
+ * report phase would print at the end): the diffs or `-l`'s paths on stdout and, in the text format to stderr, the
+ * finding lines. A printed diff is then dropped from its plan; what stays is what the end of the report needs
+ * (statuses, findings for the summary and the table, notes, errors). Null where nothing can be printed early:
+ * --write (nothing is written before every repository is planned, and writing changes the reports) and the
+ * one-document formats (json, sarif, gitlab).
+ */
+function streamer(opts: RunOptions, io: Io, mode: Mode): Streamer | null {
+  if (mode === 'write' || (opts.format !== 'text' && opts.format !== 'github')) return null;
+  const level = opts.failureLevel ?? 'warning';
+  const printed: Printed = { stdout: opts.listDifferent || mode === 'dry-run', findings: opts.format === 'text' && !opts.quiet && opts.output === undefined };
+  const waiting = new Map<number, RepoPlan>();
+  let next = 0;
+  const emit = (plan: RepoPlan) => {
+    let out = '';
+    let err = '';
+    for (const r of plan.reports) {
+      r.findings.sort(byPosition);
+      if (printed.findings) for (const f of r.findings) if (shownFinding(r, f, opts, level)) err += formatFinding(f, opts.verbose === true);
+      if (r.status !== 'changed') continue;
+      if (opts.listDifferent) out += `${r.path}\n`;
+      else if (mode === 'dry-run') out += opts.color ? colorDiff(r.diff) : r.diff;
+      r.diff = '';
+    }
+    if (out) io.out(out);
+    if (err) io.err(err);
+  };
+  return {
+    printed,
+    done(plan, index) {
+      waiting.set(index, plan);
+      for (let p = waiting.get(next); p !== undefined; p = waiting.get(next)) {
+        waiting.delete(next++);
+        emit(p);
+      }
+    },
+  };
 }
 
 /**
@@ -284,20 +347,27 @@ interface ReportContext {
   collected: Collected;
   plans: readonly RepoPlan[];
   repoErrors: ReadonlyMap<RepoPlan, string>;
+  /** What the streamer printed already. */
+  streamed: Printed;
+}
+
+/**
+ * Info findings explain the edits of a changed file; elsewhere (a build left as it is) they print with --verbose,
+ * and so do suppressed ones (the user asked for silence there). A finding that sets the exit code always prints
+ * (an info one too, with --failure-level info). JSON and SARIF have them all; github and gitlab have what text
+ * prints, never a suppressed one (an annotation or a Code Quality issue cannot say it is suppressed).
+ */
+function shownFinding(r: FileReport, f: Finding, opts: RunOptions, level: FailureLevel): boolean {
+  return opts.verbose === true || isOutstanding(f, level) || (!f.suppressed && (f.severity !== 'info' || r.status === 'changed'));
 }
 
 /** Phase 5: the report in the chosen format (stdout, stderr or the -o file). False after a report file failed. */
 function report({ reports, summary, repos }: ReturnType<typeof assemble>, ctx: ReportContext): boolean {
-  const { opts, io, mode, level, collected, plans, repoErrors } = ctx;
+  const { opts, io, mode, level, collected, plans, repoErrors, streamed } = ctx;
   const cwd = io.cwd;
   const generalErrors = collected.errors;
   const errorLines = [...generalErrors, ...reports.filter((r) => r.error && (!r.heldBack || opts.verbose)).map((r) => r.error!), ...repoErrors.values()];
-  // Info findings explain the edits of a changed file; elsewhere (a build left as it is) they print with --verbose,
-  // and so do suppressed ones (the user asked for silence there). A finding that sets the exit code always prints
-  // (an info one too, with --failure-level info). JSON and SARIF have them all; github and gitlab have what text
-  // prints, never a suppressed one (an annotation or a Code Quality issue cannot say it is suppressed).
-  const shownFinding = (r: FileReport, f: FileReport['findings'][number]) => opts.verbose || isOutstanding(f, level) || (!f.suppressed && (f.severity !== 'info' || r.status === 'changed'));
-  const shownFindings = () => reports.flatMap((r) => r.findings.filter((f) => !f.suppressed && shownFinding(r, f)));
+  const shownFindings = () => reports.flatMap((r) => r.findings.filter((f) => !f.suppressed && shownFinding(r, f, opts, level)));
   if (opts.format === 'json' || opts.format === 'sarif' || opts.format === 'gitlab') {
     const doc =
       opts.format === 'json'
@@ -312,7 +382,9 @@ function report({ reports, summary, repos }: ReturnType<typeof assemble>, ctx: R
     return true;
   }
   const changed = reports.filter((r) => r.status === 'changed');
-  if (opts.listDifferent) for (const r of changed) io.out(`${r.path}\n`);
+  if (streamed.stdout) {
+    /* printed repository by repository as they were planned */
+  } else if (opts.listDifferent) for (const r of changed) io.out(`${r.path}\n`);
   else if (mode === 'dry-run') for (const r of changed) io.out(opts.color ? colorDiff(r.diff) : r.diff);
   let text = '';
   // github: the findings as workflow commands on stdout (or in the -o file) instead of text lines; the rest as text.
@@ -321,7 +393,7 @@ function report({ reports, summary, repos }: ReturnType<typeof assemble>, ctx: R
     if (opts.output) {
       if (!writeReport(resolve(cwd, opts.output), commands, io)) return false;
     } else io.out(commands);
-  } else if (!opts.quiet) for (const r of reports) for (const f of r.findings) if (shownFinding(r, f)) text += formatFinding(f, opts.verbose === true);
+  } else if (!opts.quiet && !streamed.findings) for (const r of reports) for (const f of r.findings) if (shownFinding(r, f, opts, level)) text += formatFinding(f, opts.verbose === true);
   // Skip notes in path order; those whose name or path already says "not a Dockerfile" only with --verbose
   // (the summary counts them), so a correct repository prints nothing but its summary.
   const notes = reports.filter((r) => r.note !== undefined);
