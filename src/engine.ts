@@ -28,12 +28,17 @@ export interface DockerfileOutcome {
   args: string[] | null;
   /** The FROM variables of the file as read, and which of them it needs from the build (the need rule). */
   vars: FromVars;
+  /** The parse of the text as read (null when nothing was parsed): FixOptions.parsed for another call on it. */
+  parsed: DockerfileModel | null;
 }
 
 export interface FixOptions extends HoistOptions {
   /** Take the file only if it reads as a Dockerfile: its first instruction ARG or FROM (what BuildKit accepts).
    * For discovered files; a file named on the command line is taken as it is. */
   requireDockerfile?: boolean;
+  /** The parse of this same text from an earlier call (its DockerfileOutcome.parsed), e.g. to fix it again with
+   * other defaults: the text is not parsed again (the transform does not modify a model). */
+  parsed?: DockerfileModel;
 }
 
 export class VerificationError extends Error {}
@@ -49,7 +54,7 @@ export function fallbacks(options: HoistOptions, model: DockerfileModel): Map<st
 
 export const NO_FROM = 'no FROM instruction: not a Dockerfile anything builds';
 
-const skipped = (text: string, skip: string): DockerfileOutcome => ({ output: text, edits: [], findings: [], hoisted: [], skip, model: null, args: null, vars: NO_VARS });
+const skipped = (text: string, skip: string): DockerfileOutcome => ({ output: text, edits: [], findings: [], hoisted: [], skip, model: null, args: null, vars: NO_VARS, parsed: null });
 
 /** A word of the file for a message: quoted, at most 24 characters. */
 const quote = (word: string) => JSON.stringify(word.length > 24 ? `${word.slice(0, 24)}…` : word);
@@ -64,8 +69,8 @@ export function fixDockerfile(text: string, options: FixOptions = {}): Dockerfil
   const trivial = precheck(text, table);
   if (trivial?.froms === 0) return skipped(text, NO_FROM);
   // A file with our pragma is parsed, so a rule it misnames is reported (UnknownRuleInPragma).
-  if (trivial && !text.includes('dockerfile-argfix')) return { output: text, edits: [], findings: [], hoisted: [], skip: null, model: null, args: trivial.args, vars: NO_VARS };
-  const model = parseDockerfile(text, 'dockerfile-ast', table);
+  if (trivial && !text.includes('dockerfile-argfix')) return { output: text, edits: [], findings: [], hoisted: [], skip: null, model: null, args: trivial.args, vars: NO_VARS, parsed: null };
+  const model = options.parsed ?? parseDockerfile(text, 'dockerfile-ast', table);
   if (model.froms.length === 0) return skipped(text, NO_FROM);
   const result = hoistFromArgs(model, options);
   const output = applyEdits(text, result.edits);
@@ -88,5 +93,6 @@ export function fixDockerfile(text: string, options: FixOptions = {}): Dockerfil
     model: outModel,
     args: null,
     vars: model.froms.length ? fromVars(model, fallbacks(options, model)) : NO_VARS,
+    parsed: model,
   };
 }

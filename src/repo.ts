@@ -300,7 +300,7 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
         // A CI value that makes a FROM invalid is no default (CiValueInvalidReference reports it).
         for (const bad of asRead.checkValues?.(new Map([...fromCi].map(([n, d]) => [n, d.value]))) ?? []) for (const n of bad.names) fromCi.delete(n);
         // The need stays what the file as written has (phase 1), whatever value the CI now supplies.
-        if (fromCi.size) outcome = { ...fixDockerfile(read.text, { defaults: defaultsOf(p.config, fromCi), ignore: p.config.ignore, inlineConfig: opts.inlineConfig !== false }), vars: outcome.vars };
+        if (fromCi.size) outcome = { ...fixDockerfile(read.text, { defaults: defaultsOf(p.config, fromCi), ignore: p.config.ignore, inlineConfig: opts.inlineConfig !== false, ...(outcome.parsed ? { parsed: outcome.parsed } : {}) }), vars: outcome.vars };
       }
       if (ci && ciMod) {
         ci.facts.set(p.rel, factsOf(p, outcome));
