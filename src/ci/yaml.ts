@@ -1,6 +1,6 @@
 /**
  * GitLab CI files with source ranges: `.gitlab-ci.yml` (or `.yaml`) and the local files it includes, parsed
- * with `yaml` (merge keys on, `!reference` a known tag, ranges and source tokens kept). Nothing here
+ * with `yaml` (merge keys on, `!reference` a known tag, ranges kept). Nothing here
  * re-serialises a document: callers edit the text through node ranges.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, visit, type Document, type Node, type Scalar } from 'yaml';
@@ -142,7 +142,6 @@ function parseCi(path: string, text: string, multi: boolean): CiFile[] {
     throw new CiYamlError(path, `invalid YAML: nested more than ${MAX_NESTING} levels deep`, at.line, at.col);
   }
   const options = {
-    keepSourceTokens: true,
     lineCounter: lc,
     merge: true,
     // Duplicate keys: GitLab would silently keep the last one; editing on either reading could be wrong. They
