@@ -7,7 +7,10 @@
  * stages, each needing its own ARG) makes quadratic. Without edits, or with a replacement among them, jsdiff
  * computes the diff. Either way the text is jsdiff's formatPatch, so the two paths print the same format.
  */
-import { createTwoFilesPatch, formatPatch, type StructuredPatch, type StructuredPatchHunk } from 'diff';
+// The patch module alone (a subpath jsdiff exports), not the package index, which loads every diff flavour,
+// patch parsing and applying too (~100 KB of modules at start-up).
+import { createTwoFilesPatch, formatPatch } from 'diff/lib/patch/create.js';
+import type { StructuredPatch, StructuredPatchHunk } from 'diff/lib/types.js';
 import { applyEdits, type TextEdit } from './edits.js';
 
 const CONTEXT = 3;
