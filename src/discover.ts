@@ -145,9 +145,9 @@ export function ignored(rules: Rules[], abs: string, isDir: boolean): boolean {
 
 export interface DiscoverOptions {
   gitignore?: boolean;
-  /** Receives each directory the walk lists, with its entries: the repository-root finder reads the same
-   * listing instead of listing the directory again (src/repo.ts rootFinder). */
-  onListing?: (dir: string, entries: readonly Dirent[]) => void;
+  /** Receives each directory the walk lists (as reached, and its real path), with its entries sorted by name:
+   * what comes after discovery reads the same listing instead of listing the directory again (src/listing.ts). */
+  onListing?: (dir: string, entries: readonly Dirent[], real: string) => void;
 }
 
 export function discover(paths: readonly string[], options: DiscoverOptions = {}): DiscoverResult {
@@ -211,7 +211,7 @@ export function discover(paths: readonly string[], options: DiscoverOptions = {}
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    options.onListing?.(dir, entries);
+    options.onListing?.(dir, entries, realDir);
     // A .gitignore is looked for only where the listing has one (one lstat fewer per directory).
     const own = useGitignore && entries.some((e) => e.name === '.gitignore') ? loadGitignore(dir) : null;
     const here = own ? [...rules, own] : rules;
