@@ -8,15 +8,17 @@
  * - a directory discovery did not list (outside the searched paths, `.gitignore`d, `.git`, `node_modules`, a
  *   link out of the tree, one it could not read) is unknown;
  * - a symbolic link is unknown as to existence and real path (what it points at was not looked at);
- * - a name the listing lacks is absent only when no entry could be the same file to the file system: none the
- *   same but for letter case or Unicode form (macOS, Windows, a case-folding Linux directory), or trailing dots
- *   and spaces (Windows), and the name has no `~` or `:` (a Windows short name, a stream).
+ * - a name the listing lacks is absent only where no entry could be the same file to the file system: the name
+ *   is plain printable ASCII (no `~` or `:`, a Windows short name or stream; no trailing dot or space, which
+ *   Windows drops; not a Windows device name), the directory's names are all ASCII too (a Unicode name may be
+ *   another's case or normalization variant), and none is the same but for letter case (macOS, Windows, a
+ *   case-folding Linux directory). Otherwise the disk answers.
  *
  * The listings are plain data (a Map of plain objects), so a repository's share travels to a worker thread
  * with its files (src/pool.ts); {@link Listing} answers from them on either thread.
  */
 import type { Dirent } from 'node:fs';
-import { basename, dirname, join, sep } from 'node:path';
+import { join, sep } from 'node:path';
 
 /**
  * One listed directory: its real path, and its entries as readdir gave them (sorted by name), with each one's
@@ -37,11 +39,9 @@ export function listedDir(real: string, entries: readonly Dirent[]): ListedDir {
   return { real, names: entries.map((e) => e.name), types };
 }
 
-/** The names a file system may take for one another: letter case, Unicode form, Windows' trailing dots and spaces. */
-const fold = (name: string) => (/^[\x20-\x7e]*$/.test(name) ? name.toLowerCase() : name.normalize('NFKC').toUpperCase().toLowerCase()).replace(/[. ]+$/, '');
-
-/** Where `name` is, or would go, in `names` (sorted by UTF-16 code units, as discovery sorts them). */
-function search(names: readonly string[], name: string): number {
+/** Where `name` is in `names` (sorted by UTF-16 code units, as discovery sorts them), or -1. */
+function indexOf(names: readonly string[], name: string): number {
+  if (names.length <= 64) return names.indexOf(name);
   let lo = 0;
   let hi = names.length;
   while (lo < hi) {
@@ -49,22 +49,26 @@ function search(names: readonly string[], name: string): number {
     if (names[mid] < name) lo = mid + 1;
     else hi = mid;
   }
-  return lo;
+  return names[lo] === name ? lo : -1;
 }
 
-/** An entry's type (see {@link ListedDir}); `''` when there is no such entry; undefined when unknown. */
+/** A name whose absence the listing can vouch for (see the module comment). */
+const PLAIN = /^[\x20-\x7e]*[\x21-\x2d\x2f-\x7e]$/;
+const UNSURE = /[~:/\\]|^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i;
+
+/** An entry's type (see {@link ListedDir}); `''` when there is no such entry. */
 export type EntryType = 'd' | 'f' | 'l' | 'o' | '';
 
 export class Listing {
-  /** Per listed directory, its entries' folded names (made on the first miss). */
-  private readonly folded = new Map<string, Set<string>>();
+  /** Per listed directory, its names lower-cased (`/`-separated, or a set in a large directory), when all are ASCII. */
+  private readonly lower = new Map<string, string | Set<string> | null>();
 
   constructor(readonly dirs: ListingData = new Map()) {}
 
   /** Records a directory discovery listed (its entries sorted by name). */
   add(dir: string, real: string, entries: readonly Dirent[]): void {
     this.dirs.set(dir, listedDir(real, entries));
-    this.folded.delete(dir);
+    this.lower.delete(dir);
   }
 
   /** The listing of the directory `abs`, when discovery listed it. */
@@ -72,20 +76,32 @@ export class Listing {
     return this.dirs.get(abs);
   }
 
-  /** The type of the entry `abs` (as readdir reports it: a link is `l`), `''` when it does not exist, undefined when unknown. */
+  /**
+   * The type of the entry `abs` (an absolute, normalized path) as readdir reports it (a link is `l`), `''` when
+   * there is no such entry, undefined when unknown.
+   */
   type(abs: string): EntryType | undefined {
-    if (abs.endsWith(sep) || abs.endsWith('/')) return undefined;
-    const parent = dirname(abs);
-    if (parent === abs) return undefined;
-    const listed = this.dirs.get(parent);
+    const cut = abs.lastIndexOf(sep);
+    if (cut <= 0 || cut === abs.length - 1) return undefined;
+    return this.entry(abs.slice(0, cut), abs.slice(cut + 1));
+  }
+
+  private entry(dir: string, name: string): EntryType | undefined {
+    const listed = this.dirs.get(dir);
     if (!listed) return undefined;
-    const name = basename(abs);
-    const at = search(listed.names, name);
-    if (listed.names[at] === name) return listed.types[at] as EntryType;
-    if (/[~:]/.test(name)) return undefined;
-    let folded = this.folded.get(parent);
-    if (!folded) this.folded.set(parent, (folded = new Set(listed.names.map(fold))));
-    return folded.has(fold(name)) ? undefined : '';
+    const at = indexOf(listed.names, name);
+    if (at >= 0) return listed.types[at] as EntryType;
+    if (!PLAIN.test(name) || UNSURE.test(name)) return undefined;
+    let lower = this.lower.get(dir);
+    if (lower === undefined) {
+      const joined = `/${listed.names.join('/')}/`;
+      lower = /^[\x20-\x7e]*$/.test(joined) ? joined.toLowerCase() : null;
+      if (lower !== null && listed.names.length > 64) lower = new Set(lower.slice(1, -1).split('/'));
+      this.lower.set(dir, lower);
+    }
+    if (lower === null) return undefined;
+    const l = name.toLowerCase();
+    return (typeof lower === 'string' ? lower.includes(`/${l}/`) : lower.has(l)) ? undefined : '';
   }
 
   /** existsSync(abs) on the listing (links followed), or undefined when unknown. */
@@ -101,6 +117,8 @@ export class Listing {
     if (listed) return listed.real;
     const t = this.type(abs);
     if (t === undefined || t === 'l') return undefined;
-    return t === '' ? null : join(this.dirs.get(dirname(abs))!.real, basename(abs));
+    if (t === '') return null;
+    const cut = abs.lastIndexOf(sep);
+    return join(this.dirs.get(abs.slice(0, cut))!.real, abs.slice(cut + 1));
   }
 }
