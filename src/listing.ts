@@ -34,9 +34,14 @@ export interface ListedDir {
 export type ListingData = Map<string, ListedDir>;
 
 export function listedDir(real: string, entries: readonly Dirent[]): ListedDir {
+  const names = new Array<string>(entries.length);
   let types = '';
-  for (const e of entries) types += e.isDirectory() ? 'd' : e.isFile() ? 'f' : e.isSymbolicLink() ? 'l' : 'o';
-  return { real, names: entries.map((e) => e.name), types };
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
+    names[i] = e.name;
+    types += e.isDirectory() ? 'd' : e.isFile() ? 'f' : e.isSymbolicLink() ? 'l' : 'o';
+  }
+  return { real, names, types };
 }
 
 /** Where `name` is in `names` (sorted by UTF-16 code units, as discovery sorts them), or -1. */

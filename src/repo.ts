@@ -84,17 +84,17 @@ export function rootFinder(listing?: Listing): RootFinder {
   const memo = new Map<string, string | null>();
   // Only the names matter (a marker may be a file, a directory or a link, as readdir reports it).
   const marked = (dir: string): boolean => {
-    let names: ReadonlySet<string>;
+    let names: readonly string[];
     try {
-      names = new Set(listing?.dir(dir)?.names ?? readdirSync(dir));
+      names = listing?.dir(dir)?.names ?? readdirSync(dir);
     } catch {
       return false;
     }
     return ROOT_MARKERS.some((m) => {
       const slash = m.indexOf('/');
-      if (slash < 0) return names.has(m);
+      if (slash < 0) return names.includes(m);
       const path = join(dir, m);
-      return names.has(m.slice(0, slash)) && (listing?.exists(path) ?? existsSync(path));
+      return names.includes(m.slice(0, slash)) && (listing?.exists(path) ?? existsSync(path));
     });
   };
   const up = (dir: string): string | null => {
