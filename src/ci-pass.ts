@@ -6,7 +6,7 @@
  * verify them (the output parses and asks for nothing more), and report each CI file like any other file.
  */
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { combineCi } from '../transforms/ci-combine.js';
 import { shellStepsTransform } from '../transforms/ci-steps.js';
 import { githubActionsTransform } from '../transforms/github-actions.js';
@@ -188,6 +188,8 @@ function repoFiles(root: string, dockerfiles: readonly string[] = [], listing?: 
               list.push({ name: e.name, dir: e.isDirectory(), file });
               if (file) known.add(`${prefix}${e.name}`);
             }
+            // Sorted by name, as discovery's listings are.
+            list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
           } catch {
             list = [];
           }
@@ -201,18 +203,23 @@ function repoFiles(root: string, dockerfiles: readonly string[] = [], listing?: 
   const walk = (): string[] => {
     const out: string[] = [];
     let seen = 0;
+    // A path of the walk (its names joined by `/`) on disk: the root's normalized path joined by concatenation.
+    const rootSep = root.endsWith(sep) ? root : root + sep;
+    const concat = sep === '/' && normalize(root) === root;
+    const onDisk = (rel: string) => (concat ? rootSep + rel : join(root, rel));
     const visit = (dir: string, rules: Rules[]) => {
       // No .gitignore where the listing has none (one lstat fewer per directory).
       const own = listing?.type(join(root, dir, '.gitignore')) === '' ? null : loadGitignore(join(root, dir));
       const here = own ? [...rules, own] : rules;
-      for (const e of [...entries(dir)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      for (const e of entries(dir)) {
         if (++seen > MAX_WALK) return;
+        if (!e.dir && !e.file) continue;
+        if (e.dir && SKIP_DIRS.has(e.name)) continue;
         const rel = dir ? `${dir}/${e.name}` : e.name;
         // Templates (a `{{ cookiecutter.x }}/` directory, a `.j2` file) are not the repository's scripts.
-        if ((!e.dir && !e.file) || isTemplatePath(rel) || ignored(here, join(root, rel), e.dir)) continue;
-        if (e.dir) {
-          if (!SKIP_DIRS.has(e.name)) visit(rel, here);
-        } else if (!isTemplatePath(rel)) out.push(rel);
+        if (isTemplatePath(rel) || ignored(here, onDisk(rel), e.dir)) continue;
+        if (e.dir) visit(rel, here);
+        else out.push(rel);
       }
     };
     visit('', []);
