@@ -174,16 +174,19 @@ function repoFiles(root: string, dockerfiles: readonly string[] = [], listing?: 
       list = [];
       if (!known.has(dir) && locate(dir) !== OUTSIDE) {
         const prefix = dir === '' || dir === '.' ? '' : `${dir}/`;
-        const listed = listing?.dir(join(root, dir));
+        const abs = join(root, dir);
+        const listed = listing?.dir(abs);
+        // Absent, or not a directory, in a listed directory: readdir would fail (the list stays empty).
+        const none = !listed && ['', 'f', 'o'].includes(listing?.type(abs) ?? 'unknown');
         if (listed) {
           listed.names.forEach((name, i) => {
             const file = listed.types[i] === 'f';
             list!.push({ name, dir: listed.types[i] === 'd', file });
             if (file) known.add(`${prefix}${name}`);
           });
-        } else {
+        } else if (!none) {
           try {
-            for (const e of readdirSync(join(root, dir), { withFileTypes: true })) {
+            for (const e of readdirSync(abs, { withFileTypes: true })) {
               const file = e.isFile();
               list.push({ name: e.name, dir: e.isDirectory(), file });
               if (file) known.add(`${prefix}${e.name}`);

@@ -93,8 +93,9 @@ export function rootFinder(listing?: Listing): RootFinder {
     return ROOT_MARKERS.some((m) => {
       const slash = m.indexOf('/');
       if (slash < 0) return names.includes(m);
+      if (!names.includes(m.slice(0, slash))) return false;
       const path = join(dir, m);
-      return names.includes(m.slice(0, slash)) && (listing?.exists(path) ?? existsSync(path));
+      return listing?.exists(path) ?? existsSync(path);
     });
   };
   const up = (dir: string): string | null => {
