@@ -106,11 +106,20 @@ describe('Listing answers as the disk does', () => {
       'ignored/Dockerfile',
       '.dockerfile-argfix.yaml',
       'a/.dockerfile-argfix.yml',
+      'missing/.git',
+      'missing/deeper/x.yml',
+      'Dockerfile/x',
+      'a/Dockerfile.dev/x',
+      'a/Dockerfile.link/x',
+      'dangling/x',
+      'link-in/missing/x',
     ];
     let known = 0;
     for (const p of probes) known += agrees(listing, join(root, p));
     // What discovery listed is answered without the disk: plain names present or absent, in listed directories.
     expect(listing.exists(join(root, 'missing'))).toBe(false);
+    expect(listing.exists(join(root, 'missing', '.git'))).toBe(false); // nothing is under an absent path
+    expect(listing.real(join(root, 'Dockerfile', 'x'))).toBeNull(); // nor under a file
     expect(listing.exists(join(root, 'a', 'b', 'compose.yml'))).toBe(true);
     expect(listing.real(join(root, 'link-in', 'compose.yml'))).toBe(join(root, 'a', 'b', 'compose.yml'));
     expect(listing.real(join(root, 'link-out'))).toBeUndefined(); // a link: the disk says where it goes
@@ -166,7 +175,7 @@ describe('Listing answers as the disk does', () => {
         lay(root, spec);
         const listing = listingOf(root);
         const probes = new Set([root, ...made]);
-        for (const p of made) for (const n of names) probes.add(join(dirname(p), n)).add(join(p, n));
+        for (const p of made) for (const n of names) probes.add(join(dirname(p), n)).add(join(p, n)).add(join(p, n, 'x'));
         for (const p of probes) agrees(listing, p);
         rmSync(dir, { recursive: true, force: true });
       }),

@@ -8,6 +8,7 @@
  * - a directory discovery did not list (outside the searched paths, `.gitignore`d, `.git`, `node_modules`, a
  *   link out of the tree, one it could not read) is unknown;
  * - a symbolic link is unknown as to existence and real path (what it points at was not looked at);
+ * - nothing is under a path the listing knows is absent or not a directory;
  * - a name the listing lacks is absent only where no entry could be the same file to the file system: the name
  *   is plain printable ASCII (no `~` or `:`, a Windows short name or stream; no trailing dot or space, which
  *   Windows drops; not a Windows device name), the directory's names are all ASCII too (a Unicode name may be
@@ -88,12 +89,15 @@ export class Listing {
   type(abs: string): EntryType | undefined {
     const cut = abs.lastIndexOf(sep);
     if (cut <= 0 || cut === abs.length - 1) return undefined;
-    return this.entry(abs.slice(0, cut), abs.slice(cut + 1));
+    const dir = abs.slice(0, cut);
+    if (this.dirs.has(dir)) return this.entry(dir, abs.slice(cut + 1));
+    // Nothing is under a path that is absent or not a directory (readdir, realpath and stat fail there).
+    const up = this.type(dir);
+    return up === '' || up === 'f' || up === 'o' ? '' : undefined;
   }
 
   private entry(dir: string, name: string): EntryType | undefined {
-    const listed = this.dirs.get(dir);
-    if (!listed) return undefined;
+    const listed = this.dirs.get(dir)!;
     const at = indexOf(listed.names, name);
     if (at >= 0) return listed.types[at] as EntryType;
     if (!PLAIN.test(name) || UNSURE.test(name)) return undefined;
@@ -123,6 +127,7 @@ export class Listing {
     const t = this.type(abs);
     if (t === undefined || t === 'l') return undefined;
     if (t === '') return null;
+    // An entry the listing has: its directory was listed.
     const cut = abs.lastIndexOf(sep);
     return join(this.dirs.get(abs.slice(0, cut))!.real, abs.slice(cut + 1));
   }
