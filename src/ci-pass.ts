@@ -22,7 +22,7 @@ import { builtinEnv, checkFrom, evalGlobals, fromUses, fromVars, isBuiltin, name
 import { expandWord } from './dockerfile/shell.js';
 import type { DockerfileModel } from './dockerfile/parse.js';
 import { applyEdits, type TextEdit } from './edits.js';
-import { ignored, isTemplatePath, loadGitignore, type Rules } from './discover.js';
+import { gitignoreRules, ignored, isTemplatePath, loadGitignore, type Rules } from './discover.js';
 import { InputError } from './errors.js';
 import type { Listing } from './listing.js';
 import { readText, type PendingWrite } from './fsio.js';
@@ -211,8 +211,10 @@ function repoFiles(root: string, dockerfiles: readonly string[] = [], listing?: 
     const concat = sep === '/' && normalize(root) === root;
     const onDisk = (rel: string) => (concat ? rootSep + rel : join(root, rel));
     const visit = (dir: string, rules: Rules[]) => {
-      // No .gitignore where the listing has none (one lstat fewer per directory).
-      const own = listing?.type(join(root, dir, '.gitignore')) === '' ? null : loadGitignore(join(root, dir));
+      // The .gitignore discovery read, none where the listing has none, else the one on disk.
+      const at = join(root, dir);
+      const text = listing?.dir(at)?.gitignore;
+      const own = text !== undefined ? gitignoreRules(at, text) : listing?.type(join(at, '.gitignore')) === '' ? null : loadGitignore(at);
       const here = own ? [...rules, own] : rules;
       for (const e of entries(dir)) {
         if (++seen > MAX_WALK) return;

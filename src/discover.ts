@@ -118,7 +118,12 @@ export interface Rules {
   /** `base` with a trailing separator: a path under it is relative to it by what follows. */
   prefix: string;
   ig: Ignore;
+  /** The .gitignore's text. */
+  text: string;
 }
+
+/** The rules of a `.gitignore` text in `dir`. */
+export const gitignoreRules = (dir: string, text: string): Rules => ({ base: dir, prefix: dir.endsWith(sep) ? dir : dir + sep, ig: ignore().add(text), text });
 
 /**
  * The `.gitignore` of `dir`, as git reads it: a regular file only (git does not follow a symbolically linked
@@ -134,7 +139,7 @@ export function loadGitignore(dir: string): Rules | null {
   } catch {
     return null;
   }
-  return { base: dir, prefix: dir.endsWith(sep) ? dir : dir + sep, ig: ignore().add(text) };
+  return gitignoreRules(dir, text);
 }
 
 export function ignored(rules: Rules[], abs: string, isDir: boolean): boolean {
@@ -149,9 +154,10 @@ export function ignored(rules: Rules[], abs: string, isDir: boolean): boolean {
 
 export interface DiscoverOptions {
   gitignore?: boolean;
-  /** Receives each directory the walk lists (as reached, and its real path), with its entries sorted by name:
-   * what comes after discovery reads the same listing instead of listing the directory again (src/listing.ts). */
-  onListing?: (dir: string, entries: readonly Dirent[], real: string) => void;
+  /** Receives each directory the walk lists (as reached, and its real path), with its entries sorted by name and
+   * the text of its .gitignore when the walk read one: what comes after discovery reads the same listing instead
+   * of listing the directory again (src/listing.ts). */
+  onListing?: (dir: string, entries: readonly Dirent[], real: string, gitignore?: string) => void;
 }
 
 export function discover(paths: readonly string[], options: DiscoverOptions = {}): DiscoverResult {
@@ -215,9 +221,9 @@ export function discover(paths: readonly string[], options: DiscoverOptions = {}
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    options.onListing?.(dir, entries, realDir);
     // A .gitignore is looked for only where the listing has one (one lstat fewer per directory).
     const own = useGitignore && entries.some((e) => e.name === '.gitignore') ? loadGitignore(dir) : null;
+    options.onListing?.(dir, entries, realDir, own?.text);
     const here = own ? [...rules, own] : rules;
     // `dir` and `realDir` are normalized and an entry's name has no separator: joined by concatenation.
     const dirSep = dir.endsWith(sep) ? dir : dir + sep;

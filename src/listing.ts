@@ -29,12 +29,14 @@ export interface ListedDir {
   real: string;
   names: string[];
   types: string;
+  /** The text of its `.gitignore`, when discovery read one (src/discover.ts loadGitignore). */
+  gitignore?: string;
 }
 
 /** Listed directories by their absolute path as discovery reached them (through links inside the tree too). */
 export type ListingData = Map<string, ListedDir>;
 
-export function listedDir(real: string, entries: readonly Dirent[]): ListedDir {
+export function listedDir(real: string, entries: readonly Dirent[], gitignore?: string): ListedDir {
   const names = new Array<string>(entries.length);
   let types = '';
   for (let i = 0; i < entries.length; i++) {
@@ -42,7 +44,7 @@ export function listedDir(real: string, entries: readonly Dirent[]): ListedDir {
     names[i] = e.name;
     types += e.isDirectory() ? 'd' : e.isFile() ? 'f' : e.isSymbolicLink() ? 'l' : 'o';
   }
-  return { real, names, types };
+  return { real, names, types, ...(gitignore !== undefined ? { gitignore } : {}) };
 }
 
 /** Where `name` is in `names` (sorted by UTF-16 code units, as discovery sorts them), or -1. */
@@ -71,9 +73,9 @@ export class Listing {
 
   constructor(readonly dirs: ListingData = new Map()) {}
 
-  /** Records a directory discovery listed (its entries sorted by name). */
-  add(dir: string, real: string, entries: readonly Dirent[]): void {
-    this.dirs.set(dir, listedDir(real, entries));
+  /** Records a directory discovery listed (its entries sorted by name; the text of its .gitignore, if read). */
+  add(dir: string, real: string, entries: readonly Dirent[], gitignore?: string): void {
+    this.dirs.set(dir, listedDir(real, entries, gitignore));
     this.lower.delete(dir);
   }
 

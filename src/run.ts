@@ -105,7 +105,7 @@ export function collect(opts: Pick<RunOptions, 'paths' | 'gitignore'>, cwd: stri
   const findRoot = rootFinder(listing);
   // A CI file given on the command line stands for its repository, analysed as a unit (see ciFileRepository).
   const paths = [...new Set(opts.paths.map((p) => resolve(cwd, p)).map((p) => ciFileRepository(p, findRoot) ?? p))];
-  const found = discover(paths, { gitignore: opts.gitignore, onListing: (dir, entries, real) => listing.add(dir, real, entries) });
+  const found = discover(paths, { gitignore: opts.gitignore, onListing: (dir, entries, real, gitignore) => listing.add(dir, real, entries, gitignore) });
   const generalErrors: string[] = [];
   for (const e of found.errors) generalErrors.push(e.startsWith('/') ? display(cwd, e.split(': ')[0]) + e.slice(e.indexOf(': ')) : e);
   const discoverySkips: FileReport[] = found.skipped.map(({ path, note, verboseOnly, sameAs }) => ({
