@@ -6,7 +6,7 @@
  * verify them (the output parses and asks for nothing more), and report each CI file like any other file.
  */
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { combineCi } from '../transforms/ci-combine.js';
 import { shellStepsTransform } from '../transforms/ci-steps.js';
 import { githubActionsTransform } from '../transforms/github-actions.js';
@@ -22,8 +22,9 @@ import { builtinEnv, checkFrom, evalGlobals, fromUses, fromVars, isBuiltin, name
 import { expandWord } from './dockerfile/shell.js';
 import type { DockerfileModel } from './dockerfile/parse.js';
 import { applyEdits, type TextEdit } from './edits.js';
-import { ignored, isTemplatePath, loadGitignore, type Rules } from './discover.js';
+import { gitignoreRules, ignored, isTemplatePath, loadGitignore, type Rules } from './discover.js';
 import { InputError } from './errors.js';
+import type { Listing } from './listing.js';
 import { readText, type PendingWrite } from './fsio.js';
 import type { FileReport } from './report.js';
 import { loadBake, type BakeTarget } from './ci/bake.js';
@@ -117,9 +118,11 @@ const OUTSIDE = 'symbolic link to outside the repository; not read';
  * One repository's files as the CI loaders see them, each directory listed, each file read and each path
  * probed once for the whole CI pass (the analysis and its verification), so the readers of compose files,
  * workflows, Jenkinsfiles and shell scripts share one look at the disk. `dockerfiles`: the repository's
- * discovered Dockerfiles (repository-relative), which a hard link to one of them stands for.
+ * discovered Dockerfiles (repository-relative), which a hard link to one of them stands for. `listing`:
+ * discovery's listings (src/listing.ts): a directory it listed is not listed again, and a path in one is probed
+ * (exists, real path, regular file) on the listing; anything it does not know is asked of the disk.
  */
-function repoFiles(root: string, dockerfiles: readonly string[] = []): RepoFiles {
+function repoFiles(root: string, dockerfiles: readonly string[] = [], listing?: Listing): RepoFiles {
   const listings = new Map<string, Entry[]>();
   const known = new Set<string>(); // regular files seen in a listing: they list as [] (readdir would fail)
   const texts = new Map<string, string | null>();
@@ -129,7 +132,7 @@ function repoFiles(root: string, dockerfiles: readonly string[] = []): RepoFiles
   const refused = new Map<string, string>();
   let rootReal = root;
   try {
-    rootReal = realpathSync(root);
+    rootReal = listing?.real(root) ?? realpathSync(root);
   } catch {
     /* the root is gone: nothing will be read */
   }
@@ -138,11 +141,19 @@ function repoFiles(root: string, dockerfiles: readonly string[] = []): RepoFiles
   const locate = (p: string): string | null | typeof OUTSIDE => {
     let hit = located.get(p);
     if (hit === undefined) {
-      try {
-        const rel = relative(rootReal, realpathSync(join(root, p)));
+      const abs = join(root, p);
+      let real = listing?.real(abs);
+      if (real === undefined) {
+        try {
+          real = realpathSync(abs);
+        } catch {
+          real = null;
+        }
+      }
+      if (real === null) hit = null;
+      else {
+        const rel = relative(rootReal, real);
         hit = rel.startsWith('..') || isAbsolute(rel) ? OUTSIDE : rel.split(sep).join('/');
-      } catch {
-        hit = null;
       }
       located.set(p, hit);
     }
@@ -162,15 +173,29 @@ function repoFiles(root: string, dockerfiles: readonly string[] = []): RepoFiles
     if (!list) {
       list = [];
       if (!known.has(dir) && locate(dir) !== OUTSIDE) {
-        try {
-          const prefix = dir === '' || dir === '.' ? '' : `${dir}/`;
-          for (const e of readdirSync(join(root, dir), { withFileTypes: true })) {
-            const file = e.isFile();
-            list.push({ name: e.name, dir: e.isDirectory(), file });
-            if (file) known.add(`${prefix}${e.name}`);
+        const prefix = dir === '' || dir === '.' ? '' : `${dir}/`;
+        const abs = join(root, dir);
+        const listed = listing?.dir(abs);
+        // Absent, or not a directory, in a listed directory: readdir would fail (the list stays empty).
+        const none = !listed && ['', 'f', 'o'].includes(listing?.type(abs) ?? 'unknown');
+        if (listed) {
+          listed.names.forEach((name, i) => {
+            const file = listed.types[i] === 'f';
+            list!.push({ name, dir: listed.types[i] === 'd', file });
+            if (file) known.add(`${prefix}${name}`);
+          });
+        } else if (!none) {
+          try {
+            for (const e of readdirSync(abs, { withFileTypes: true })) {
+              const file = e.isFile();
+              list.push({ name: e.name, dir: e.isDirectory(), file });
+              if (file) known.add(`${prefix}${e.name}`);
+            }
+            // Sorted by name, as discovery's listings are.
+            list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+          } catch {
+            list = [];
           }
-        } catch {
-          list = [];
         }
       }
       listings.set(dir, list);
@@ -181,17 +206,25 @@ function repoFiles(root: string, dockerfiles: readonly string[] = []): RepoFiles
   const walk = (): string[] => {
     const out: string[] = [];
     let seen = 0;
+    // A path of the walk (its names joined by `/`) on disk: the root's normalized path joined by concatenation.
+    const rootSep = root.endsWith(sep) ? root : root + sep;
+    const concat = sep === '/' && normalize(root) === root;
+    const onDisk = (rel: string) => (concat ? rootSep + rel : join(root, rel));
     const visit = (dir: string, rules: Rules[]) => {
-      const own = loadGitignore(join(root, dir));
+      // The .gitignore discovery read, none where the listing has none, else the one on disk.
+      const at = join(root, dir);
+      const text = listing?.dir(at)?.gitignore;
+      const own = text !== undefined ? gitignoreRules(at, text) : listing?.type(join(at, '.gitignore')) === '' ? null : loadGitignore(at);
       const here = own ? [...rules, own] : rules;
-      for (const e of [...entries(dir)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      for (const e of entries(dir)) {
         if (++seen > MAX_WALK) return;
+        if (!e.dir && !e.file) continue;
+        if (e.dir && SKIP_DIRS.has(e.name)) continue;
         const rel = dir ? `${dir}/${e.name}` : e.name;
         // Templates (a `{{ cookiecutter.x }}/` directory, a `.j2` file) are not the repository's scripts.
-        if ((!e.dir && !e.file) || isTemplatePath(rel) || ignored(here, join(root, rel), e.dir)) continue;
-        if (e.dir) {
-          if (!SKIP_DIRS.has(e.name)) visit(rel, here);
-        } else if (!isTemplatePath(rel)) out.push(rel);
+        if (isTemplatePath(rel) || ignored(here, onDisk(rel), e.dir)) continue;
+        if (e.dir) visit(rel, here);
+        else out.push(rel);
       }
     };
     visit('', []);
@@ -203,7 +236,10 @@ function repoFiles(root: string, dockerfiles: readonly string[] = []): RepoFiles
     dirs: (dir) => entries(dir).filter((e) => e.dir).map((e) => e.name),
     exists: (p) => {
       let hit = probed.get(p);
-      if (hit === undefined) probed.set(p, (hit = existsSync(join(root, p))));
+      if (hit === undefined) {
+        const abs = join(root, p);
+        probed.set(p, (hit = listing?.exists(abs) ?? existsSync(abs)));
+      }
       return hit;
     },
     read: (p) => {
@@ -216,7 +252,8 @@ function repoFiles(root: string, dockerfiles: readonly string[] = []): RepoFiles
       } else if (real !== null) {
         try {
           const abs = join(rootReal, real);
-          if (statSync(abs).isFile()) text = readText(abs).text;
+          // A regular file in a listing needs no stat here (readText checks it again as it reads).
+          if (listing?.type(abs) === 'f' || statSync(abs).isFile()) text = readText(abs).text;
         } catch (e) {
           text = null;
           // Decoded strictly, as Dockerfiles are (src/fsio.ts): a file that exists but is not UTF-8 text is refused.
@@ -496,8 +533,8 @@ export function remoteDefaults(root: string, registryHost?: string): Map<'gitlab
 }
 
 /** `dockerfiles`: the repository's Dockerfiles (repository-relative), which a hard link to one of them stands for. */
-export function prepareCi(root: string, config: Config | InputError, systems: ReadonlySet<CiSystem> = new Set(CI_SYSTEMS), dockerfiles: readonly string[] = []): RootCi {
-  const ci: RootCi = { root, files: repoFiles(root, dockerfiles), source: null, systems, problems: [], facts: new Map(), defaultsFor: () => new Map() };
+export function prepareCi(root: string, config: Config | InputError, systems: ReadonlySet<CiSystem> = new Set(CI_SYSTEMS), dockerfiles: readonly string[] = [], listing?: Listing): RootCi {
+  const ci: RootCi = { root, files: repoFiles(root, dockerfiles, listing), source: null, systems, problems: [], facts: new Map(), defaultsFor: () => new Map() };
   const source = analyse(ci.files, systems);
   ci.problems = source.problems;
   if (source.found.size === 0) return ci;

@@ -124,18 +124,18 @@ export function parseConfigFile(text: string): Omit<Config, 'path'> {
 /**
  * The nearest `.dockerfile-argfix.yaml` (or `.yml`) at or above `from`, or null; an InputError when one
  * directory has both. `memo` (directory → answer) lets many directories of one tree share the look-ups of
- * their common ancestors.
+ * their common ancestors; `exists` is existsSync, or an answer from discovery's listings (src/listing.ts).
  */
-export function findConfig(from: string, memo: Map<string, string | null | InputError> = new Map()): string | null {
+export function findConfig(from: string, memo: Map<string, string | null | InputError> = new Map(), exists: (path: string) => boolean = existsSync): string | null {
   const dir = resolve(from);
   let hit = memo.get(dir);
   if (hit === undefined) {
-    const here = CONFIG_NAMES.map((n) => join(dir, n)).filter((p) => existsSync(p));
+    const here = CONFIG_NAMES.map((n) => join(dir, n)).filter((p) => exists(p));
     if (here.length > 1) hit = new InputError(`${CONFIG_NAMES[0]} is in the same directory; keep one of them`, 0, 0, here[1]);
     else if (here.length === 1) hit = here[0];
     else {
       try {
-        hit = dirname(dir) === dir ? null : findConfig(dirname(dir), memo);
+        hit = dirname(dir) === dir ? null : findConfig(dirname(dir), memo, exists);
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
         hit = e;

@@ -115,8 +115,15 @@ const inside = (root: string, p: string) => p === root || p.startsWith(root.ends
 
 export interface Rules {
   base: string;
+  /** `base` with a trailing separator: a path under it is relative to it by what follows. */
+  prefix: string;
   ig: Ignore;
+  /** The .gitignore's text. */
+  text: string;
 }
+
+/** The rules of a `.gitignore` text in `dir`. */
+export const gitignoreRules = (dir: string, text: string): Rules => ({ base: dir, prefix: dir.endsWith(sep) ? dir : dir + sep, ig: ignore().add(text), text });
 
 /**
  * The `.gitignore` of `dir`, as git reads it: a regular file only (git does not follow a symbolically linked
@@ -132,12 +139,14 @@ export function loadGitignore(dir: string): Rules | null {
   } catch {
     return null;
   }
-  return { base: dir, ig: ignore().add(text) };
+  return gitignoreRules(dir, text);
 }
 
 export function ignored(rules: Rules[], abs: string, isDir: boolean): boolean {
   for (const r of rules) {
-    const rel = relative(r.base, abs).split(sep).join('/');
+    // A normalized path under the base is relative to it by what follows (relative() resolves both, in vain).
+    let rel = abs.startsWith(r.prefix) ? abs.slice(r.prefix.length) : relative(r.base, abs);
+    if (sep !== '/') rel = rel.split(sep).join('/');
     if (rel && !rel.startsWith('..') && r.ig.ignores(isDir ? `${rel}/` : rel)) return true;
   }
   return false;
@@ -145,9 +154,10 @@ export function ignored(rules: Rules[], abs: string, isDir: boolean): boolean {
 
 export interface DiscoverOptions {
   gitignore?: boolean;
-  /** Receives each directory the walk lists, with its entries: the repository-root finder reads the same
-   * listing instead of listing the directory again (src/repo.ts rootFinder). */
-  onListing?: (dir: string, entries: readonly Dirent[]) => void;
+  /** Receives each directory the walk lists (as reached, and its real path), with its entries sorted by name and
+   * the text of its .gitignore when the walk read one: what comes after discovery reads the same listing instead
+   * of listing the directory again (src/listing.ts). */
+  onListing?: (dir: string, entries: readonly Dirent[], real: string, gitignore?: string) => void;
 }
 
 export function discover(paths: readonly string[], options: DiscoverOptions = {}): DiscoverResult {
@@ -211,15 +221,18 @@ export function discover(paths: readonly string[], options: DiscoverOptions = {}
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    options.onListing?.(dir, entries);
     // A .gitignore is looked for only where the listing has one (one lstat fewer per directory).
     const own = useGitignore && entries.some((e) => e.name === '.gitignore') ? loadGitignore(dir) : null;
+    options.onListing?.(dir, entries, realDir, own?.text);
     const here = own ? [...rules, own] : rules;
+    // `dir` and `realDir` are normalized and an entry's name has no separator: joined by concatenation.
+    const dirSep = dir.endsWith(sep) ? dir : dir + sep;
+    const realSep = realDir.endsWith(sep) ? realDir : realDir + sep;
     for (const ent of entries) {
-      const abs = join(dir, ent.name);
+      const abs = dirSep + ent.name;
       let isDir = ent.isDirectory();
       let isFile = ent.isFile();
-      let real = join(realDir, ent.name);
+      let real = realSep + ent.name;
       if (ent.isSymbolicLink()) {
         if (SKIP_DIRS.has(ent.name) || ignored(here, abs, false)) continue;
         try {
@@ -257,7 +270,8 @@ export function discover(paths: readonly string[], options: DiscoverOptions = {}
         walk(abs, real, here, base, root, visited, template ?? (RE_TEMPLATE_MARK.test(ent.name) ? ent.name : null));
         visited.delete(real);
       } else if (isFile && matchesPatterns(ent.name) && !ignored(here, abs, false)) {
-        consider(join(base, relative(root, real)), real, ent.name, template);
+        const under = root.endsWith(sep) ? root : root + sep;
+        consider(real.startsWith(under) ? (base.endsWith(sep) ? base : base + sep) + real.slice(under.length) : join(base, relative(root, real)), real, ent.name, template);
       }
     }
   };

@@ -12,11 +12,14 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Discovered } from './discover.js';
+import type { ListingData } from './listing.js';
 import { planRepo, type PlanOptions, type RepoPlan } from './repo.js';
 
 export interface RepoJob {
   root: string;
   files: Discovered[];
+  /** Discovery's listings of the directories at or below root (src/listing.ts): plain data, it travels to a worker. */
+  listing?: ListingData;
 }
 
 const WORKER = new URL('./worker.js', import.meta.url);
@@ -56,7 +59,7 @@ export async function planAll(
         }
         const id = next++;
         inFlight++;
-        worker.postMessage({ id, root: jobs[id].root, files: jobs[id].files, opts });
+        worker.postMessage({ id, root: jobs[id].root, files: jobs[id].files, listing: jobs[id].listing, opts });
       };
       worker.on('message', (m: { id: number; plan?: RepoPlan; error?: string }) => {
         if (m.error !== undefined || !m.plan) {
@@ -83,7 +86,7 @@ export async function planAll(
   const here = (async () => {
     while (next < jobs.length && !failed) {
       const id = next++;
-      results[id] = await planRepo(jobs[id].root, jobs[id].files, opts);
+      results[id] = await planRepo(jobs[id].root, jobs[id].files, opts, jobs[id].listing);
       onDone(results[id], ++done, id);
       if (n > 0) await new Promise<void>((r) => setImmediate(r));
     }

@@ -14,6 +14,7 @@ import { unifiedDiff } from './diff.js';
 import { fallbacks, fixDockerfile, type DockerfileOutcome } from './engine.js';
 import type { TextEdit } from './edits.js';
 import { InputError } from './errors.js';
+import { Listing, type ListingData } from './listing.js';
 import { readText } from './fsio.js';
 import type { Finding } from './findings.js';
 import { editRegions, fingerprintFindings } from './formats/fingerprint.js';
@@ -72,32 +73,30 @@ export function display(cwd: string, abs: string): string {
   return rel.split(sep).join('/');
 }
 
-/** A finder of repository roots (see {@link rootFinder}); `note` takes a listing discovery already made. */
-export interface RootFinder {
-  (abs: string, fallback: string): string;
-  note(dir: string, entries: readonly { name: string }[]): void;
-}
+/** A finder of repository roots (see {@link rootFinder}). */
+export type RootFinder = (abs: string, fallback: string) => string;
 
 /**
  * A finder of repository roots: the nearest ancestor holding .git or a CI file, else `fallback`. Each directory
- * is looked at once (one readdir, or none where discovery's listing was noted) however many files below it ask.
+ * is looked at once (one readdir, or none where `listing` has discovery's) however many files below it ask.
  */
-export function rootFinder(): RootFinder {
+export function rootFinder(listing?: Listing): RootFinder {
   const memo = new Map<string, string | null>();
-  const listed = new Map<string, boolean>();
-  const markedIn = (dir: string, names: ReadonlySet<string>): boolean =>
-    ROOT_MARKERS.some((m) => {
-      const slash = m.indexOf('/');
-      return slash < 0 ? names.has(m) : names.has(m.slice(0, slash)) && existsSync(join(dir, m));
-    });
+  // Only the names matter (a marker may be a file, a directory or a link, as readdir reports it).
   const marked = (dir: string): boolean => {
-    const known = listed.get(dir);
-    if (known !== undefined) return known;
+    let names: readonly string[];
     try {
-      return markedIn(dir, new Set(readdirSync(dir)));
+      names = listing?.dir(dir)?.names ?? readdirSync(dir);
     } catch {
       return false;
     }
+    return ROOT_MARKERS.some((m) => {
+      const slash = m.indexOf('/');
+      if (slash < 0) return names.includes(m);
+      if (!names.includes(m.slice(0, slash))) return false;
+      const path = join(dir, m);
+      return listing?.exists(path) ?? existsSync(path);
+    });
   };
   const up = (dir: string): string | null => {
     const hit = memo.get(dir);
@@ -106,10 +105,7 @@ export function rootFinder(): RootFinder {
     memo.set(dir, found);
     return found;
   };
-  const find = ((abs: string, fallback: string) => up(dirname(abs)) ?? fallback) as RootFinder;
-  // Only the names matter (a marker may be a file, a directory or a link, as readdir reports it).
-  find.note = (dir, entries) => listed.set(dir, markedIn(dir, new Set(entries.map((e) => e.name))));
-  return find;
+  return (abs: string, fallback: string) => up(dirname(abs)) ?? fallback;
 }
 
 /** A displayed path outside the current directory. */
@@ -156,8 +152,14 @@ function mergeConfigs(fleet: Config | null, own: Config): Config {
   };
 }
 
-export async function planRepo(root: string, files: readonly Discovered[], opts: PlanOptions): Promise<RepoPlan> {
+/**
+ * `listing`: the directories at or below `root` that discovery listed (src/listing.ts); the config lookup and the
+ * CI side read them instead of the disk.
+ */
+export async function planRepo(root: string, files: readonly Discovered[], opts: PlanOptions, listing?: ListingData): Promise<RepoPlan> {
   const { cwd } = opts;
+  const listed = listing ? new Listing(listing) : undefined;
+  const exists = listed ? (p: string) => listed.exists(p) ?? existsSync(p) : undefined;
   const reports: FileReport[] = [];
   const writes: PlannedWrite[] = [];
   const patches: string[] = [];
@@ -185,7 +187,7 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
   const configFor = (dir: string): Config | InputError => {
     let path: string | null;
     try {
-      path = findConfig(dir, configPaths);
+      path = findConfig(dir, configPaths, exists);
     } catch (e) {
       return configError(e);
     }
@@ -269,9 +271,9 @@ export async function planRepo(root: string, files: readonly Discovered[], opts:
   // with or without them. With --no-ci nothing of the CI is reported (its unreadable files neither).
   const ciMod = wanted ? await import('./ci-pass.js') : null;
   const rels = planned.map((p) => p.rel);
-  const all: RootCi | null = ciMod ? ciMod.prepareCi(root, rootConfig, new Set(CI_SYSTEMS), rels) : null;
+  const all: RootCi | null = ciMod ? ciMod.prepareCi(root, rootConfig, new Set(CI_SYSTEMS), rels, listed) : null;
   const subset = opts.ciSystems && !CI_SYSTEMS.every((s) => opts.ciSystems!.includes(s));
-  const ci: RootCi | null = !opts.ci || !ciMod ? null : subset ? ciMod.prepareCi(root, rootConfig, new Set(opts.ciSystems), rels) : all;
+  const ci: RootCi | null = !opts.ci || !ciMod ? null : subset ? ciMod.prepareCi(root, rootConfig, new Set(opts.ciSystems), rels, listed) : all;
 
   // The user's own defaults count as none on the file as left (fromVars' fallbacks), as in phase 1.
   // A file the pre-check skipped has no model: the CI side still reads the ARGs its stages declare (a build arg no

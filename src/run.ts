@@ -8,6 +8,7 @@ import { isOutstanding, type FailureLevel, type Finding } from './findings.js';
 import { prepareWrites, type PendingWrite, type WriteFailure } from './fsio.js';
 import { assertClean, commit, createBranch, type GitRepo } from './git.js';
 import type { CiSystem } from './ci/systems.js';
+import { Listing, type ListingData } from './listing.js';
 import { planAll, type RepoJob } from './pool.js';
 import { ciFileRepository, climbs, display, rootFinder, type PlanOptions, type RepoPlan } from './repo.js';
 import { toGithub } from './formats/github.js';
@@ -99,11 +100,12 @@ export interface Collected {
 
 /** Discovers the files under `opts.paths` and groups them by repository (nearest .git or CI file; else the directory given). */
 export function collect(opts: Pick<RunOptions, 'paths' | 'gitignore'>, cwd: string): Collected {
-  const findRoot = rootFinder();
+  // One listing per directory: the root finder, the config lookup and the CI side read discovery's (src/listing.ts).
+  const listing = new Listing();
+  const findRoot = rootFinder(listing);
   // A CI file given on the command line stands for its repository, analysed as a unit (see ciFileRepository).
   const paths = [...new Set(opts.paths.map((p) => resolve(cwd, p)).map((p) => ciFileRepository(p, findRoot) ?? p))];
-  // One listing per directory: the root finder reads discovery's.
-  const found = discover(paths, { gitignore: opts.gitignore, onListing: findRoot.note });
+  const found = discover(paths, { gitignore: opts.gitignore, onListing: (dir, entries, real, gitignore) => listing.add(dir, real, entries, gitignore) });
   const generalErrors: string[] = [];
   for (const e of found.errors) generalErrors.push(e.startsWith('/') ? display(cwd, e.split(': ')[0]) + e.slice(e.indexOf(': ')) : e);
   const discoverySkips: FileReport[] = found.skipped.map(({ path, note, verboseOnly, sameAs }) => ({
@@ -138,7 +140,24 @@ export function collect(opts: Pick<RunOptions, 'paths' | 'gitignore'>, cwd: stri
     list.push(f);
     groups.set(root, list);
   }
-  const jobs: RepoJob[] = [...groups].map(([root, files]) => ({ root, files }));
+  // Each repository gets the listings of the directories at or below its root (a nested repository's are its
+  // own and its parent's): plain data, shared on this thread, copied to a worker thread.
+  const listings = new Map<string, ListingData>([...groups.keys()].map((root) => [root, new Map()]));
+  /** The listings of the repositories at or above `dir` (discovery lists a parent first: one step up each). */
+  const owners = new Map<string, ListingData[]>();
+  const ownersOf = (dir: string): ListingData[] => {
+    let found = owners.get(dir);
+    if (found === undefined) {
+      const parent = dirname(dir);
+      const above = parent === dir ? [] : ownersOf(parent);
+      const own = listings.get(dir);
+      found = own ? [...above, own] : above;
+      owners.set(dir, found);
+    }
+    return found;
+  };
+  for (const [dir, listed] of listing.dirs) for (const l of ownersOf(dir)) l.set(dir, listed);
+  const jobs: RepoJob[] = [...groups].map(([root, files]) => ({ root, files, listing: listings.get(root) }));
   return { jobs, skipped: discoverySkips, errors: generalErrors, files: found.files.length };
 }
 
