@@ -81,21 +81,6 @@ export interface Logical {
   endLine: number;
 }
 
-function isBlank(s: string): boolean {
-  return /^\s*$/.test(s);
-}
-function isCommentLine(s: string): boolean {
-  return /^\s*#/.test(s);
-}
-
-/**
- * Joins a logical line like parser.go does: an escape character at the end of a line (not itself escaped,
- * optionally followed by spaces/tabs) continues it; comment and blank lines inside are dropped; the next
- * line's leading whitespace is kept.
- */
-// parser.go setEscapeToken: the escape character at the end of a line, not itself escaped, continues it.
-const RE_CONTINUATION = { '\\': /(?:^|[^\\])\\[ \t]*$/, '`': /(?:^|[^`])`[ \t]*$/ } as const;
-
 /**
  * A Logical whose source map is built on first use: most instructions (RUN, COPY …) are only segmented and never
  * mapped back, and a map is one number per character.
@@ -119,40 +104,65 @@ class LazyLogical implements Logical {
   }
 }
 
+/** Sticky: the white space (`\s`, the line break excluded) from an offset on. */
+const RE_LEAD = /[^\S\n]*/y;
+
+/**
+ * parser.go setEscapeToken: the escape character at the end of a line (only spaces and tabs after it), not itself
+ * escaped, continues it (the pattern `(?:^|[^\\])\\[ \t]*$`, for either escape). Returns where the line's text
+ * is cut, at that escape character, or -1 when the line does not continue. Read backwards from the end, in
+ * place: `from` and `end` bound the line's text within `text`.
+ */
+function continuationAt(text: string, from: number, end: number, escape: Escape): number {
+  let k = end - 1;
+  while (k >= from && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k--;
+  if (k < from || text[k] !== escape) return -1;
+  return k === from || text[k - 1] !== escape ? k : -1;
+}
+
+/**
+ * Joins a logical line like parser.go does: an escape character at the end of a line (not itself escaped,
+ * optionally followed by spaces/tabs) continues it; comment and blank lines inside are dropped; the next
+ * line's leading whitespace is kept.
+ */
 export function logicalLine(table: LineTable, start: number, escape: Escape): Logical {
-  const reCont = RE_CONTINUATION[escape];
+  const { text } = table;
   let line = table.lineAt(start);
   let from = start;
   const out = new LazyLogical();
   let first = true;
-  const done = (end: number, endLine: number) => {
-    out.end = end;
-    out.endLine = endLine;
-    return out;
-  };
+  let lineEnd: number;
   for (;;) {
     const lineStart = table.starts[line];
-    const full = table.lineText(line);
-    const seg = full.slice(from - lineStart);
-    const lineEnd = lineStart + full.length;
-    if (!first && (isCommentLine(seg) || isBlank(seg))) {
-      if (line + 1 >= table.lineCount) return done(lineEnd, line);
-      line++;
-      from = table.starts[line];
-      continue;
+    // Where the line's text ends (LineTable.lineText): before its line break and a '\r' just before that.
+    lineEnd = line + 1 < table.lineCount ? table.starts[line + 1] - 1 : text.length;
+    if (lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+    if (!first) {
+      // A comment or blank line inside the continuation is dropped.
+      RE_LEAD.lastIndex = from;
+      RE_LEAD.test(text);
+      const at = RE_LEAD.lastIndex;
+      if (at >= lineEnd || text.charCodeAt(at) === 35 /* # */) {
+        if (line + 1 >= table.lineCount) break;
+        line++;
+        from = table.starts[line];
+        continue;
+      }
     }
     first = false;
-    const m = reCont.exec(seg);
-    let keep = seg.length;
-    if (m) keep = m.index + (m[0][0] === escape ? 0 : 1);
+    const cut = continuationAt(text, from, lineEnd, escape);
+    const keep = cut < 0 ? lineEnd - from : cut - from;
     if (keep > 0) {
       out.pieces.push(out.text.length, from);
-      out.text += seg.slice(0, keep);
+      out.text += text.slice(from, from + keep);
     }
-    if (!m || line + 1 >= table.lineCount) return done(lineEnd, line);
+    if (cut < 0 || line + 1 >= table.lineCount) break;
     line++;
     from = table.starts[line];
   }
+  out.end = lineEnd;
+  out.endLine = line;
+  return out;
 }
 
 export interface Word {
