@@ -119,6 +119,8 @@ function suppressor(model: DockerfileModel, ignore: ReadonlySet<string> | undefi
   };
 }
 
+const isOwnComment = (c: string) => c.startsWith('dockerfile-argfix');
+
 /**
  * UnknownRuleInPragma for each name in a `# dockerfile-argfix [global] ignore=…` pragma that is not one of our
  * rules (such a name suppresses nothing, usually a misspelling). Only our own pragma: a `# check=skip=` name is
@@ -128,7 +130,7 @@ function pragmaFindings(model: DockerfileModel): Finding[] {
   const out: Finding[] = [];
   let from = 0;
   for (const ins of model.instructions) {
-    if (ins.comments.some((c) => c.startsWith('dockerfile-argfix'))) {
+    if (ins.comments.some(isOwnComment)) {
       for (let l = from; l < ins.startLine; l++) {
         const line = model.table.lineText(l);
         const m = /^(\s*#\s*)(dockerfile-argfix\s+(?:global\s+)?ignore\s*=\s*)(.*)$/.exec(line);

@@ -95,11 +95,20 @@ export function checkFroms(model: DockerfileModel, env: ReadonlyMap<string, stri
   return model.froms.map((from) => checkFrom(model, from, env));
 }
 
+/** The check of each FROM whose image word has no `$`: it reads no variable, so every environment gives it. */
+const fixedChecks = new WeakMap<FromInstr, FromCheck>();
+
 /** checkFroms for one FROM. */
 export function checkFrom(model: DockerfileModel, from: FromInstr, env: ReadonlyMap<string, string>): FromCheck {
+  const fixed = !from.image.text.includes('$');
+  if (fixed) {
+    const known = fixedChecks.get(from);
+    if (known) return known;
+  }
   const r = expandWord(from.image.text, env, model.escape);
-  if (r.error) return { from, value: null, invalid: null, error: r.error };
-  return { from, value: r.value, invalid: validateReference(r.value), error: null };
+  const c: FromCheck = r.error ? { from, value: null, invalid: null, error: r.error } : { from, value: r.value, invalid: validateReference(r.value), error: null };
+  if (fixed) fixedChecks.set(from, c);
+  return c;
 }
 
 export interface FromUse {
@@ -115,16 +124,13 @@ export interface FromUse {
 /** Every variable a FROM looks up (platform first, as convert.go expands it second but reports by name). */
 export function fromUses(model: DockerfileModel, env: ReadonlyMap<string, string>): FromUse[] {
   const out: FromUse[] = [];
+  const add = (from: FromInstr, word: SourceWord | null, part: FromUse['part']) => {
+    if (!word || !word.text.includes('$')) return;
+    for (const use of expandWord(word.text, env, model.escape).uses) out.push({ use, from, word, part, offset: word.map[use.start] });
+  };
   for (const from of model.froms) {
-    for (const [part, word] of [
-      ['image', from.image],
-      ['platform', from.platform],
-    ] as const) {
-      if (!word || !word.text.includes('$')) continue;
-      for (const use of expandWord(word.text, env, model.escape).uses) {
-        out.push({ use, from, word, part, offset: word.map[use.start] });
-      }
-    }
+    add(from, from.image, 'image');
+    add(from, from.platform, 'platform');
   }
   return out;
 }
