@@ -98,9 +98,11 @@ const covers = (set: Set<string> | 'all', rule: string) => set === 'all' || set.
 /** Suppressions: BuildKit's `# check=skip=` (file, and per FROM for UndefinedArgInFrom) and our pragma. */
 function suppressor(model: DockerfileModel, ignore: ReadonlySet<string> | undefined, inline: boolean) {
   const global: (Set<string> | 'all')[] = [model.checkSkip, new Set(ignore)];
-  for (const ins of inline ? model.instructions : []) {
-    for (const c of ins.comments) {
-      const m = OWN_GLOBAL_IGNORE.exec(c);
+  // Indexed loops over instructions and FROMs here and below: once per file, they need not allocate per element.
+  for (let k = 0; inline && k < model.instructions.length; k++) {
+    const { comments } = model.instructions[k];
+    for (let j = 0; j < comments.length; j++) {
+      const m = OWN_GLOBAL_IGNORE.exec(comments[j]);
       if (m) global.push(ruleList(m[1]));
     }
   }
@@ -129,7 +131,8 @@ const isOwnComment = (c: string) => c.startsWith('dockerfile-argfix');
 function pragmaFindings(model: DockerfileModel): Finding[] {
   const out: Finding[] = [];
   let from = 0;
-  for (const ins of model.instructions) {
+  for (let k = 0; k < model.instructions.length; k++) {
+    const ins = model.instructions[k];
     if (ins.comments.some(isOwnComment)) {
       for (let l = from; l < ins.startLine; l++) {
         const line = model.table.lineText(l);
@@ -339,13 +342,24 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
   }
 
   // 6. Findings about the references, in the file as read, with whether the edits fix them.
-  const firstStage = new Map<string, number>();
-  for (const o of model.froms) if (o.stageName !== null && !firstStage.has(o.stageName)) firstStage.set(o.stageName, o.index);
+  let firstStage: Map<string, number> | undefined;
+  const firstStageNamed = (name: string) => {
+    if (!firstStage) {
+      firstStage = new Map();
+      for (let k = 0; k < model.froms.length; k++) {
+        const o = model.froms[k];
+        if (o.stageName !== null && !firstStage.has(o.stageName)) firstStage.set(o.stageName, o.index);
+      }
+    }
+    return firstStage.get(name);
+  };
   const hoistedNames = new Map(plan.map((p) => [p.n.name, p]));
   const needsDefaultSeen = new Set<string>();
   let blamed: Set<string> | undefined;
   readChecks.forEach((c, k) => {
     const after = planned[k];
+    // Valid as read and after the edits (or its finding suppressed): nothing to report.
+    if (c.error === null && c.invalid === null && (!after.invalid || invalidSuppressed(after))) return;
     const at = table.position(c.from.image.map[0]);
     if (c.error) {
       findings.push(
@@ -368,7 +382,7 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
       );
       if (invalidSuppressed(c)) f.suppressed = true;
       else if (f.fixed && after.value !== null) f.fix = `with the new defaults it is "${after.value}"`;
-      else if (c.value !== null && (firstStage.get(c.value) ?? Infinity) < c.from.index) {
+      else if (c.value !== null && (firstStageNamed(c.value) ?? Infinity) < c.from.index) {
         f.fix = `"${c.value}" names an earlier stage, which builds; BuildKit still reports it (it parses every base name as a reference): rename the stage`;
       }
       findings.push(f);
@@ -379,7 +393,8 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
   });
   // convert.go:428-452: an empty --platform fails the build ("empty platform value from expression"), and so
   // does one containerd cannot parse ("failed to parse platform", e.g. `linux/` from an empty variable).
-  for (const from of model.froms) {
+  for (let k = 0; k < model.froms.length; k++) {
+    const from = model.froms[k];
     if (!from.platform) continue;
     const value = expandWord(from.platform.text, plannedEnv, escape).value;
     if (isPlatform(value)) continue;

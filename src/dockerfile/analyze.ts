@@ -95,17 +95,22 @@ export function checkFroms(model: DockerfileModel, env: ReadonlyMap<string, stri
   return model.froms.map((from) => checkFrom(model, from, env));
 }
 
+/** Quotes: the characters besides `$` and the escape that the lexer reads. */
+const RE_LEXED = /['"]/;
+
 /** The check of each FROM whose image word has no `$`: it reads no variable, so every environment gives it. */
 const fixedChecks = new WeakMap<FromInstr, FromCheck>();
 
 /** checkFroms for one FROM. */
 export function checkFrom(model: DockerfileModel, from: FromInstr, env: ReadonlyMap<string, string>): FromCheck {
-  const fixed = !from.image.text.includes('$');
+  const { text } = from.image;
+  const fixed = !text.includes('$');
   if (fixed) {
     const known = fixedChecks.get(from);
     if (known) return known;
   }
-  const r = expandWord(from.image.text, env, model.escape);
+  // No `$`, quote or escape character: the lexer hands the word back as it is (shell.ts processStopOn).
+  const r = fixed && !RE_LEXED.test(text) && !text.includes(model.escape) ? { value: text, error: null } : expandWord(text, env, model.escape);
   const c: FromCheck = r.error ? { from, value: null, invalid: null, error: r.error } : { from, value: r.value, invalid: validateReference(r.value), error: null };
   if (fixed) fixedChecks.set(from, c);
   return c;
@@ -128,7 +133,8 @@ export function fromUses(model: DockerfileModel, env: ReadonlyMap<string, string
     if (!word || !word.text.includes('$')) return;
     for (const use of expandWord(word.text, env, model.escape).uses) out.push({ use, from, word, part, offset: word.map[use.start] });
   };
-  for (const from of model.froms) {
+  for (let k = 0; k < model.froms.length; k++) {
+    const from = model.froms[k];
     add(from, from.image, 'image');
     add(from, from.platform, 'platform');
   }
@@ -244,31 +250,34 @@ export function fromVars(model: DockerfileModel, fallbacks: ReadonlyMap<string, 
   }
   const uses = new Map<string, FromVar>();
   const needs = new Map<string, FromVar>();
-  for (const from of model.froms) {
-    for (const word of [from.image, from.platform]) {
-      if (!word || !word.text.includes('$')) continue;
-      const names = [...namesUnder(model, word.text)].filter((n) => !isBuiltin(n) && isDeclarableName(n));
-      if (names.length === 0) continue;
-      const first = expandWord(word.text, env, model.escape);
-      const pos = model.table.position(word.map[first.uses[0]?.start ?? 0]);
-      const at = (name: string): FromVar => ({ name, ...pos, default: defaults.get(name) ?? null, declared: declared(name) });
-      for (const n of names) if (!uses.has(n)) uses.set(n, at(n));
-      const validIn = (e: ReadonlyMap<string, string>) => {
-        if (word === from.image) {
-          const c = checkFrom(model, from, e);
-          return c.error === null && c.invalid === null;
-        }
-        const r = expandWord(word.text, e, model.escape);
-        return r.error === null && isPlatform(r.value);
-      };
-      if (validIn(env)) continue;
-      // The FROM fails as written. A variable without a default is to blame when the FROM still fails with it
-      // unset and every other one given a value (`${BASE}${DEBUG:+-debug}` blames BASE, not DEBUG; an inline
-      // `${V:-x}` default counts); when none is to blame alone, all of them are; with none, the defaults are.
-      const undefaulted = names.filter((n) => !defaults.has(n));
-      const blamed = undefaulted.filter((n) => !validIn(envWith(new Set(undefaulted.filter((o) => o !== n)))));
-      for (const n of blamed.length ? blamed : undefaulted.length ? undefaulted : names) if (!needs.has(n)) needs.set(n, at(n));
-    }
+  const visit = (from: FromInstr, word: SourceWord) => {
+    const names = [...namesUnder(model, word.text)].filter((n) => !isBuiltin(n) && isDeclarableName(n));
+    if (names.length === 0) return;
+    const first = expandWord(word.text, env, model.escape);
+    const pos = model.table.position(word.map[first.uses[0]?.start ?? 0]);
+    const at = (name: string): FromVar => ({ name, ...pos, default: defaults.get(name) ?? null, declared: declared(name) });
+    for (const n of names) if (!uses.has(n)) uses.set(n, at(n));
+    const validIn = (e: ReadonlyMap<string, string>) => {
+      if (word === from.image) {
+        const c = checkFrom(model, from, e);
+        return c.error === null && c.invalid === null;
+      }
+      const r = expandWord(word.text, e, model.escape);
+      return r.error === null && isPlatform(r.value);
+    };
+    if (validIn(env)) return;
+    // The FROM fails as written. A variable without a default is to blame when the FROM still fails with it
+    // unset and every other one given a value (`${BASE}${DEBUG:+-debug}` blames BASE, not DEBUG; an inline
+    // `${V:-x}` default counts); when none is to blame alone, all of them are; with none, the defaults are.
+    const undefaulted = names.filter((n) => !defaults.has(n));
+    const blamed = undefaulted.filter((n) => !validIn(envWith(new Set(undefaulted.filter((o) => o !== n)))));
+    for (const n of blamed.length ? blamed : undefaulted.length ? undefaulted : names) if (!needs.has(n)) needs.set(n, at(n));
+  };
+  // Only the words with a variable (visit is a closure: no call, and no closure context, for the rest).
+  for (let k = 0; k < model.froms.length; k++) {
+    const { image, platform } = model.froms[k];
+    if (image.text.includes('$')) visit(model.froms[k], image);
+    if (platform?.text.includes('$')) visit(model.froms[k], platform);
   }
   const order = new Map([...uses.keys()].map((n, i) => [n, i]));
   return { uses: [...uses.values()], needs: [...needs.values()].sort((a, b) => order.get(a.name)! - order.get(b.name)!) };
