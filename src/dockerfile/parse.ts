@@ -226,7 +226,9 @@ function instructionsOf(text: string, table: LineTable, escape: Escape, lastDire
 }
 
 function sourceWord(logical: Logical, start: number, end: number): SourceWord {
-  return { text: logical.text.slice(start, end), map: logical.map.slice(start, end) };
+  const map = new Array<number>(end - start);
+  for (let i = start; i < end; i++) map[i - start] = logical.offsetOf(i);
+  return { text: logical.text.slice(start, end), map };
 }
 
 function parseArg(ins: Instruction, table: LineTable, escape: Escape): ArgDecl[] {
@@ -236,18 +238,18 @@ function parseArg(ins: Instruction, table: LineTable, escape: Escape): ArgDecl[]
   return words.map((w) => {
     const eq = w.raw.indexOf('=');
     const name = eq < 0 ? w.raw : w.raw.slice(0, eq);
-    const nameStart = logical.map[w.start];
+    const nameStart = logical.offsetOf(w.start);
     if (name === '') {
       const at = table.position(nameStart);
       throw new InputError('ARG names can not be blank', at.line, at.column);
     }
-    const nameEnd = logical.map[w.start + name.length - 1] + 1;
+    const nameEnd = logical.offsetOf(w.start + name.length - 1) + 1;
     if (eq < 0) {
       return { name, raw: null, instr: ins, nameStart, nameEnd, valueStart: nameEnd, valueEnd: nameEnd, valueContiguous: true };
     }
     const vs = w.start + eq + 1;
-    const valueStart = vs < w.end ? logical.map[vs] : logical.map[w.start + eq] + 1;
-    const valueEnd = vs < w.end ? logical.map[w.end - 1] + 1 : valueStart;
+    const valueStart = vs < w.end ? logical.offsetOf(vs) : logical.offsetOf(w.start + eq) + 1;
+    const valueEnd = vs < w.end ? logical.offsetOf(w.end - 1) + 1 : valueStart;
     return {
       name,
       raw: w.raw.slice(eq + 1),
@@ -265,47 +267,60 @@ function parseArg(ins: Instruction, table: LineTable, escape: Escape): ArgDecl[]
 const RE_FROM_SPACE = /[\t\v\f\r ]*/y;
 const RE_FROM_WORD = /[^\t\v\f\r ]+/y;
 
+function fromError(table: LineTable, ins: Instruction, message: string): never {
+  const at = table.position(ins.start);
+  throw new InputError(message, at.line, at.column);
+}
+
 function parseFrom(ins: Instruction, index: number, table: LineTable): FromInstr {
   const { logical } = ins;
   const lt = logical.text;
   const { flags, rest } = extractFlags(lt, ins.argsStart);
-  const fail = (message: string): never => {
-    const at = table.position(ins.start);
-    throw new InputError(message, at.line, at.column);
-  };
   let platform: SourceWord | null = null;
   for (const f of flags) {
-    if (f.name !== 'platform') fail(`unknown flag: --${f.name}`);
-    if (f.value === null) fail('missing a value on flag: --platform');
+    if (f.name !== 'platform') fromError(table, ins, `unknown flag: --${f.name}`);
+    if (f.value === null) fromError(table, ins, 'missing a value on flag: --platform');
     // instructions/bflag.go: a non-list flag given twice is an error.
-    if (platform) fail('Duplicate flag specified: platform');
-    platform = { text: f.value!, map: f.valueMap.map((k) => logical.map[k]) };
+    if (platform) fromError(table, ins, 'Duplicate flag specified: platform');
+    platform = { text: f.value, map: f.valueMap.map((k) => logical.offsetOf(k)) };
   }
-  // The words' bounds (the first three; `words` counts them all), read in place.
-  const bounds = [0, 0, 0, 0, 0, 0];
+  // The words, read in place: how many, and the bounds of the first three.
   let words = 0;
+  let s0 = 0;
+  let e0 = 0;
+  let s1 = 0;
+  let e1 = 0;
+  let s2 = 0;
+  let e2 = 0;
   for (let i = rest; ; ) {
     RE_FROM_SPACE.lastIndex = i;
     RE_FROM_SPACE.test(lt);
-    RE_FROM_WORD.lastIndex = RE_FROM_SPACE.lastIndex;
+    const s = RE_FROM_SPACE.lastIndex;
+    RE_FROM_WORD.lastIndex = s;
     if (!RE_FROM_WORD.test(lt)) break;
-    if (words < 3) {
-      bounds[2 * words] = RE_FROM_SPACE.lastIndex;
-      bounds[2 * words + 1] = RE_FROM_WORD.lastIndex;
+    i = RE_FROM_WORD.lastIndex;
+    if (words === 0) {
+      s0 = s;
+      e0 = i;
+    } else if (words === 1) {
+      s1 = s;
+      e1 = i;
+    } else if (words === 2) {
+      s2 = s;
+      e2 = i;
     }
     words++;
-    i = RE_FROM_WORD.lastIndex;
   }
-  if (words !== 1 && words !== 3) fail('FROM requires either one or three arguments');
+  if (words !== 1 && words !== 3) fromError(table, ins, 'FROM requires either one or three arguments');
   let stageName: string | null = null;
   if (words === 3) {
-    if (lt.slice(bounds[2], bounds[3]).toLowerCase() !== 'as') fail("FROM's second argument must be AS");
-    stageName = lt.slice(bounds[4], bounds[5]).toLowerCase();
+    if (lt.slice(s1, e1).toLowerCase() !== 'as') fromError(table, ins, "FROM's second argument must be AS");
+    stageName = lt.slice(s2, e2).toLowerCase();
     if (!RE_STAGE_NAME.test(stageName)) {
-      fail(`invalid name for build stage: "${stageName}", name can't start with a number or contain symbols`);
+      fromError(table, ins, `invalid name for build stage: "${stageName}", name can't start with a number or contain symbols`);
     }
   }
-  return { instr: ins, index, image: sourceWord(logical, bounds[0], bounds[1]), platform, stageName };
+  return { instr: ins, index, image: sourceWord(logical, s0, e0), platform, stageName };
 }
 
 /**

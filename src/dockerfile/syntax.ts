@@ -75,6 +75,8 @@ export function parseCheckSkip(value: string): Set<string> | 'all' {
 export interface Logical {
   text: string;
   map: number[];
+  /** map[i] for an index of text, without building the map. */
+  offsetOf(i: number): number;
   /** Offset of the end of the logical line's last physical line (before its line break). */
   end: number;
   /** 0-based last physical line of the logical line. */
@@ -85,13 +87,21 @@ export interface Logical {
  * A Logical whose source map is built on first use: most instructions (RUN, COPY …) are only segmented and never
  * mapped back, and a map is one number per character.
  */
+const NO_PIECES: number[] = [];
+
 class LazyLogical implements Logical {
   text = '';
   end = 0;
   endLine = 0;
-  /** [logical index, source offset] of each joined piece, in order. */
-  readonly pieces: number[] = [];
+  /** [logical index, source offset] of each joined piece, in order (empty while there is none). */
+  pieces: number[] = NO_PIECES;
   #map: number[] | null = null;
+  offsetOf(i: number): number {
+    const p = this.pieces;
+    let k = 0;
+    while (k + 2 < p.length && p[k + 2] <= i) k += 2;
+    return p[k + 1] + (i - p[k]);
+  }
   get map(): number[] {
     if (this.#map) return this.#map;
     const map = new Array<number>(this.text.length);
@@ -153,7 +163,9 @@ export function logicalLine(table: LineTable, start: number, escape: Escape): Lo
     const cut = continuationAt(text, from, lineEnd, escape);
     const keep = cut < 0 ? lineEnd - from : cut - from;
     if (keep > 0) {
-      out.pieces.push(out.text.length, from);
+      // Most logical lines are one piece: an array of two, not an empty one grown by push.
+      if (out.pieces === NO_PIECES) out.pieces = [out.text.length, from];
+      else out.pieces.push(out.text.length, from);
       out.text += text.slice(from, from + keep);
     }
     if (cut < 0 || line + 1 >= table.lineCount) break;
