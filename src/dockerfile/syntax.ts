@@ -74,8 +74,7 @@ export function parseCheckSkip(value: string): Set<string> | 'all' {
 /** An instruction's logical text: continuations joined, with the source offset of every character. */
 export interface Logical {
   text: string;
-  map: number[];
-  /** map[i] for an index of text, without building the map. */
+  /** The source offset of the character at index i of text. */
   offsetOf(i: number): number;
   /** Offset of the end of the logical line's last physical line (before its line break). */
   end: number;
@@ -84,33 +83,23 @@ export interface Logical {
 }
 
 /**
- * A Logical whose source map is built on first use: most instructions (RUN, COPY …) are only segmented and never
- * mapped back, and a map is one number per character.
+ * A Logical that keeps where its pieces start rather than an offset per character. Most logical lines are one
+ * piece (no continuation): a number, no array. Every instruction of a file has one, alive as long as the model.
  */
-const NO_PIECES: number[] = [];
-
-class LazyLogical implements Logical {
+class Pieces implements Logical {
   text = '';
   end = 0;
   endLine = 0;
-  /** [logical index, source offset] of each joined piece, in order (empty while there is none). */
-  pieces: number[] = NO_PIECES;
-  #map: number[] | null = null;
+  /** Source offset of the first piece (logical index 0). */
+  first = 0;
+  /** [logical index, source offset] of each further joined piece, in order; null for a one-piece line. */
+  more: number[] | null = null;
   offsetOf(i: number): number {
-    const p = this.pieces;
+    const m = this.more;
+    if (m === null || i < m[0]) return this.first + i;
     let k = 0;
-    while (k + 2 < p.length && p[k + 2] <= i) k += 2;
-    return p[k + 1] + (i - p[k]);
-  }
-  get map(): number[] {
-    if (this.#map) return this.#map;
-    const map = new Array<number>(this.text.length);
-    const p = this.pieces;
-    for (let k = 0; k < p.length; k += 2) {
-      const to = k + 2 < p.length ? p[k + 2] : this.text.length;
-      for (let i = p[k]; i < to; i++) map[i] = p[k + 1] + (i - p[k]);
-    }
-    return (this.#map = map);
+    while (k + 2 < m.length && m[k + 2] <= i) k += 2;
+    return m[k + 1] + (i - m[k]);
   }
 }
 
@@ -139,7 +128,7 @@ export function logicalLine(table: LineTable, start: number, escape: Escape): Lo
   const { text } = table;
   let line = table.lineAt(start);
   let from = start;
-  const out = new LazyLogical();
+  const out = new Pieces();
   let first = true;
   let lineEnd: number;
   for (;;) {
@@ -163,9 +152,9 @@ export function logicalLine(table: LineTable, start: number, escape: Escape): Lo
     const cut = continuationAt(text, from, lineEnd, escape);
     const keep = cut < 0 ? lineEnd - from : cut - from;
     if (keep > 0) {
-      // Most logical lines are one piece: an array of two, not an empty one grown by push.
-      if (out.pieces === NO_PIECES) out.pieces = [out.text.length, from];
-      else out.pieces.push(out.text.length, from);
+      if (out.text === '') out.first = from;
+      else if (out.more === null) out.more = [out.text.length, from];
+      else out.more.push(out.text.length, from);
       out.text += text.slice(from, from + keep);
     }
     if (cut < 0 || line + 1 >= table.lineCount) break;
