@@ -92,27 +92,37 @@ export interface FromCheck {
  * Unlike BuildKit we keep going after a lexer error, so every FROM gets a verdict.
  */
 export function checkFroms(model: DockerfileModel, env: ReadonlyMap<string, string>): FromCheck[] {
-  return model.froms.map((from) => checkFrom(model, from, env));
+  const fixed = fixedChecksOf(model);
+  return model.froms.map((from) => checkOne(model, from, env, fixed));
 }
 
 /** Quotes: the characters besides `$` and the escape that the lexer reads. */
 const RE_LEXED = /['"]/;
 
-/** The check of each FROM whose image word has no `$`: it reads no variable, so every environment gives it. */
-const fixedChecks = new WeakMap<FromInstr, FromCheck>();
+/**
+ * The check of each FROM whose image word has no `$`, by stage index: it reads no variable, so every environment
+ * gives it (the transform checks every FROM before and after its edits, and again on its output).
+ */
+const fixedChecks = new WeakMap<DockerfileModel, (FromCheck | undefined)[]>();
+function fixedChecksOf(model: DockerfileModel): (FromCheck | undefined)[] {
+  let list = fixedChecks.get(model);
+  if (!list) fixedChecks.set(model, (list = []));
+  return list;
+}
 
 /** checkFroms for one FROM. */
 export function checkFrom(model: DockerfileModel, from: FromInstr, env: ReadonlyMap<string, string>): FromCheck {
+  return checkOne(model, from, env, fixedChecksOf(model));
+}
+
+function checkOne(model: DockerfileModel, from: FromInstr, env: ReadonlyMap<string, string>, fixed: (FromCheck | undefined)[]): FromCheck {
   const { text } = from.image;
-  const fixed = !text.includes('$');
-  if (fixed) {
-    const known = fixedChecks.get(from);
-    if (known) return known;
-  }
+  const slot = !text.includes('$') && model.froms[from.index] === from ? from.index : -1;
+  if (slot >= 0 && fixed[slot]) return fixed[slot];
   // No `$`, quote or escape character: the lexer hands the word back as it is (shell.ts processStopOn).
-  const r = fixed && !RE_LEXED.test(text) && !text.includes(model.escape) ? { value: text, error: null } : expandWord(text, env, model.escape);
+  const r = slot >= 0 && !RE_LEXED.test(text) && !text.includes(model.escape) ? { value: text, error: null } : expandWord(text, env, model.escape);
   const c: FromCheck = r.error ? { from, value: null, invalid: null, error: r.error } : { from, value: r.value, invalid: validateReference(r.value), error: null };
-  if (fixed) fixedChecks.set(from, c);
+  if (slot >= 0) fixed[slot] = c;
   return c;
 }
 
