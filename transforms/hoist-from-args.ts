@@ -133,7 +133,7 @@ function pragmaFindings(model: DockerfileModel): Finding[] {
   let from = 0;
   for (let k = 0; k < model.instructions.length; k++) {
     const ins = model.instructions[k];
-    if (ins.comments.some(isOwnComment)) {
+    if (ins.comments.length > 0 && ins.comments.some(isOwnComment)) {
       for (let l = from; l < ins.startLine; l++) {
         const line = model.table.lineText(l);
         const m = /^(\s*#\s*)(dockerfile-argfix\s+(?:global\s+)?ignore\s*=\s*)(.*)$/.exec(line);

@@ -94,6 +94,9 @@ const RE_STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
 
 /** The comments of an instruction that has none (shared: never written to). */
 const NO_COMMENTS: readonly string[] = Object.freeze([]);
+/** Keywords as written, with their upper case: one string of each for every instruction that writes it so. */
+const KEYWORDS = new Map<string, { written: string; keyword: string }>();
+const KEYWORDS_MAX = 512;
 /** Sticky: a run of non-white space, and of white space (`\S+`, `\s*`: the keyword and the space after it). */
 const RE_WORD = /\S+/y;
 const RE_SPACE = /\s*/y;
@@ -192,7 +195,7 @@ function instructionsOf(text: string, table: LineTable, escape: Escape, lastDire
     if (!next) break;
     k++;
     const start = table.offsetAt(next.line, next.character);
-    const logical = logicalLine(table, start, escape);
+    const logical = logicalLine(table, start, escape, next.line);
     const lt = logical.text;
     // The keyword: the leading run of non-white space (none when the text starts with white space).
     RE_WORD.lastIndex = 0;
@@ -200,8 +203,13 @@ function instructionsOf(text: string, table: LineTable, escape: Escape, lastDire
     RE_SPACE.lastIndex = kwEnd;
     RE_SPACE.test(lt);
     const argsStart = kwEnd > 0 ? RE_SPACE.lastIndex : 0;
-    const written = lt.slice(0, kwEnd);
-    const keyword = written.toUpperCase();
+    let known = KEYWORDS.get(lt.slice(0, kwEnd));
+    if (!known) {
+      const w = lt.slice(0, kwEnd);
+      known = { written: w, keyword: w.toUpperCase() };
+      if (KEYWORDS.size < KEYWORDS_MAX) KEYWORDS.set(w, known);
+    }
+    const { written, keyword } = known;
     let endLine = logical.endLine;
     // A heredoc needs `<<` in a word of the arguments (heredocMarks): no `<<`, no body to skip.
     if (lt.includes('<<', argsStart) && (HEREDOC_KEYWORDS.has(keyword) || keyword === 'ONBUILD')) {

@@ -122,11 +122,11 @@ function continuationAt(text: string, from: number, end: number, escape: Escape)
 /**
  * Joins a logical line like parser.go does: an escape character at the end of a line (not itself escaped,
  * optionally followed by spaces/tabs) continues it; comment and blank lines inside are dropped; the next
- * line's leading whitespace is kept.
+ * line's leading whitespace is kept. `startLine` is the line of `start`, when the caller knows it.
  */
-export function logicalLine(table: LineTable, start: number, escape: Escape): Logical {
+export function logicalLine(table: LineTable, start: number, escape: Escape, startLine = table.lineAt(start)): Logical {
   const { text } = table;
-  let line = table.lineAt(start);
+  let line = startLine;
   let from = start;
   const out = new Pieces();
   let first = true;
