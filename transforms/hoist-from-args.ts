@@ -232,14 +232,21 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
     }
   }
 
+  // Where each name is first declared among the global ARGs: "declared above the i-th" without a walk over them.
+  const firstGlobal = new Map<string, number>();
+  globalArgs.forEach((a, i) => {
+    if (!firstGlobal.has(a.name)) firstGlobal.set(a.name, i);
+  });
+  const declaredAbove = (name: string, i: number) => (firstGlobal.get(name) ?? Infinity) < i;
+
   // 2. Names used inside global ARG defaults (BuildKit's checks never look there: buildkit.md surprise 6).
   globalArgs.forEach((decl, i) => {
     if (decl.raw === null || !decl.raw.includes('$')) return;
     for (const use of expandWord(decl.raw, new Map(), escape).uses) {
       const { name } = use;
-      if (isBuiltin(name) || name === decl.name || globalArgs.slice(0, i).some((a) => a.name === name)) continue;
+      if (isBuiltin(name) || name === decl.name || declaredAbove(name, i)) continue;
       const at = table.position(decl.valueContiguous ? decl.valueStart + use.start : decl.valueStart);
-      if (globalArgs.some((a) => a.name === name)) {
+      if (firstGlobal.has(name)) {
         const f = finding(
           'GlobalArgUsedBeforeDeclared',
           at,
@@ -268,16 +275,30 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
     }
   });
 
+  // The stage ARGs by name, once per file: the first with a default, and those without one (in file order).
+  const stageDefault = new Map<string, DockerfileModel['stageArgs'][number]>();
+  const stageBare = new Map<string, ArgDecl[]>();
+  for (let k = 0; k < model.stageArgs.length; k++) {
+    const sa = model.stageArgs[k];
+    const { name } = sa.decl;
+    if (sa.decl.raw !== null) {
+      if (!stageDefault.has(name)) stageDefault.set(name, sa);
+    } else {
+      const list = stageBare.get(name);
+      if (list) list.push(sa.decl);
+      else stageBare.set(name, [sa.decl]);
+    }
+  }
+
   // 3. A default for each name: supplied value, the same name's ARG default elsewhere, inline ${NAME:-x}.
   const plan = [...needs.values()].map((n) => {
     const limit = n.anchor ?? globalArgs.length; // globals visible above the insertion point
-    const visible = new Set<string>(globalArgs.slice(0, limit).map((a) => a.name));
     const s = supplied.get(n.name);
     if (s) return { n, raw: formatArgValue(s.value, escape), source: s.source };
-    const stage = model.stageArgs.find(({ decl }) => decl.name === n.name && decl.raw !== null);
+    const stage = stageDefault.get(n.name);
     if (stage) {
       const uses = expandWord(stage.decl.raw!, new Map(), escape).uses;
-      if (uses.every((u) => isBuiltin(u.name) || visible.has(u.name))) {
+      if (uses.every((u) => isBuiltin(u.name) || declaredAbove(u.name, limit))) {
         const line = table.position(stage.decl.nameStart).line;
         return { n, raw: stage.decl.raw, source: `ARG ${n.name} at line ${line} (stage ${stage.stage + 1})` };
       }
@@ -287,10 +308,16 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
   });
 
   // 4. The global scope after the edits, and the FROM checks before and after.
+  // The planned ARGs by insertion point (the global ARG they go above, or null: after the last), in plan order.
+  const planAt = new Map<number | null, typeof plan>();
+  for (const p of plan) {
+    const list = planAt.get(p.n.anchor);
+    if (list) list.push(p);
+    else planAt.set(p.n.anchor, [p]);
+  }
   const planEntries = (rewrites: ReadonlyMap<ArgDecl, string>): GlobalEntry[] => {
     const out: GlobalEntry[] = [];
-    const add = (at: number | null) =>
-      plan.filter((p) => p.n.anchor === at).forEach((p) => out.push({ name: p.n.name, raw: p.raw }));
+    const add = (at: number | null) => planAt.get(at)?.forEach((p) => out.push({ name: p.n.name, raw: p.raw }));
     globalArgs.forEach((a, i) => {
       if (i === 0 || globalArgs[i - 1].instr !== a.instr) {
         for (let j = i; j < globalArgs.length && globalArgs[j].instr === a.instr; j++) add(j);
@@ -446,8 +473,7 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
       f.fix = `hoisted ${kw} ${p.n.name}${p.raw === null ? '' : `=${p.raw}`} (default: ${p.source})`;
     }
     if (p.raw !== null) {
-      for (const { decl } of model.stageArgs) {
-        if (decl.name !== p.n.name || decl.raw !== null) continue;
+      for (const decl of stageBare.get(p.n.name) ?? []) {
         findings.push(
           finding(
             'HoistChangesStageArg',
