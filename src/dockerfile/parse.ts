@@ -283,14 +283,19 @@ function fromError(table: LineTable, ins: Instruction, message: string): never {
 function parseFrom(ins: Instruction, index: number, table: LineTable): FromInstr {
   const { logical } = ins;
   const lt = logical.text;
-  const { flags, rest } = extractFlags(lt, ins.argsStart);
   let platform: SourceWord | null = null;
-  for (const f of flags) {
-    if (f.name !== 'platform') fromError(table, ins, `unknown flag: --${f.name}`);
-    if (f.value === null) fromError(table, ins, 'missing a value on flag: --platform');
-    // instructions/bflag.go: a non-list flag given twice is an error.
-    if (platform) fromError(table, ins, 'Duplicate flag specified: platform');
-    platform = { text: f.value, map: f.valueMap.map((k) => logical.offsetOf(k)) };
+  // The arguments start at a character that is not white space: no `--` there, no flags (extractFlags).
+  let rest = ins.argsStart;
+  if (lt.startsWith('--', rest)) {
+    const extracted = extractFlags(lt, rest);
+    rest = extracted.rest;
+    for (const f of extracted.flags) {
+      if (f.name !== 'platform') fromError(table, ins, `unknown flag: --${f.name}`);
+      if (f.value === null) fromError(table, ins, 'missing a value on flag: --platform');
+      // instructions/bflag.go: a non-list flag given twice is an error.
+      if (platform) fromError(table, ins, 'Duplicate flag specified: platform');
+      platform = { text: f.value, map: f.valueMap.map((k) => logical.offsetOf(k)) };
+    }
   }
   // The words, read in place: how many, and the bounds of the first three.
   let words = 0;
@@ -357,12 +362,15 @@ export function parseDockerfile(text: string, segmenter: Segmenter = 'dockerfile
   const globalArgs: ArgDecl[] = [];
   const stageArgs: { decl: ArgDecl; stage: number }[] = [];
   const froms: FromInstr[] = [];
-  for (const ins of instructions) {
+  for (let k = 0; k < instructions.length; k++) {
+    const ins = instructions[k];
     if (ins.keyword === 'FROM') froms.push(parseFrom(ins, froms.length, table));
     else if (ins.keyword === 'ARG') {
       const decls = parseArg(ins, table, run.escape);
-      if (froms.length === 0) globalArgs.push(...decls);
-      else for (const decl of decls) stageArgs.push({ decl, stage: froms.length - 1 });
+      for (let j = 0; j < decls.length; j++) {
+        if (froms.length === 0) globalArgs.push(decls[j]);
+        else stageArgs.push({ decl: decls[j], stage: froms.length - 1 });
+      }
     }
   }
   return {
