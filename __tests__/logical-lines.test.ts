@@ -11,6 +11,8 @@ import { logicalLine } from '../src/dockerfile/syntax.js';
 import { LineTable } from '../src/text.js';
 
 const runs = Number(process.env.FUZZ_RUNS ?? 500);
+const seed = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : process.env.FUZZ_RUNS ? undefined : 20261128;
+const params = { numRuns: runs, ...(seed !== undefined ? { seed } : {}) };
 
 const CONTINUATION = { '\\': /(?:^|[^\\])\\[ \t]*$/, '`': /(?:^|[^`])`[ \t]*$/ } as const;
 
@@ -57,7 +59,7 @@ describe('logicalLine', () => {
         const told = logicalLine(table, start, escape, table.lineAt(start));
         expect([told.text, told.end, told.endLine]).toEqual([got.text, got.end, got.endLine]);
       }),
-      { numRuns: runs },
+      params,
     );
   });
 
