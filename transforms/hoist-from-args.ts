@@ -98,9 +98,11 @@ const covers = (set: Set<string> | 'all', rule: string) => set === 'all' || set.
 /** Suppressions: BuildKit's `# check=skip=` (file, and per FROM for UndefinedArgInFrom) and our pragma. */
 function suppressor(model: DockerfileModel, ignore: ReadonlySet<string> | undefined, inline: boolean) {
   const global: (Set<string> | 'all')[] = [model.checkSkip, new Set(ignore)];
-  for (const ins of inline ? model.instructions : []) {
-    for (const c of ins.comments) {
-      const m = OWN_GLOBAL_IGNORE.exec(c);
+  // Indexed loops over instructions and FROMs here and below: once per file, they need not allocate per element.
+  for (let k = 0; inline && k < model.instructions.length; k++) {
+    const { comments } = model.instructions[k];
+    for (let j = 0; j < comments.length; j++) {
+      const m = OWN_GLOBAL_IGNORE.exec(comments[j]);
       if (m) global.push(ruleList(m[1]));
     }
   }
@@ -119,6 +121,8 @@ function suppressor(model: DockerfileModel, ignore: ReadonlySet<string> | undefi
   };
 }
 
+const isOwnComment = (c: string) => c.startsWith('dockerfile-argfix');
+
 /**
  * UnknownRuleInPragma for each name in a `# dockerfile-argfix [global] ignore=…` pragma that is not one of our
  * rules (such a name suppresses nothing, usually a misspelling). Only our own pragma: a `# check=skip=` name is
@@ -127,8 +131,9 @@ function suppressor(model: DockerfileModel, ignore: ReadonlySet<string> | undefi
 function pragmaFindings(model: DockerfileModel): Finding[] {
   const out: Finding[] = [];
   let from = 0;
-  for (const ins of model.instructions) {
-    if (ins.comments.some((c) => c.startsWith('dockerfile-argfix'))) {
+  for (let k = 0; k < model.instructions.length; k++) {
+    const ins = model.instructions[k];
+    if (ins.comments.length > 0 && ins.comments.some(isOwnComment)) {
       for (let l = from; l < ins.startLine; l++) {
         const line = model.table.lineText(l);
         const m = /^(\s*#\s*)(dockerfile-argfix\s+(?:global\s+)?ignore\s*=\s*)(.*)$/.exec(line);
@@ -227,14 +232,21 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
     }
   }
 
+  // Where each name is first declared among the global ARGs: "declared above the i-th" without a walk over them.
+  const firstGlobal = new Map<string, number>();
+  globalArgs.forEach((a, i) => {
+    if (!firstGlobal.has(a.name)) firstGlobal.set(a.name, i);
+  });
+  const declaredAbove = (name: string, i: number) => (firstGlobal.get(name) ?? Infinity) < i;
+
   // 2. Names used inside global ARG defaults (BuildKit's checks never look there: buildkit.md surprise 6).
   globalArgs.forEach((decl, i) => {
     if (decl.raw === null || !decl.raw.includes('$')) return;
     for (const use of expandWord(decl.raw, new Map(), escape).uses) {
       const { name } = use;
-      if (isBuiltin(name) || name === decl.name || globalArgs.slice(0, i).some((a) => a.name === name)) continue;
+      if (isBuiltin(name) || name === decl.name || declaredAbove(name, i)) continue;
       const at = table.position(decl.valueContiguous ? decl.valueStart + use.start : decl.valueStart);
-      if (globalArgs.some((a) => a.name === name)) {
+      if (firstGlobal.has(name)) {
         const f = finding(
           'GlobalArgUsedBeforeDeclared',
           at,
@@ -263,16 +275,30 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
     }
   });
 
+  // The stage ARGs by name, once per file: the first with a default, and those without one (in file order).
+  const stageDefault = new Map<string, DockerfileModel['stageArgs'][number]>();
+  const stageBare = new Map<string, ArgDecl[]>();
+  for (let k = 0; k < model.stageArgs.length; k++) {
+    const sa = model.stageArgs[k];
+    const { name } = sa.decl;
+    if (sa.decl.raw !== null) {
+      if (!stageDefault.has(name)) stageDefault.set(name, sa);
+    } else {
+      const list = stageBare.get(name);
+      if (list) list.push(sa.decl);
+      else stageBare.set(name, [sa.decl]);
+    }
+  }
+
   // 3. A default for each name: supplied value, the same name's ARG default elsewhere, inline ${NAME:-x}.
   const plan = [...needs.values()].map((n) => {
     const limit = n.anchor ?? globalArgs.length; // globals visible above the insertion point
-    const visible = new Set<string>(globalArgs.slice(0, limit).map((a) => a.name));
     const s = supplied.get(n.name);
     if (s) return { n, raw: formatArgValue(s.value, escape), source: s.source };
-    const stage = model.stageArgs.find(({ decl }) => decl.name === n.name && decl.raw !== null);
+    const stage = stageDefault.get(n.name);
     if (stage) {
       const uses = expandWord(stage.decl.raw!, new Map(), escape).uses;
-      if (uses.every((u) => isBuiltin(u.name) || visible.has(u.name))) {
+      if (uses.every((u) => isBuiltin(u.name) || declaredAbove(u.name, limit))) {
         const line = table.position(stage.decl.nameStart).line;
         return { n, raw: stage.decl.raw, source: `ARG ${n.name} at line ${line} (stage ${stage.stage + 1})` };
       }
@@ -282,10 +308,16 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
   });
 
   // 4. The global scope after the edits, and the FROM checks before and after.
+  // The planned ARGs by insertion point (the global ARG they go above, or null: after the last), in plan order.
+  const planAt = new Map<number | null, typeof plan>();
+  for (const p of plan) {
+    const list = planAt.get(p.n.anchor);
+    if (list) list.push(p);
+    else planAt.set(p.n.anchor, [p]);
+  }
   const planEntries = (rewrites: ReadonlyMap<ArgDecl, string>): GlobalEntry[] => {
     const out: GlobalEntry[] = [];
-    const add = (at: number | null) =>
-      plan.filter((p) => p.n.anchor === at).forEach((p) => out.push({ name: p.n.name, raw: p.raw }));
+    const add = (at: number | null) => planAt.get(at)?.forEach((p) => out.push({ name: p.n.name, raw: p.raw }));
     globalArgs.forEach((a, i) => {
       if (i === 0 || globalArgs[i - 1].instr !== a.instr) {
         for (let j = i; j < globalArgs.length && globalArgs[j].instr === a.instr; j++) add(j);
@@ -337,13 +369,24 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
   }
 
   // 6. Findings about the references, in the file as read, with whether the edits fix them.
-  const firstStage = new Map<string, number>();
-  for (const o of model.froms) if (o.stageName !== null && !firstStage.has(o.stageName)) firstStage.set(o.stageName, o.index);
+  let firstStage: Map<string, number> | undefined;
+  const firstStageNamed = (name: string) => {
+    if (!firstStage) {
+      firstStage = new Map();
+      for (let k = 0; k < model.froms.length; k++) {
+        const o = model.froms[k];
+        if (o.stageName !== null && !firstStage.has(o.stageName)) firstStage.set(o.stageName, o.index);
+      }
+    }
+    return firstStage.get(name);
+  };
   const hoistedNames = new Map(plan.map((p) => [p.n.name, p]));
   const needsDefaultSeen = new Set<string>();
   let blamed: Set<string> | undefined;
   readChecks.forEach((c, k) => {
     const after = planned[k];
+    // Valid as read and after the edits (or its finding suppressed): nothing to report.
+    if (c.error === null && c.invalid === null && (!after.invalid || invalidSuppressed(after))) return;
     const at = table.position(c.from.image.map[0]);
     if (c.error) {
       findings.push(
@@ -366,7 +409,7 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
       );
       if (invalidSuppressed(c)) f.suppressed = true;
       else if (f.fixed && after.value !== null) f.fix = `with the new defaults it is "${after.value}"`;
-      else if (c.value !== null && (firstStage.get(c.value) ?? Infinity) < c.from.index) {
+      else if (c.value !== null && (firstStageNamed(c.value) ?? Infinity) < c.from.index) {
         f.fix = `"${c.value}" names an earlier stage, which builds; BuildKit still reports it (it parses every base name as a reference): rename the stage`;
       }
       findings.push(f);
@@ -377,7 +420,8 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
   });
   // convert.go:428-452: an empty --platform fails the build ("empty platform value from expression"), and so
   // does one containerd cannot parse ("failed to parse platform", e.g. `linux/` from an empty variable).
-  for (const from of model.froms) {
+  for (let k = 0; k < model.froms.length; k++) {
+    const from = model.froms[k];
     if (!from.platform) continue;
     const value = expandWord(from.platform.text, plannedEnv, escape).value;
     if (isPlatform(value)) continue;
@@ -429,8 +473,7 @@ export function hoistFromArgs(model: DockerfileModel, options: HoistOptions = {}
       f.fix = `hoisted ${kw} ${p.n.name}${p.raw === null ? '' : `=${p.raw}`} (default: ${p.source})`;
     }
     if (p.raw !== null) {
-      for (const { decl } of model.stageArgs) {
-        if (decl.name !== p.n.name || decl.raw !== null) continue;
+      for (const decl of stageBare.get(p.n.name) ?? []) {
         findings.push(
           finding(
             'HoistChangesStageArg',

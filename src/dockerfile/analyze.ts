@@ -92,14 +92,38 @@ export interface FromCheck {
  * Unlike BuildKit we keep going after a lexer error, so every FROM gets a verdict.
  */
 export function checkFroms(model: DockerfileModel, env: ReadonlyMap<string, string>): FromCheck[] {
-  return model.froms.map((from) => checkFrom(model, from, env));
+  const fixed = fixedChecksOf(model);
+  return model.froms.map((from) => checkOne(model, from, env, fixed));
+}
+
+/** Quotes: the characters besides `$` and the escape that the lexer reads. */
+const RE_LEXED = /['"]/;
+
+/**
+ * The check of each FROM whose image word has no `$`, by stage index: it reads no variable, so every environment
+ * gives it (the transform checks every FROM before and after its edits, and again on its output).
+ */
+const fixedChecks = new WeakMap<DockerfileModel, (FromCheck | undefined)[]>();
+function fixedChecksOf(model: DockerfileModel): (FromCheck | undefined)[] {
+  let list = fixedChecks.get(model);
+  if (!list) fixedChecks.set(model, (list = []));
+  return list;
 }
 
 /** checkFroms for one FROM. */
 export function checkFrom(model: DockerfileModel, from: FromInstr, env: ReadonlyMap<string, string>): FromCheck {
-  const r = expandWord(from.image.text, env, model.escape);
-  if (r.error) return { from, value: null, invalid: null, error: r.error };
-  return { from, value: r.value, invalid: validateReference(r.value), error: null };
+  return checkOne(model, from, env, fixedChecksOf(model));
+}
+
+function checkOne(model: DockerfileModel, from: FromInstr, env: ReadonlyMap<string, string>, fixed: (FromCheck | undefined)[]): FromCheck {
+  const { text } = from.image;
+  const slot = !text.includes('$') && model.froms[from.index] === from ? from.index : -1;
+  if (slot >= 0 && fixed[slot]) return fixed[slot];
+  // No `$`, quote or escape character: the lexer hands the word back as it is (shell.ts processStopOn).
+  const r = slot >= 0 && !RE_LEXED.test(text) && !text.includes(model.escape) ? { value: text, error: null } : expandWord(text, env, model.escape);
+  const c: FromCheck = r.error ? { from, value: null, invalid: null, error: r.error } : { from, value: r.value, invalid: validateReference(r.value), error: null };
+  if (slot >= 0) fixed[slot] = c;
+  return c;
 }
 
 export interface FromUse {
@@ -115,16 +139,14 @@ export interface FromUse {
 /** Every variable a FROM looks up (platform first, as convert.go expands it second but reports by name). */
 export function fromUses(model: DockerfileModel, env: ReadonlyMap<string, string>): FromUse[] {
   const out: FromUse[] = [];
-  for (const from of model.froms) {
-    for (const [part, word] of [
-      ['image', from.image],
-      ['platform', from.platform],
-    ] as const) {
-      if (!word || !word.text.includes('$')) continue;
-      for (const use of expandWord(word.text, env, model.escape).uses) {
-        out.push({ use, from, word, part, offset: word.map[use.start] });
-      }
-    }
+  const add = (from: FromInstr, word: SourceWord | null, part: FromUse['part']) => {
+    if (!word || !word.text.includes('$')) return;
+    for (const use of expandWord(word.text, env, model.escape).uses) out.push({ use, from, word, part, offset: word.map[use.start] });
+  };
+  for (let k = 0; k < model.froms.length; k++) {
+    const from = model.froms[k];
+    add(from, from.image, 'image');
+    add(from, from.platform, 'platform');
   }
   return out;
 }
@@ -238,31 +260,34 @@ export function fromVars(model: DockerfileModel, fallbacks: ReadonlyMap<string, 
   }
   const uses = new Map<string, FromVar>();
   const needs = new Map<string, FromVar>();
-  for (const from of model.froms) {
-    for (const word of [from.image, from.platform]) {
-      if (!word || !word.text.includes('$')) continue;
-      const names = [...namesUnder(model, word.text)].filter((n) => !isBuiltin(n) && isDeclarableName(n));
-      if (names.length === 0) continue;
-      const first = expandWord(word.text, env, model.escape);
-      const pos = model.table.position(word.map[first.uses[0]?.start ?? 0]);
-      const at = (name: string): FromVar => ({ name, ...pos, default: defaults.get(name) ?? null, declared: declared(name) });
-      for (const n of names) if (!uses.has(n)) uses.set(n, at(n));
-      const validIn = (e: ReadonlyMap<string, string>) => {
-        if (word === from.image) {
-          const c = checkFrom(model, from, e);
-          return c.error === null && c.invalid === null;
-        }
-        const r = expandWord(word.text, e, model.escape);
-        return r.error === null && isPlatform(r.value);
-      };
-      if (validIn(env)) continue;
-      // The FROM fails as written. A variable without a default is to blame when the FROM still fails with it
-      // unset and every other one given a value (`${BASE}${DEBUG:+-debug}` blames BASE, not DEBUG; an inline
-      // `${V:-x}` default counts); when none is to blame alone, all of them are; with none, the defaults are.
-      const undefaulted = names.filter((n) => !defaults.has(n));
-      const blamed = undefaulted.filter((n) => !validIn(envWith(new Set(undefaulted.filter((o) => o !== n)))));
-      for (const n of blamed.length ? blamed : undefaulted.length ? undefaulted : names) if (!needs.has(n)) needs.set(n, at(n));
-    }
+  const visit = (from: FromInstr, word: SourceWord) => {
+    const names = [...namesUnder(model, word.text)].filter((n) => !isBuiltin(n) && isDeclarableName(n));
+    if (names.length === 0) return;
+    const first = expandWord(word.text, env, model.escape);
+    const pos = model.table.position(word.map[first.uses[0]?.start ?? 0]);
+    const at = (name: string): FromVar => ({ name, ...pos, default: defaults.get(name) ?? null, declared: declared(name) });
+    for (const n of names) if (!uses.has(n)) uses.set(n, at(n));
+    const validIn = (e: ReadonlyMap<string, string>) => {
+      if (word === from.image) {
+        const c = checkFrom(model, from, e);
+        return c.error === null && c.invalid === null;
+      }
+      const r = expandWord(word.text, e, model.escape);
+      return r.error === null && isPlatform(r.value);
+    };
+    if (validIn(env)) return;
+    // The FROM fails as written. A variable without a default is to blame when the FROM still fails with it
+    // unset and every other one given a value (`${BASE}${DEBUG:+-debug}` blames BASE, not DEBUG; an inline
+    // `${V:-x}` default counts); when none is to blame alone, all of them are; with none, the defaults are.
+    const undefaulted = names.filter((n) => !defaults.has(n));
+    const blamed = undefaulted.filter((n) => !validIn(envWith(new Set(undefaulted.filter((o) => o !== n)))));
+    for (const n of blamed.length ? blamed : undefaulted.length ? undefaulted : names) if (!needs.has(n)) needs.set(n, at(n));
+  };
+  // Only the words with a variable (visit is a closure: no call, and no closure context, for the rest).
+  for (let k = 0; k < model.froms.length; k++) {
+    const { image, platform } = model.froms[k];
+    if (image.text.includes('$')) visit(model.froms[k], image);
+    if (platform?.text.includes('$')) visit(model.froms[k], platform);
   }
   const order = new Map([...uses.keys()].map((n, i) => [n, i]));
   return { uses: [...uses.values()], needs: [...needs.values()].sort((a, b) => order.get(a.name)! - order.get(b.name)!) };

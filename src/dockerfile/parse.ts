@@ -38,7 +38,7 @@ export interface Instruction {
   /** Logical index where the arguments start. */
   argsStart: number;
   /** Comment lines since the previous instruction (BuildKit's PrevComment), text after '#', trimmed. */
-  comments: string[];
+  comments: readonly string[];
 }
 
 export interface ArgDecl {
@@ -92,7 +92,14 @@ export interface DockerfileModel {
 const HEREDOC_KEYWORDS = new Set(['RUN', 'COPY', 'ADD']);
 const RE_STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
 
-const isBlankOrComment = (line: string) => /^\s*(#|$)/.test(line);
+/** The comments of an instruction that has none (shared: never written to). */
+const NO_COMMENTS: readonly string[] = Object.freeze([]);
+/** Keywords as written, with their upper case: one string of each for every instruction that writes it so. */
+const KEYWORDS = new Map<string, { written: string; keyword: string }>();
+const KEYWORDS_MAX = 512;
+/** Sticky: a run of non-white space, and of white space (`\S+`, `\s*`: the keyword and the space after it). */
+const RE_WORD = /\S+/y;
+const RE_SPACE = /\s*/y;
 
 /**
  * Where dockerfile-ast starts instructions, from `fromLine` on. When it swallowed lines that BuildKit reads as
@@ -110,10 +117,25 @@ function astStarts(text: string, table: LineTable, fromLine: number, keepThrough
   // (bufio.ScanLines, which drops a '\r' just before it), as the line table does. A lone '\r' is whitespace
   // inside the line for BuildKit, so dockerfile-ast gets a space there: its line numbers are the table's.
   if (src.includes('\r')) src = src.replace(/\r(?!\n)/g, ' ');
-  return DockerfileParser.parse(src)
-    .getInstructions()
-    .map((i) => i.getRange().start)
-    .filter((p) => p.line >= fromLine);
+  const out: { line: number; character: number }[] = [];
+  for (const i of DockerfileParser.parse(src).getInstructions()) {
+    const p = i.getRange().start;
+    if (p.line >= fromLine) out.push(p);
+  }
+  return out;
+}
+
+// Read in place, on the whole text from a line's start (no per-line string): the run of white space (`\s`, the
+// line break excluded) that starts a line. What follows it tells a blank line (the break or the end of the text:
+// a '\r' before the break is white space), a comment ('#') or an instruction; its length is where that starts.
+const RE_LEAD = /[^\S\n]*/y;
+
+/** Offset of the first character of `line` that is not white space, or -1 when the line is blank. */
+function lineContentAt(table: LineTable, line: number): number {
+  RE_LEAD.lastIndex = table.starts[line];
+  RE_LEAD.test(table.text);
+  const at = RE_LEAD.lastIndex;
+  return at >= table.text.length || table.text.charCodeAt(at) === 10 ? -1 : at;
 }
 
 /**
@@ -123,8 +145,8 @@ function astStarts(text: string, table: LineTable, fromLine: number, keepThrough
  */
 function ownStart(table: LineTable, after: number): { line: number; character: number } | null {
   for (let l = after + 1; l < table.lineCount; l++) {
-    const t = table.lineText(l);
-    if (!isBlankOrComment(t)) return { line: l, character: /^[\s\uFEFF]*/.exec(t)![0].length };
+    const at = lineContentAt(table, l);
+    if (at >= 0 && table.text.charCodeAt(at) !== 35 /* # */) return { line: l, character: at - table.starts[l] };
   }
   return null;
 }
@@ -143,9 +165,24 @@ function instructionsOf(text: string, table: LineTable, escape: Escape, lastDire
       k++; // a phantom instruction inside a heredoc body or continuation
       continue;
     }
-    const gapEnd = own ? prevEndLine + 1 : next ? next.line : table.lineCount;
+    // The lines since the previous instruction: BuildKit's comments for this one, and (dockerfile-ast only) a line
+    // it did not start an instruction at that BuildKit does (ownStart never leaves one).
+    const scanEnd = next ? next.line : table.lineCount;
     let gap = -1;
-    for (let l = prevEndLine + 1; l < gapEnd && gap < 0; l++) if (!isBlankOrComment(table.lineText(l))) gap = l;
+    let comments: readonly string[] = NO_COMMENTS;
+    for (let l = prevEndLine + 1; l < scanEnd; l++) {
+      const at = lineContentAt(table, l);
+      if (at < 0) continue;
+      if (table.text.charCodeAt(at) !== 35 /* # */) {
+        gap = l;
+        break;
+      }
+      if (!next) continue;
+      const c = table.lineText(l).trim().slice(1).trim();
+      if (c === '') comments = NO_COMMENTS;
+      else if (comments === NO_COMMENTS) comments = [c];
+      else (comments as string[]).push(c);
+    }
     if (gap >= 0) {
       // Asked again from the same line means dockerfile-ast and BuildKit disagree there for good: refuse, never loop.
       if (gap === askedAt) throw new InputError('cannot read this line as an instruction', gap + 1);
@@ -158,32 +195,36 @@ function instructionsOf(text: string, table: LineTable, escape: Escape, lastDire
     if (!next) break;
     k++;
     const start = table.offsetAt(next.line, next.character);
-    const logical = logicalLine(table, start, escape);
-    const m = /^(\S+)\s*/.exec(logical.text);
-    const written = m ? m[1] : '';
-    const keyword = written.toUpperCase();
-    const argsStart = m ? m[0].length : 0;
+    const logical = logicalLine(table, start, escape, next.line);
+    const lt = logical.text;
+    // The keyword: the leading run of non-white space (none when the text starts with white space).
+    RE_WORD.lastIndex = 0;
+    const kwEnd = RE_WORD.test(lt) ? RE_WORD.lastIndex : 0;
+    RE_SPACE.lastIndex = kwEnd;
+    RE_SPACE.test(lt);
+    const argsStart = kwEnd > 0 ? RE_SPACE.lastIndex : 0;
+    let known = KEYWORDS.get(lt.slice(0, kwEnd));
+    if (!known) {
+      const w = lt.slice(0, kwEnd);
+      known = { written: w, keyword: w.toUpperCase() };
+      if (KEYWORDS.size < KEYWORDS_MAX) KEYWORDS.set(w, known);
+    }
+    const { written, keyword } = known;
     let endLine = logical.endLine;
-    let sub = keyword;
-    let subArgs = logical.text.slice(argsStart);
-    if (keyword === 'ONBUILD') {
-      const o = /^(\S+)\s*/.exec(subArgs);
-      if (o) {
-        sub = o[1].toUpperCase();
-        subArgs = subArgs.slice(o[0].length);
+    // A heredoc needs `<<` in a word of the arguments (heredocMarks): no `<<`, no body to skip.
+    if (lt.includes('<<', argsStart) && (HEREDOC_KEYWORDS.has(keyword) || keyword === 'ONBUILD')) {
+      let sub = keyword;
+      let subArgs = lt.slice(argsStart);
+      if (keyword === 'ONBUILD') {
+        const o = /^(\S+)\s*/.exec(subArgs);
+        if (o) {
+          sub = o[1].toUpperCase();
+          subArgs = subArgs.slice(o[0].length);
+        }
       }
-    }
-    if (HEREDOC_KEYWORDS.has(sub)) {
-      const marks = heredocMarks(subArgs);
-      if (marks.length) endLine = heredocBodyEnd(table, logical.endLine, marks);
-    }
-    const comments: string[] = [];
-    for (let l = prevEndLine + 1; l < next.line; l++) {
-      const t = table.lineText(l).trim();
-      if (t.startsWith('#')) {
-        const c = t.slice(1).trim();
-        if (c === '') comments.length = 0;
-        else comments.push(c);
+      if (HEREDOC_KEYWORDS.has(sub)) {
+        const marks = heredocMarks(subArgs);
+        if (marks.length) endLine = heredocBodyEnd(table, logical.endLine, marks);
       }
     }
     prevEndLine = endLine;
@@ -193,7 +234,9 @@ function instructionsOf(text: string, table: LineTable, escape: Escape, lastDire
 }
 
 function sourceWord(logical: Logical, start: number, end: number): SourceWord {
-  return { text: logical.text.slice(start, end), map: logical.map.slice(start, end) };
+  const map = new Array<number>(end - start);
+  for (let i = start; i < end; i++) map[i - start] = logical.offsetOf(i);
+  return { text: logical.text.slice(start, end), map };
 }
 
 function parseArg(ins: Instruction, table: LineTable, escape: Escape): ArgDecl[] {
@@ -203,16 +246,18 @@ function parseArg(ins: Instruction, table: LineTable, escape: Escape): ArgDecl[]
   return words.map((w) => {
     const eq = w.raw.indexOf('=');
     const name = eq < 0 ? w.raw : w.raw.slice(0, eq);
-    const at = table.position(logical.map[w.start]);
-    if (name === '') throw new InputError('ARG names can not be blank', at.line, at.column);
-    const nameStart = logical.map[w.start];
-    const nameEnd = logical.map[w.start + name.length - 1] + 1;
+    const nameStart = logical.offsetOf(w.start);
+    if (name === '') {
+      const at = table.position(nameStart);
+      throw new InputError('ARG names can not be blank', at.line, at.column);
+    }
+    const nameEnd = logical.offsetOf(w.start + name.length - 1) + 1;
     if (eq < 0) {
       return { name, raw: null, instr: ins, nameStart, nameEnd, valueStart: nameEnd, valueEnd: nameEnd, valueContiguous: true };
     }
     const vs = w.start + eq + 1;
-    const valueStart = vs < w.end ? logical.map[vs] : logical.map[w.start + eq] + 1;
-    const valueEnd = vs < w.end ? logical.map[w.end - 1] + 1 : valueStart;
+    const valueStart = vs < w.end ? logical.offsetOf(vs) : logical.offsetOf(w.start + eq) + 1;
+    const valueEnd = vs < w.end ? logical.offsetOf(w.end - 1) + 1 : valueStart;
     return {
       name,
       raw: w.raw.slice(eq + 1),
@@ -226,41 +271,69 @@ function parseArg(ins: Instruction, table: LineTable, escape: Escape): ArgDecl[]
   });
 }
 
+// parseStringsWhitespaceDelimited: a FROM's words are split on plain white space, quotes are not special here.
+const RE_FROM_SPACE = /[\t\v\f\r ]*/y;
+const RE_FROM_WORD = /[^\t\v\f\r ]+/y;
+
+function fromError(table: LineTable, ins: Instruction, message: string): never {
+  const at = table.position(ins.start);
+  throw new InputError(message, at.line, at.column);
+}
+
 function parseFrom(ins: Instruction, index: number, table: LineTable): FromInstr {
   const { logical } = ins;
-  const { flags, rest } = extractFlags(logical.text, ins.argsStart);
-  const at = table.position(ins.start);
+  const lt = logical.text;
   let platform: SourceWord | null = null;
-  for (const f of flags) {
-    if (f.name !== 'platform') throw new InputError(`unknown flag: --${f.name}`, at.line, at.column);
-    if (f.value === null) throw new InputError('missing a value on flag: --platform', at.line, at.column);
-    // instructions/bflag.go: a non-list flag given twice is an error.
-    if (platform) throw new InputError('Duplicate flag specified: platform', at.line, at.column);
-    platform = { text: f.value, map: f.valueMap.map((k) => logical.map[k]) };
+  // The arguments start at a character that is not white space: no `--` there, no flags (extractFlags).
+  let rest = ins.argsStart;
+  if (lt.startsWith('--', rest)) {
+    const extracted = extractFlags(lt, rest);
+    rest = extracted.rest;
+    for (const f of extracted.flags) {
+      if (f.name !== 'platform') fromError(table, ins, `unknown flag: --${f.name}`);
+      if (f.value === null) fromError(table, ins, 'missing a value on flag: --platform');
+      // instructions/bflag.go: a non-list flag given twice is an error.
+      if (platform) fromError(table, ins, 'Duplicate flag specified: platform');
+      platform = { text: f.value, map: f.valueMap.map((k) => logical.offsetOf(k)) };
+    }
   }
-  // parseStringsWhitespaceDelimited: plain whitespace split, quotes are not special here.
-  const words: { s: number; e: number }[] = [];
-  const re = /[^\t\v\f\r ]+/g;
-  re.lastIndex = rest;
-  for (let m = re.exec(logical.text); m; m = re.exec(logical.text)) words.push({ s: m.index, e: m.index + m[0].length });
-  if (words.length !== 1 && words.length !== 3) {
-    throw new InputError('FROM requires either one or three arguments', at.line, at.column);
+  // The words, read in place: how many, and the bounds of the first three.
+  let words = 0;
+  let s0 = 0;
+  let e0 = 0;
+  let s1 = 0;
+  let e1 = 0;
+  let s2 = 0;
+  let e2 = 0;
+  for (let i = rest; ; ) {
+    RE_FROM_SPACE.lastIndex = i;
+    RE_FROM_SPACE.test(lt);
+    const s = RE_FROM_SPACE.lastIndex;
+    RE_FROM_WORD.lastIndex = s;
+    if (!RE_FROM_WORD.test(lt)) break;
+    i = RE_FROM_WORD.lastIndex;
+    if (words === 0) {
+      s0 = s;
+      e0 = i;
+    } else if (words === 1) {
+      s1 = s;
+      e1 = i;
+    } else if (words === 2) {
+      s2 = s;
+      e2 = i;
+    }
+    words++;
   }
+  if (words !== 1 && words !== 3) fromError(table, ins, 'FROM requires either one or three arguments');
   let stageName: string | null = null;
-  if (words.length === 3) {
-    if (logical.text.slice(words[1].s, words[1].e).toLowerCase() !== 'as') {
-      throw new InputError("FROM's second argument must be AS", at.line, at.column);
-    }
-    stageName = logical.text.slice(words[2].s, words[2].e).toLowerCase();
+  if (words === 3) {
+    if (lt.slice(s1, e1).toLowerCase() !== 'as') fromError(table, ins, "FROM's second argument must be AS");
+    stageName = lt.slice(s2, e2).toLowerCase();
     if (!RE_STAGE_NAME.test(stageName)) {
-      throw new InputError(
-        `invalid name for build stage: "${stageName}", name can't start with a number or contain symbols`,
-        at.line,
-        at.column,
-      );
+      fromError(table, ins, `invalid name for build stage: "${stageName}", name can't start with a number or contain symbols`);
     }
   }
-  return { instr: ins, index, image: sourceWord(logical, words[0].s, words[0].e), platform, stageName };
+  return { instr: ins, index, image: sourceWord(logical, s0, e0), platform, stageName };
 }
 
 /**
@@ -289,12 +362,15 @@ export function parseDockerfile(text: string, segmenter: Segmenter = 'dockerfile
   const globalArgs: ArgDecl[] = [];
   const stageArgs: { decl: ArgDecl; stage: number }[] = [];
   const froms: FromInstr[] = [];
-  for (const ins of instructions) {
+  for (let k = 0; k < instructions.length; k++) {
+    const ins = instructions[k];
     if (ins.keyword === 'FROM') froms.push(parseFrom(ins, froms.length, table));
     else if (ins.keyword === 'ARG') {
       const decls = parseArg(ins, table, run.escape);
-      if (froms.length === 0) globalArgs.push(...decls);
-      else for (const decl of decls) stageArgs.push({ decl, stage: froms.length - 1 });
+      for (let j = 0; j < decls.length; j++) {
+        if (froms.length === 0) globalArgs.push(decls[j]);
+        else stageArgs.push({ decl: decls[j], stage: froms.length - 1 });
+      }
     }
   }
   return {

@@ -84,9 +84,20 @@ export interface ReferenceParts {
  * (what BuildKit's InvalidDefaultArgInFrom check calls). Returns null when valid, else the Go error text.
  */
 export function validateReference(ref: string): string | null {
-  const r = parseNormalizedNamed(ref);
-  return typeof r === 'string' ? r : null;
+  let verdict = verdicts.get(ref);
+  if (verdict === undefined) {
+    const r = parseNormalizedNamed(ref);
+    verdict = typeof r === 'string' ? r : null;
+    if (verdicts.size >= VERDICTS_MAX) verdicts.clear();
+    verdicts.set(ref, verdict);
+  }
+  return verdict;
 }
+
+/** validateReference's answers by reference (a pure function, asked again for the same names: the same FROM in the
+ * file as read and in its verification, the same base images across a fleet); bounded, emptied when full. */
+const verdicts = new Map<string, string | null>();
+const VERDICTS_MAX = 4096;
 
 /** Parses a valid reference into its normalized parts; null when validateReference would reject it. */
 export function splitReference(ref: string): ReferenceParts | null {

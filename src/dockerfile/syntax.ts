@@ -74,85 +74,96 @@ export function parseCheckSkip(value: string): Set<string> | 'all' {
 /** An instruction's logical text: continuations joined, with the source offset of every character. */
 export interface Logical {
   text: string;
-  map: number[];
+  /** The source offset of the character at index i of text. */
+  offsetOf(i: number): number;
   /** Offset of the end of the logical line's last physical line (before its line break). */
   end: number;
   /** 0-based last physical line of the logical line. */
   endLine: number;
 }
 
-function isBlank(s: string): boolean {
-  return /^\s*$/.test(s);
+/**
+ * A Logical that keeps where its pieces start rather than an offset per character. Most logical lines are one
+ * piece (no continuation): a number, no array. Every instruction of a file has one, alive as long as the model.
+ */
+class Pieces implements Logical {
+  text = '';
+  end = 0;
+  endLine = 0;
+  /** Source offset of the first piece (logical index 0). */
+  first = 0;
+  /** [logical index, source offset] of each further joined piece, in order; null for a one-piece line. */
+  more: number[] | null = null;
+  offsetOf(i: number): number {
+    const m = this.more;
+    if (m === null || i < m[0]) return this.first + i;
+    let k = 0;
+    while (k + 2 < m.length && m[k + 2] <= i) k += 2;
+    return m[k + 1] + (i - m[k]);
+  }
 }
-function isCommentLine(s: string): boolean {
-  return /^\s*#/.test(s);
+
+/** Sticky: the white space (`\s`, the line break excluded) from an offset on. */
+const RE_LEAD = /[^\S\n]*/y;
+
+/**
+ * parser.go setEscapeToken: the escape character at the end of a line (only spaces and tabs after it), not itself
+ * escaped, continues it (the pattern `(?:^|[^\\])\\[ \t]*$`, for either escape). Returns where the line's text
+ * is cut, at that escape character, or -1 when the line does not continue. Read backwards from the end, in
+ * place: `from` and `end` bound the line's text within `text`.
+ */
+function continuationAt(text: string, from: number, end: number, escape: Escape): number {
+  let k = end - 1;
+  while (k >= from && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k--;
+  if (k < from || text[k] !== escape) return -1;
+  return k === from || text[k - 1] !== escape ? k : -1;
 }
 
 /**
  * Joins a logical line like parser.go does: an escape character at the end of a line (not itself escaped,
  * optionally followed by spaces/tabs) continues it; comment and blank lines inside are dropped; the next
- * line's leading whitespace is kept.
+ * line's leading whitespace is kept. `startLine` is the line of `start`, when the caller knows it.
  */
-// parser.go setEscapeToken: the escape character at the end of a line, not itself escaped, continues it.
-const RE_CONTINUATION = { '\\': /(?:^|[^\\])\\[ \t]*$/, '`': /(?:^|[^`])`[ \t]*$/ } as const;
-
-/**
- * A Logical whose source map is built on first use: most instructions (RUN, COPY …) are only segmented and never
- * mapped back, and a map is one number per character.
- */
-class LazyLogical implements Logical {
-  text = '';
-  end = 0;
-  endLine = 0;
-  /** [logical index, source offset] of each joined piece, in order. */
-  readonly pieces: number[] = [];
-  #map: number[] | null = null;
-  get map(): number[] {
-    if (this.#map) return this.#map;
-    const map = new Array<number>(this.text.length);
-    const p = this.pieces;
-    for (let k = 0; k < p.length; k += 2) {
-      const to = k + 2 < p.length ? p[k + 2] : this.text.length;
-      for (let i = p[k]; i < to; i++) map[i] = p[k + 1] + (i - p[k]);
-    }
-    return (this.#map = map);
-  }
-}
-
-export function logicalLine(table: LineTable, start: number, escape: Escape): Logical {
-  const reCont = RE_CONTINUATION[escape];
-  let line = table.lineAt(start);
+export function logicalLine(table: LineTable, start: number, escape: Escape, startLine = table.lineAt(start)): Logical {
+  const { text } = table;
+  let line = startLine;
   let from = start;
-  const out = new LazyLogical();
+  const out = new Pieces();
   let first = true;
-  const done = (end: number, endLine: number) => {
-    out.end = end;
-    out.endLine = endLine;
-    return out;
-  };
+  let lineEnd: number;
   for (;;) {
     const lineStart = table.starts[line];
-    const full = table.lineText(line);
-    const seg = full.slice(from - lineStart);
-    const lineEnd = lineStart + full.length;
-    if (!first && (isCommentLine(seg) || isBlank(seg))) {
-      if (line + 1 >= table.lineCount) return done(lineEnd, line);
-      line++;
-      from = table.starts[line];
-      continue;
+    // Where the line's text ends (LineTable.lineText): before its line break and a '\r' just before that.
+    lineEnd = line + 1 < table.lineCount ? table.starts[line + 1] - 1 : text.length;
+    if (lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+    if (!first) {
+      // A comment or blank line inside the continuation is dropped.
+      RE_LEAD.lastIndex = from;
+      RE_LEAD.test(text);
+      const at = RE_LEAD.lastIndex;
+      if (at >= lineEnd || text.charCodeAt(at) === 35 /* # */) {
+        if (line + 1 >= table.lineCount) break;
+        line++;
+        from = table.starts[line];
+        continue;
+      }
     }
     first = false;
-    const m = reCont.exec(seg);
-    let keep = seg.length;
-    if (m) keep = m.index + (m[0][0] === escape ? 0 : 1);
+    const cut = continuationAt(text, from, lineEnd, escape);
+    const keep = cut < 0 ? lineEnd - from : cut - from;
     if (keep > 0) {
-      out.pieces.push(out.text.length, from);
-      out.text += seg.slice(0, keep);
+      if (out.text === '') out.first = from;
+      else if (out.more === null) out.more = [out.text.length, from];
+      else out.more.push(out.text.length, from);
+      out.text += text.slice(from, from + keep);
     }
-    if (!m || line + 1 >= table.lineCount) return done(lineEnd, line);
+    if (cut < 0 || line + 1 >= table.lineCount) break;
     line++;
     from = table.starts[line];
   }
+  out.end = lineEnd;
+  out.endLine = line;
+  return out;
 }
 
 export interface Word {
