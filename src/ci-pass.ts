@@ -370,7 +370,9 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>, prior?: Prior)
   };
   /** A matrix build's Dockerfiles (one BuildStep or ActionBuild each, sharing the list), likewise. */
   const canonicalMatrix = <B extends { matrix?: { candidates: string[] } }>(list: B[]): B[] => {
-    for (const m of new Set(list.flatMap((b) => (b.matrix ? [b.matrix] : [])))) m.candidates = [...new Set(m.candidates.map((d) => view.canonical(d)))];
+    let matrices: Set<{ candidates: string[] }> | undefined;
+    for (const b of list) if (b.matrix) (matrices ??= new Set()).add(b.matrix);
+    for (const m of matrices ?? []) m.candidates = [...new Set(m.candidates.map((d) => view.canonical(d)))];
     return list;
   };
   if (systems.has('gitlab')) {
@@ -505,15 +507,17 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>, prior?: Prior)
     const find = stepFinder();
     for (const job of jobs) {
       const old = prior?.memo.jobs.get(job);
-      const p =
-        old && unchanged(old)
-          ? old
-          : run((v) => {
-              const got = find(job, v);
-              canonicalMatrix(canonical(got.steps));
-              canonical(got.scriptFiles);
-              return got;
-            });
+      let p: Piece<Required<CiSteps>>;
+      if (old && unchanged(old)) p = old;
+      else {
+        // As run(), for the RepoView a job's steps read through.
+        const reads = new Set<string>();
+        const probes = new Set<string>();
+        const got = find(job, { read: (q) => (reads.add(q), view.read(q)), exists: (q) => (probes.add(q), view.exists(q)) });
+        canonicalMatrix(canonical(got.steps));
+        canonical(got.scriptFiles);
+        p = { value: got, reads, probes, problems: [] };
+      }
       memo.jobs.set(job, p);
       steps.steps.push(...p.value.steps);
       steps.scriptFiles.push(...p.value.scriptFiles);
