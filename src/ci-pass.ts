@@ -824,7 +824,7 @@ export const verification = { crossCheck: false };
  * its kind, range and scalar value, a platform by its id), and which objects are shared: an object met again is
  * written as a reference to where it was first met.
  */
-export function shape(value: unknown): string {
+function shape(value: unknown): string {
   const seen = new Map<object, number>();
   const walk = (v: unknown): unknown => {
     if (v === null || typeof v !== 'object') return typeof v === 'function' ? `function ${v.name}` : v === undefined ? '<undefined>' : v;

@@ -211,12 +211,14 @@ interface Def {
  * its `!reference`s), the `default:` keywords it asked for and the top-level before_script when it took it, each
  * as found (by identity). A job reads the documents only through these, and the global variables (JobModel.globals).
  */
-interface JobInputs {
-  job: Job;
-  notes: JobModel['notes'];
+interface Reading {
   defs: Map<string, readonly Def[] | undefined>;
   defaults: Map<string, Located | undefined>;
   rootBefore?: { got: Located | undefined };
+}
+interface JobInputs extends Reading {
+  job: Job;
+  notes: JobModel['notes'];
 }
 
 const sameLocated = (a: Located | undefined, b: Located | undefined) => a === b || (a !== undefined && b !== undefined && a.file === b.file && a.node === b.node);
@@ -251,7 +253,7 @@ export function buildJobModel(src: CiSource, prior?: JobModel): JobModel {
   }
 
   /** The job being read: every name whose definitions it looks up, with what it found (JobInputs). */
-  let reading: JobInputs | null = null;
+  let reading: Reading | null = null;
   /** Names looked up while computing a jobLayers entry (replayed into `reading` when the entry is reused). */
   let looked: string[] | null = null;
   const defsOf = (name: string): readonly Def[] | undefined => {
@@ -374,7 +376,7 @@ export function buildJobModel(src: CiSource, prior?: JobModel): JobModel {
   const globals = JSON.stringify(globalSets.map((m) => [...m]));
   const inputs = new Map<string, JobInputs>();
   /** True when every input `old` was read from is, in this model, the same object it was. */
-  const unchanged = (old: JobInputs): boolean => {
+  const unchanged = (old: Reading): boolean => {
     for (const [name, list] of old.defs) {
       const now = defs.get(name);
       if (now === list) continue;
@@ -396,7 +398,7 @@ export function buildJobModel(src: CiSource, prior?: JobModel): JobModel {
       continue;
     }
     const noted = notes.length;
-    reading = { job: null as unknown as Job, notes: [], defs: new Map(), defaults: new Map() };
+    reading = { defs: new Map(), defaults: new Map() };
     const ds = defsOf(name)!;
     const file = ds[ds.length - 1].file;
     const at = position(file, ds[ds.length - 1].keyNode.range?.[0] ?? 0);
@@ -454,9 +456,7 @@ export function buildJobModel(src: CiSource, prior?: JobModel): JobModel {
     if (shell.dialect !== 'posix') job.shell = shell;
     if (matrix) job.matrix = gitlabMatrixCells(matrix.file, matrix.node);
     jobs.push(job);
-    reading.job = job;
-    reading.notes = notes.slice(noted).map((n) => ({ ...n }));
-    inputs.set(name, reading);
+    inputs.set(name, { ...reading, job, notes: notes.slice(noted).map((n) => ({ ...n })) });
     reading = null;
   }
   return { jobs, notes, inputs, globals };
