@@ -7,8 +7,9 @@
  */
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
+import { isNode, isScalar } from 'yaml';
 import { combineCi } from '../transforms/ci-combine.js';
-import { shellStepsTransform } from '../transforms/ci-steps.js';
+import { commandKey, shellStepsTransform } from '../transforms/ci-steps.js';
 import { githubActionsTransform } from '../transforms/github-actions.js';
 import { bakeTransform } from '../transforms/bake.js';
 import { composeTransform } from '../transforms/compose.js';
@@ -34,12 +35,12 @@ import { loadDrone, type PluginBuild } from './ci/drone.js';
 import { loadAzure, type AzureDockerTask } from './ci/azure.js';
 import { loadCompose, loadComposeCalls, type ComposeBuild } from './ci/compose.js';
 import { loadGithub, type ActionBuild, type RepoLister } from './ci/github.js';
-import { buildJobModel } from './ci/jobs.js';
+import { buildJobModel, type JobModel } from './ci/jobs.js';
 import type { Job } from './ci/model.js';
 import { CI_SYSTEMS, type CiSystem } from './ci/platform.js';
 import { deriveFromRemote, deriveGithubFromRemote } from './ci/predefined.js';
 import { loadJenkinsfiles, loadShellScripts, type FileWalker, type ReportedBuild } from './ci/reported.js';
-import { ciDefaults, findSteps, type CiSteps, type DefaultSource } from './ci/steps.js';
+import { ciDefaults, stepFinder, type BuildStep, type CiSteps, type DefaultSource } from './ci/steps.js';
 import { CI_NAMES, loadCi, reusingParsed, type CiFile, type CiProblem, type ExternalInclude } from './ci/yaml.js';
 
 /** Everything the enabled CI systems of one repository build, and the files they live in. */
@@ -316,6 +317,43 @@ function refusedCi(view: RepoFiles, path: string): string | undefined {
 }
 
 /**
+ * What one analysis computed, piece by piece, with the paths each piece asked about, so that the verification of
+ * the planned edits (finishCi), which analyses the repository again as it would be with the changed files' new
+ * texts, computes again only the pieces that asked about a changed file. A piece is a deterministic function of
+ * what `read` and `exists` answer for the paths it asks about and of the parsed documents: `list`, `dirs`, `files`,
+ * `real` and `canonical` answer from the disk, which the planned texts leave as it is (they replace the texts of
+ * files that exist), and an unchanged text keeps its parsed document (src/ci/yaml.ts reusingParsed). So a piece
+ * none of whose paths changed gives the result it gave, problems included (a piece's problems are its own, added
+ * in the order the pieces come), and that result is taken as it is.
+ */
+interface Memo {
+  /** Each system's loader (GitLab's with its job model), the reported builds, the compose builds as jobs run them. */
+  pieces: Map<string, Piece<unknown>>;
+  /** Each job's build steps (src/ci/steps.ts stepFinder), by the Job object. */
+  jobs: Map<Job, Piece<Required<CiSteps>>>;
+}
+
+interface Piece<T> {
+  value: T;
+  /** The paths the piece read, and those it only probed with `exists`. */
+  reads: ReadonlySet<string>;
+  probes: ReadonlySet<string>;
+  problems: readonly CiProblem[];
+}
+
+/** The analysis a verification repeats: its pieces, and which paths the planned texts change. */
+interface Prior {
+  memo: Memo;
+  /** True when `read(path)` answers differently with the planned texts. */
+  reads(path: string): boolean;
+  /** True when `exists(path)` may. */
+  probes(path: string): boolean;
+}
+
+/** Each analysis's pieces, for its verification. */
+const memos = new WeakMap<CiSource, Memo>();
+
+/**
  * Reads the CI files of the enabled systems, each file for itself: one that cannot be read (invalid YAML, a
  * template) is recorded in `problems` and the others are read and planned as usual.
  *
@@ -324,32 +362,79 @@ function refusedCi(view: RepoFiles, path: string): string | undefined {
  * same job name in any of them changes every job, and the unreadable file may hold any of these. GitLab itself
  * creates no pipeline while an included file is invalid ("Included file … does not have valid YAML syntax!").
  * So no job of that pipeline is modelled or edited; its readable files are reported as held, with the reason.
+ *
+ * With `prior` (the verification), a piece of the prior analysis that asked about no changed path is taken as it
+ * is (Memo); GitLab's job model, when its files changed, is built again reusing each job none of whose
+ * definitions changed (src/ci/jobs.ts buildJobModel), and such a job keeps its steps.
  */
-function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource {
+function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>, prior?: Prior): CiSource {
   const problems: CiProblem[] = [];
   const out: CiSource = { files: [], external: [], steps: { steps: [], scriptFiles: [] }, actions: [], compose: [], bake: [], azure: [], plugins: [], reported: [], reportedFiles: [], found: new Set(), problems, held: new Map() };
+  const memo: Memo = { pieces: new Map(), jobs: new Map() };
+  memos.set(out, memo);
   const jobs: Job[] = [];
-  const notes: ReturnType<typeof buildJobModel>['notes'] = [];
+  const notes: JobModel['notes'] = [];
+  /** A fresh piece: `compute` through a view that records the paths asked about. */
+  const run = <T>(compute: (view: RepoFiles, problems: CiProblem[]) => T): Piece<T> => {
+    const reads = new Set<string>();
+    const probes = new Set<string>();
+    const own: CiProblem[] = [];
+    const recording: RepoFiles = {
+      ...view,
+      read: (p) => (reads.add(p), view.read(p)),
+      exists: (p) => (probes.add(p), view.exists(p)),
+    };
+    return { value: compute(recording, own), reads, probes, problems: own };
+  };
+  const unchanged = (old: Piece<unknown> | undefined): boolean => {
+    if (!old || !prior) return false;
+    for (const p of old.reads) if (prior.reads(p)) return false;
+    for (const p of old.probes) if (prior.probes(p)) return false;
+    return true;
+  };
+  /** A piece's value: the prior one when it is unchanged (and `same` accepts its other inputs), else computed. */
+  const piece = <T>(name: string, compute: (view: RepoFiles, problems: CiProblem[]) => T, same: (old: T) => boolean = () => true): T => {
+    const old = prior?.memo.pieces.get(name) as Piece<T> | undefined;
+    const p = old && unchanged(old) && same(old.value) ? old : run(compute);
+    memo.pieces.set(name, p);
+    problems.push(...p.problems);
+    return p.value;
+  };
+  /** A build naming a Dockerfile through a link (or a hard link) builds the Dockerfile the tool analysed. */
+  const canonical = <B extends { dockerfile: string | null }>(list: B[]): B[] => {
+    for (const b of list) if (b.dockerfile !== null) b.dockerfile = view.canonical(b.dockerfile);
+    return list;
+  };
+  /** A matrix build's Dockerfiles (one BuildStep or ActionBuild each, sharing the list), likewise. */
+  const canonicalMatrix = <B extends { matrix?: { candidates: string[] } }>(list: B[]): B[] => {
+    let matrices: Set<{ candidates: string[] }> | undefined;
+    for (const b of list) if (b.matrix) (matrices ??= new Set()).add(b.matrix);
+    for (const m of matrices ?? []) m.candidates = [...new Set(m.candidates.map((d) => view.canonical(d)))];
+    return list;
+  };
   if (systems.has('gitlab')) {
-    // A local include that links out of the repository is not read: the pipeline is then held, as for an
-    // include that cannot be parsed (it may hold anything).
-    const outside: string[] = [];
-    const gitlab = loadCi(
-      (p) => {
-        const text = view.read(p);
-        if (text === null && view.refused.has(p)) outside.push(p);
-        return text;
-      },
-      problems,
-      (p) => refusedCi(view, p),
-    );
-    if (gitlab) gitlab.unreadable.push(...outside.filter((p) => !CI_NAMES.includes(p)));
+    const before = (prior?.memo.pieces.get('gitlab') as Piece<{ model: JobModel | null }> | undefined)?.value.model ?? undefined;
+    const { gitlab, model } = piece('gitlab', (v, problems) => {
+      // A local include that links out of the repository is not read: the pipeline is then held, as for an
+      // include that cannot be parsed (it may hold anything).
+      const outside: string[] = [];
+      const gitlab = loadCi(
+        (p) => {
+          const text = v.read(p);
+          if (text === null && v.refused.has(p)) outside.push(p);
+          return text;
+        },
+        problems,
+        (p) => refusedCi(v, p),
+      );
+      if (gitlab) gitlab.unreadable.push(...outside.filter((p) => !CI_NAMES.includes(p)));
+      return { gitlab, model: gitlab && gitlab.unreadable.length === 0 ? buildJobModel(gitlab, before) : null };
+    });
     if (gitlab) {
       out.found.add('gitlab');
       out.files.push(...gitlab.files);
-      if (gitlab.unreadable.length === 0) {
+      if (model) {
         out.external.push(...gitlab.external);
-        const model = buildJobModel(gitlab);
         jobs.push(...model.jobs);
         notes.push(...model.notes);
       } else {
@@ -361,7 +446,11 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource {
     }
   }
   if (systems.has('github')) {
-    const github = loadGithub(view, problems);
+    const github = piece('github', (v, problems) => {
+      const got = loadGithub(v, problems);
+      if (got) canonicalMatrix(canonical(got.actions));
+      return got;
+    });
     if (github) {
       out.found.add('github');
       out.files.push(...github.files);
@@ -370,7 +459,7 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource {
     }
   }
   if (systems.has('bitbucket')) {
-    const bitbucket = loadBitbucket(view.read, problems);
+    const bitbucket = piece('bitbucket', (v, problems) => loadBitbucket(v.read, problems));
     if (bitbucket) {
       out.found.add('bitbucket');
       out.files.push(...bitbucket.files);
@@ -378,7 +467,11 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource {
     }
   }
   if (systems.has('azure')) {
-    const azure = loadAzure(view, problems);
+    const azure = piece('azure', (v, problems) => {
+      const got = loadAzure(v, problems);
+      if (got) canonicalMatrix(canonical(got.tasks));
+      return got;
+    });
     if (azure) {
       out.found.add('azure');
       out.files.push(...azure.files);
@@ -387,7 +480,7 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource {
     }
   }
   if (systems.has('circleci')) {
-    const circleci = loadCircleci(view.read, problems);
+    const circleci = piece('circleci', (v, problems) => loadCircleci(v.read, problems));
     if (circleci) {
       out.found.add('circleci');
       out.files.push(...circleci.files);
@@ -395,7 +488,11 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource {
     }
   }
   if (systems.has('drone') || systems.has('woodpecker')) {
-    const drone = loadDrone(view, { drone: systems.has('drone'), woodpecker: systems.has('woodpecker') }, problems);
+    const drone = piece('drone', (v, problems) => {
+      const got = loadDrone(v, { drone: systems.has('drone'), woodpecker: systems.has('woodpecker') }, problems);
+      if (got) canonical(got.plugins);
+      return got;
+    });
     if (drone) {
       for (const f of drone.files) out.found.add(f.path.startsWith('.drone') ? 'drone' : 'woodpecker');
       out.files.push(...drone.files);
@@ -403,18 +500,18 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource {
       out.plugins.push(...drone.plugins);
     }
   }
-  const composeFiles: CiFile[] = [];
-  if (systems.has('compose')) {
-    const compose = loadCompose(view, problems);
-    if (compose) {
-      composeFiles.push(...compose.files);
-      out.found.add('compose');
-      out.files.push(...compose.files);
-      out.compose.push(...compose.builds);
-    }
+  // The compose files' builds as read; the jobs' compose commands (below) may add to them, in a copy.
+  const compose = systems.has('compose') ? piece('compose', (v, problems) => loadCompose(v, problems)) : null;
+  if (compose) {
+    out.found.add('compose');
+    out.files.push(...compose.files);
   }
   if (systems.has('bake')) {
-    const bake = loadBake(view, problems);
+    const bake = piece('bake', (v, problems) => {
+      const got = loadBake(v, problems);
+      if (got) canonical(got.targets);
+      return got;
+    });
     if (bake) {
       out.found.add('bake');
       out.files.push(...bake.files);
@@ -430,17 +527,56 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource {
     ['shell', loadShellScripts],
   ] as const) {
     if (!systems.has(system)) continue;
-    const got = load(view);
+    const got = piece(system, (v) => {
+      const got = load(v);
+      canonical(got.builds);
+      return got;
+    });
     if (got.builds.length === 0) continue;
     out.found.add(system);
     out.reported.push(...got.builds);
     out.reportedFiles.push(...got.files);
   }
-  if (out.found.size > 0) out.steps = findSteps({ jobs, notes }, view);
-  // The compose files and services the jobs' `docker compose build|up` commands use (issue 13 item 2).
-  if (systems.has('compose') && out.steps.compose?.length) {
-    const added = loadComposeCalls(view, out.steps.compose, composeFiles, out.compose, problems);
-    out.files.push(...added);
+  if (out.found.size > 0) {
+    // Each job's steps: a job of the prior analysis (the same Job object: its system's files, or for GitLab its
+    // definitions, did not change) that asked about no changed path has the same steps.
+    const steps: Required<CiSteps> = { steps: [], scriptFiles: [], compose: [] };
+    const find = stepFinder();
+    for (const job of jobs) {
+      const old = prior?.memo.jobs.get(job);
+      let p: Piece<Required<CiSteps>>;
+      if (old && unchanged(old)) p = old;
+      else {
+        // As run(), for the RepoView a job's steps read through.
+        const reads = new Set<string>();
+        const probes = new Set<string>();
+        const got = find(job, { read: (q) => (reads.add(q), view.read(q)), exists: (q) => (probes.add(q), view.exists(q)) });
+        canonicalMatrix(canonical(got.steps));
+        canonical(got.scriptFiles);
+        p = { value: got, reads, probes, problems: [] };
+      }
+      memo.jobs.set(job, p);
+      steps.steps.push(...p.value.steps);
+      steps.scriptFiles.push(...p.value.scriptFiles);
+      steps.compose.push(...p.value.compose);
+    }
+    out.steps = steps;
+  }
+  // The compose files and services the jobs' `docker compose build|up` commands use (issue 13 item 2), added to a
+  // copy of the builds as read (they are the prior analysis's when unchanged).
+  if (systems.has('compose')) {
+    const calls = out.steps.compose ?? [];
+    const final = piece(
+      'compose-calls',
+      (v, problems) => {
+        const builds = (compose?.builds ?? []).map((b) => ({ ...b }));
+        const added = calls.length ? loadComposeCalls(v, calls, compose?.files ?? [], builds, problems) : [];
+        return { compose, calls, builds: canonical(builds), added };
+      },
+      (old) => old.compose === compose && old.calls.length === calls.length && old.calls.every((c, i) => c === calls[i]),
+    );
+    out.compose.push(...final.builds);
+    out.files.push(...final.added);
     if (out.compose.some((b) => b.jobs)) out.found.add('compose');
   }
   // A script the steps run is edited only when it is one of the repository's files (not .gitignore'd, generated
@@ -453,12 +589,6 @@ function analyse(view: RepoFiles, systems: ReadonlySet<CiSystem>): CiSource {
   for (const [path, message] of view.undecodable) if (!ciRefused.has(path)) problems.push({ path, kind: 'skipped', message: `${message}; not searched for builds` });
   // Links out of the repository that a loader asked for: never read, each a note for itself.
   for (const [path, message] of view.refused) if (!problems.some((p) => p.path === path)) problems.push({ path, kind: 'skipped', message });
-  // A build naming a Dockerfile through a link (or a hard link) builds the Dockerfile the tool analysed.
-  for (const list of [out.steps.steps, out.steps.scriptFiles, out.actions, out.compose, out.bake, out.azure, out.plugins, out.reported] as { dockerfile: string | null }[][]) {
-    for (const b of list) if (b.dockerfile !== null) b.dockerfile = view.canonical(b.dockerfile);
-  }
-  // A matrix build's Dockerfiles (one BuildStep or ActionBuild each, sharing the list), likewise.
-  for (const m of new Set([...out.steps.steps, ...out.actions, ...out.azure].flatMap((b) => (b.matrix ? [b.matrix] : [])))) m.candidates = [...new Set(m.candidates.map((d) => view.canonical(d)))];
   return out;
 }
 
@@ -658,17 +788,17 @@ function planCi(ci: RootCi, src: CiSource, facts: ReadonlyMap<string, Dockerfile
   // An unreadable CI file (and so a held GitLab pipeline), or one that links out of the repository, may build any
   // Dockerfile: none is then said to be built by no CI step.
   const unknown = { edits: new Map(), findings: [], built: new Set(ci.problems.some((p) => p.kind === 'error') || ci.files.refused.size > 0 ? facts.keys() : []) };
-  const parts = [
-    shellStepsTransform({ steps: src.steps, dockerfiles: facts }),
-    githubActionsTransform(src.actions, facts),
-    composeTransform(src.compose, facts),
-    bakeTransform(src.bake, facts),
-    reportedTransform(src.reported, facts),
-    azureTransform(src.azure, facts),
-    droneTransform(src.plugins, facts),
-    unknown,
-  ];
-  return combineCi({ parts, scriptFiles: src.steps.scriptFiles, external: src.external, dockerfiles: facts });
+  // Each transform plans from its own builds and the facts alone.
+  const parts = {
+    steps: shellStepsTransform({ steps: src.steps, dockerfiles: facts }),
+    actions: githubActionsTransform(src.actions, facts),
+    compose: composeTransform(src.compose, facts),
+    bake: bakeTransform(src.bake, facts),
+    reported: reportedTransform(src.reported, facts),
+    azure: azureTransform(src.azure, facts),
+    plugins: droneTransform(src.plugins, facts),
+  };
+  return { ...combineCi({ parts: [...Object.values(parts), unknown], scriptFiles: src.steps.scriptFiles, external: src.external, dockerfiles: facts }), parts };
 }
 
 /**
@@ -691,6 +821,104 @@ export function passedEverywhere(ci: RootCi): Map<string, Set<string>> {
   return out;
 }
 
+/**
+ * Verifies the planned CI edits (`outputs`: the new text of each changed file, by real path), or throws saying
+ * what is wrong: the repository is analysed again as it would be with the new texts, and a changed file must still
+ * be read as it was, every build step must still build what it built, and planning again must ask for nothing
+ * more. Only what the changed files feed is computed again (analyse's `prior`): a changed file is parsed again, an
+ * unchanged one keeps its parsed document, and every piece of the analysis (a system's loader, a job's steps, ...)
+ * that asked about no changed file is the piece it was.
+ */
+export function verifyCi(ci: RootCi, outputs: ReadonlyMap<string, string>, facts: ReadonlyMap<string, DockerfileFacts> = ci.facts, planned = planCi(ci, ci.source!, facts)): void {
+  const source = ci.source!;
+  const memo = memos.get(source);
+  // Changed answers, as withOverlay gives them: `read` of a path whose real path has a new text, `exists` of a
+  // path with a new text (a path that exists answers the same either way).
+  const prior: Prior | undefined = memo && { memo, reads: (p) => outputs.has(ci.files.real(p) ?? p), probes: (p) => outputs.has(p) };
+  const again = reusingParsed(source.files, () => analyse(withOverlay(ci.files, outputs), ci.systems, prior));
+  if (verification.crossCheck) {
+    const full = reusingParsed(source.files, () => analyse(withOverlay(ci.files, outputs), ci.systems));
+    if (shape(again) !== shape(full)) throw new Error('cross-check: the analysis of the planned CI edits differs from the full one');
+    if (shape(planCi(ci, unplanned(source, again, planned), facts).edits) !== shape(planCi(ci, full, facts).edits)) throw new Error('cross-check: planning the edited CI again differs from planning it in full');
+  }
+  // A changed file must still be read as it was: valid YAML (duplicate keys included), not newly a template.
+  const lost = again.problems.find((p) => outputs.has(p.path) && !ci.problems.some((q) => q.path === p.path));
+  if (lost) throw new Error(`the planned CI edits make ${lost.path} unreadable (${lost.message}${lost.line ? ` at ${lost.line}:${lost.column}` : ''})`);
+  if (stepSignature(again) !== stepSignature(source)) throw new Error('the planned CI edits change what a build step builds');
+  const second = planCi(ci, unplanned(source, again, planned), facts);
+  if ([...second.edits.values()].some((e) => e.length > 0)) throw new Error('the planned CI edits do not settle the file');
+}
+
+/**
+ * For tests: with `crossCheck`, verifyCi also analyses the edited repository and plans it again in full (no
+ * piece taken from the first analysis, every build planned), and fails (an internal error) unless both read
+ * the same (shape) and plan the same edits.
+ */
+export const verification = { crossCheck: false };
+
+/**
+ * A value as data, for comparing two analyses: objects by content (a CI file by its path and text, a YAML node by
+ * its kind, range and scalar value, a platform by its id), and which objects are shared: an object met again is
+ * written as a reference to where it was first met.
+ */
+function shape(value: unknown): string {
+  const seen = new Map<object, number>();
+  const walk = (v: unknown): unknown => {
+    if (v === null || typeof v !== 'object') return typeof v === 'function' ? `function ${v.name}` : v === undefined ? '<undefined>' : v;
+    const at = seen.get(v);
+    if (at !== undefined) return `<ref ${at}>`;
+    seen.set(v, seen.size);
+    if (isNode(v)) return { node: v.constructor.name, range: v.range, ...(isScalar(v) ? { type: v.type, value: v.value } : {}) };
+    if ('doc' in v && 'lc' in v && 'path' in v && 'text' in v) return { file: v.path, text: v.text };
+    if ('predefined' in v && 'shellValue' in v && 'id' in v) return { platform: v.id };
+    if (v instanceof Map) return { map: [...v].map(([k, x]) => [walk(k), walk(x)]) };
+    if (v instanceof Set) return { set: [...v].map(walk) };
+    if (Array.isArray(v)) return v.map(walk);
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+  };
+  return JSON.stringify(walk(value));
+}
+
+/**
+ * `again` without the builds whose planning again is known to ask for nothing, for checking that the edits settle
+ * (planning again asks for no edit): each transform of planCi plans from its own builds and the facts alone, so
+ * builds that are the first planning's own (the same objects, in the same order: analyse took them unchanged)
+ * get the edits they got then. So a transform whose builds are all the first planning's, where it made no edit,
+ * makes none again. Shell steps go by command (transforms/ci-steps.ts commandKey): a command's edits are planned
+ * from the steps that run it and the facts alone and are edits of its own file, so a command whose steps are all
+ * the first planning's, in a file the first planning did not edit, gets no edit again.
+ */
+function unplanned(source: CiSource, again: CiSource, planned: ReturnType<typeof planCi>): CiSource {
+  const same = <T>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+  const quiet = (part: keyof typeof planned.parts) => [...planned.parts[part].edits.values()].every((e) => e.length === 0);
+  const byCommand = (steps: readonly BuildStep[]) => {
+    const out = new Map<string, BuildStep[]>();
+    for (const s of steps) {
+      const k = commandKey(s);
+      const list = out.get(k);
+      if (list) list.push(s);
+      else out.set(k, [s]);
+    }
+    return out;
+  };
+  const before = byCommand(source.steps.steps);
+  const settled = new Set<string>();
+  for (const [k, list] of byCommand(again.steps.steps)) {
+    const prior = before.get(k);
+    if (prior && same(list, prior) && !planned.edits.get(list[0].item.file.path)?.length) settled.add(k);
+  }
+  return {
+    ...again,
+    steps: { ...again.steps, steps: again.steps.steps.filter((s) => !settled.has(commandKey(s))) },
+    actions: same(again.actions, source.actions) && quiet('actions') ? [] : again.actions,
+    compose: same(again.compose, source.compose) && quiet('compose') ? [] : again.compose,
+    bake: same(again.bake, source.bake) && quiet('bake') ? [] : again.bake,
+    reported: same(again.reported, source.reported) && quiet('reported') ? [] : again.reported,
+    azure: same(again.azure, source.azure) && quiet('azure') ? [] : again.azure,
+    plugins: same(again.plugins, source.plugins) && quiet('plugins') ? [] : again.plugins,
+  };
+}
+
 /** Plans, verifies and (with --write) applies the CI edits; returns the CI files' reports. */
 export function finishCi(ci: RootCi, o: FinishOptions): FileReport[] {
   const out: FileReport[] = [];
@@ -702,8 +930,7 @@ export function finishCi(ci: RootCi, o: FinishOptions): FileReport[] {
   }
   if (!ci.source) return out;
   const facts = new Map<string, DockerfileFacts>(ci.facts);
-  const plan = (src: CiSource) => planCi(ci, src, facts);
-  const result = plan(ci.source);
+  const result = planCi(ci, ci.source, facts);
   // The CI is read only while some Dockerfile needs something (src/repo.ts): when none does once the planned
   // Dockerfile edits are made, a second run does not read it, so its unfixed findings are not reported now
   // either (the edits' own findings are).
@@ -772,16 +999,8 @@ export function finishCi(ci: RootCi, o: FinishOptions): FileReport[] {
     r.error = `${r.path}: is read as more than one CI file (${[real, ...links.get(r)!].sort().join(', ')}, through symbolic links) and they need different edits; not edited`;
   }
   if (outputs.size === 0) return out;
-  // Verify: the new files parse, and planning again asks for nothing more. The changed files are parsed again;
-  // an unchanged file (same path, same text as read now) keeps its parsed document.
   try {
-    const again = reusingParsed(ci.source.files, () => analyse(withOverlay(ci.files, outputs), ci.systems));
-    // A changed file must still be read as it was: valid YAML (duplicate keys included), not newly a template.
-    const lost = again.problems.find((p) => outputs.has(p.path) && !ci.problems.some((q) => q.path === p.path));
-    if (lost) throw new Error(`the planned CI edits make ${lost.path} unreadable (${lost.message}${lost.line ? ` at ${lost.line}:${lost.column}` : ''})`);
-    if (stepSignature(again) !== stepSignature(ci.source)) throw new Error('the planned CI edits change what a build step builds');
-    const second = plan(again);
-    if ([...second.edits.values()].some((e) => e.length > 0)) throw new Error('the planned CI edits do not settle the file');
+    verifyCi(ci, outputs, facts, result);
   } catch (e) {
     for (const real of outputs.keys()) {
       const r = byReal.get(real)!;

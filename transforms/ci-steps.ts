@@ -43,6 +43,13 @@ interface Group {
   facts: DockerfileFacts;
 }
 
+/**
+ * The command as written that a step runs (its file, scalar and offset): the steps of one command are planned
+ * together. A command's edits are planned from the steps that run it (in their order) and the Dockerfiles' facts
+ * alone, and are edits of its own file (the CI verification, src/ci-pass.ts, relies on both).
+ */
+export const commandKey = (step: BuildStep) => `${step.item.file.path}\0${step.item.node.range?.[0]}\0${step.command.call.start}`;
+
 export function shellStepsTransform(input: StepsTransformInput): CiTransformResult {
   const { steps, dockerfiles } = input;
   const edits = new Map<string, TextEdit[]>();
@@ -53,7 +60,6 @@ export function shellStepsTransform(input: StepsTransformInput): CiTransformResu
 
   // One edit per command as written: jobs sharing an anchor, a hidden job or a !reference share it.
   const groups = new Map<string, Map<string, Group>>();
-  const commandKey = (step: BuildStep) => `${step.item.file.path}\0${step.item.node.range?.[0]}\0${step.command.call.start}`;
   /** Steps whose Dockerfile is not known: reported once the command's own edit (from its other jobs) is known. */
   const dynamic: BuildStep[] = [];
   for (const step of steps.steps) {

@@ -193,10 +193,45 @@ export interface JobModel {
   jobs: Job[];
   /** Problems met while resolving (unknown `extends`, unresolvable `!reference`). */
   notes: { file: CiFile; offset: number; message: string }[];
+  /** What each job was read from, for a later model over partly the same files (buildJobModel's `prior`). */
+  inputs?: ReadonlyMap<string, JobInputs>;
+  /** The values the global `variables:` give (JSON), which every job takes (those its `inherit:` keeps). */
+  globals?: string;
 }
 
-export function buildJobModel(src: CiSource): JobModel {
-  const defs = new Map<string, { file: CiFile; map: YAMLMap; keyNode: Node }[]>();
+/** A definition of a job name (or hidden job) in one file. */
+interface Def {
+  file: CiFile;
+  map: YAMLMap;
+  keyNode: Node;
+}
+
+/**
+ * What one job of a model was read from: the definitions of every name it looked up (its own, its `extends` chain,
+ * its `!reference`s), the `default:` keywords it asked for and the top-level before_script when it took it, each
+ * as found (by identity). A job reads the documents only through these, and the global variables (JobModel.globals).
+ */
+interface Reading {
+  defs: Map<string, readonly Def[] | undefined>;
+  defaults: Map<string, Located | undefined>;
+  rootBefore?: { got: Located | undefined };
+}
+interface JobInputs extends Reading {
+  job: Job;
+  notes: JobModel['notes'];
+}
+
+const sameLocated = (a: Located | undefined, b: Located | undefined) => a === b || (a !== undefined && b !== undefined && a.file === b.file && a.node === b.node);
+
+/**
+ * The GitLab jobs of `src`. With `prior` (the model of the same pipeline before some of its files changed, see the
+ * CI verification in src/ci-pass.ts), a job whose inputs (JobInputs) are all the same objects as when `prior` read
+ * it, under the same global variables, is `prior`'s Job itself: the same definitions in the same parsed documents
+ * (an unchanged file keeps its parsed document, src/ci/yaml.ts reusingParsed) give the same job, so it is not read
+ * again. A definition in a changed file is a new object, so every job that reads one is read again.
+ */
+export function buildJobModel(src: CiSource, prior?: JobModel): JobModel {
+  const defs = new Map<string, Def[]>();
   const globalVars: Located[] = [];
   const defaults: { file: CiFile; map: YAMLMap }[] = [];
   const notes: JobModel['notes'] = [];
@@ -217,17 +252,28 @@ export function buildJobModel(src: CiSource): JobModel {
     }
   }
 
+  /** The job being read: every name whose definitions it looks up, with what it found (JobInputs). */
+  let reading: Reading | null = null;
+  /** Names looked up while computing a jobLayers entry (replayed into `reading` when the entry is reused). */
+  let looked: string[] | null = null;
+  const defsOf = (name: string): readonly Def[] | undefined => {
+    const got = defs.get(name);
+    reading?.defs.set(name, got);
+    looked?.push(name);
+    return got;
+  };
+
   /** Layers of a job, lowest precedence first: each definition's `extends` chain, then itself. */
   const layers = (name: string, depth = 0, seen = new Set<string>()): { file: CiFile; map: YAMLMap }[] => {
     if (depth > 11 || seen.has(name)) return [];
     seen.add(name);
     const out: { file: CiFile; map: YAMLMap }[] = [];
-    for (const d of defs.get(name) ?? []) {
+    for (const d of defsOf(name) ?? []) {
       const ext = mapGet(d.file, d.map, 'extends');
       const names = isSeq(ext) ? ext.items.map((x) => scalarText(d.file, deref(d.file, x))) : [scalarText(d.file, ext)];
       for (const n of names) {
         if (!n) continue;
-        if (!defs.has(n)) {
+        if (!defsOf(n)) {
           notes.push({ file: d.file, offset: ext?.range?.[0] ?? 0, message: `extends '${n}', which is not defined in the repository's CI files` });
           continue;
         }
@@ -239,16 +285,19 @@ export function buildJobModel(src: CiSource): JobModel {
   };
 
   /** layers(name), computed once per job name (the notes it adds are added again on each call, as before). */
-  const layerCache = new Map<string, { out: { file: CiFile; map: YAMLMap }[]; notes: JobModel['notes'] }>();
+  const layerCache = new Map<string, { out: { file: CiFile; map: YAMLMap }[]; notes: JobModel['notes']; looked: string[] }>();
   const jobLayers = (name: string): readonly { file: CiFile; map: YAMLMap }[] => {
     const hit = layerCache.get(name);
     if (hit) {
       for (const n of hit.notes) notes.push({ ...n });
+      for (const n of hit.looked) defsOf(n);
       return hit.out;
     }
     const before = notes.length;
+    looked = [];
     const out = layers(name);
-    layerCache.set(name, { out, notes: notes.slice(before).map((n) => ({ ...n })) });
+    layerCache.set(name, { out, notes: notes.slice(before).map((n) => ({ ...n })), looked });
+    looked = null;
     return out;
   };
 
@@ -317,19 +366,56 @@ export function buildJobModel(src: CiSource): JobModel {
     if (b !== undefined) rootBefore = { file: f, node: b };
   }
 
+  // The global variables, read once: a job takes those its `inherit:` keeps, in the same order and with the same
+  // values as reading them for each job would give. `globals` says what they are, for reusing a prior job.
+  const globalSets = globalVars.map((g) => {
+    const all = new Map<string, JobVariable>();
+    addVars(all, g.file, g.node, 'global variables');
+    return all;
+  });
+  const globals = JSON.stringify(globalSets.map((m) => [...m]));
+  const inputs = new Map<string, JobInputs>();
+  /** True when every input `old` was read from is, in this model, the same object it was. */
+  const unchanged = (old: Reading): boolean => {
+    for (const [name, list] of old.defs) {
+      const now = defs.get(name);
+      if (now === list) continue;
+      if (now === undefined || list === undefined || now.length !== list.length) return false;
+      if (list.some((d, i) => d.file !== now[i].file || d.map !== now[i].map || d.keyNode !== now[i].keyNode)) return false;
+    }
+    for (const [key, got] of old.defaults) if (!sameLocated(got, findDefault(key))) return false;
+    return !old.rootBefore || sameLocated(old.rootBefore.got, rootBefore);
+  };
+
   const jobs: Job[] = [];
-  for (const [name, ds] of defs) {
+  for (const name of defs.keys()) {
     if (name.startsWith('.')) continue;
+    const old = prior?.inputs?.get(name);
+    if (old && prior!.globals === globals && unchanged(old)) {
+      jobs.push(old.job);
+      notes.push(...old.notes.map((n) => ({ ...n })));
+      inputs.set(name, old);
+      continue;
+    }
+    const noted = notes.length;
+    reading = { defs: new Map(), defaults: new Map() };
+    const ds = defsOf(name)!;
     const file = ds[ds.length - 1].file;
     const at = position(file, ds[ds.length - 1].keyNode.range?.[0] ?? 0);
     const script = lookup(name, ['script']);
     const own = lookup(name, ['before_script']);
     const inherits = inheritance(name);
     let before: Located | undefined = own;
-    if (!before && inherits.default('before_script')) before = defaultKey('before_script') ?? rootBefore;
+    if (!before && inherits.default('before_script')) {
+      before = defaultKey('before_script');
+      if (!before) {
+        reading.rootBefore = { got: rootBefore };
+        before = rootBefore;
+      }
+    }
     const items = [...(before ? flatten(before.file, before.node) : []), ...(script ? flatten(script.file, script.node) : [])];
     const variables = new Map<string, JobVariable>();
-    for (const g of globalVars) addVars(variables, g.file, g.node, 'global variables', inherits.variable);
+    for (const g of globalSets) for (const [k, v] of g) if (inherits.variable(k)) variables.set(k, { ...v });
     for (const l of jobLayers(name)) {
       const v = mapGet(l.file, l.map, 'variables');
       if (v !== undefined) addVars(variables, l.file, v, 'variables');
@@ -370,11 +456,19 @@ export function buildJobModel(src: CiSource): JobModel {
     if (shell.dialect !== 'posix') job.shell = shell;
     if (matrix) job.matrix = gitlabMatrixCells(matrix.file, matrix.node);
     jobs.push(job);
+    inputs.set(name, { ...reading, job, notes: notes.slice(noted).map((n) => ({ ...n })) });
+    reading = null;
   }
-  return { jobs, notes };
+  return { jobs, notes, inputs, globals };
 
-  /** A `default:` keyword (the last file's wins, as for before_script). */
+  /** A `default:` keyword (the last file's wins, as for before_script), as the job being read takes it. */
   function defaultKey(key: string): Located | undefined {
+    const got = findDefault(key);
+    reading?.defaults.set(key, got);
+    return got;
+  }
+
+  function findDefault(key: string): Located | undefined {
     let got: Located | undefined;
     for (const d of defaults) {
       const v = mapGet(d.file, d.map, key);

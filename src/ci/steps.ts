@@ -198,15 +198,33 @@ function assignFrom(call: ShCall, env: Env & { set(name: string, value: string |
 const isCd = (w0: { text: string; complete: boolean }) => w0.complete && (w0.text === 'cd' || w0.text === 'pushd');
 
 export function findSteps(model: JobModel, repo: RepoView): CiSteps {
-  const steps: BuildStep[] = [];
-  const scriptFiles: ScriptFileBuild[] = [];
-  const compose: ComposeCall[] = [];
+  const out: Required<CiSteps> = { steps: [], scriptFiles: [], compose: [] };
+  const find = stepFinder();
+  for (const job of model.jobs) {
+    const got = find(job, repo);
+    out.steps.push(...got.steps);
+    out.scriptFiles.push(...got.scriptFiles);
+    out.compose.push(...got.compose);
+  }
+  return out;
+}
+
+/**
+ * findSteps one job at a time: `find(job, repo)` is the job's share of findSteps (its steps, script builds and
+ * compose calls, in order), so findSteps is their concatenation in job order. What one job's steps are depends only
+ * on the job and on what `repo` answers for the paths it asks about (scripts it runs, Dockerfiles and contexts it
+ * probes); the finder's caches only keep parses, which depend on the text alone.
+ */
+export function stepFinder(): (job: Job, repo: RepoView) => Required<CiSteps> {
   // Parsed per scalar and dialect: a shared definition may run in jobs of different shells.
   const parsed = new Map<Scalar, Map<string, { script: ShScript; text: string } | null>>();
   const maskIds = new Map<(s: string) => string, number>();
   const maskId = (m: (s: string) => string) => maskIds.get(m) ?? (maskIds.set(m, maskIds.size + 1), maskIds.size);
   const maps = new Map<Scalar, number[] | null>();
-  for (const job of model.jobs) {
+  return (job, repo) => {
+    const steps: BuildStep[] = [];
+    const scriptFiles: ScriptFileBuild[] = [];
+    const compose: ComposeCall[] = [];
     let cwd: string | null = job.cwd === undefined ? '' : job.cwd;
     // An undecided shell is read as POSIX (its first candidate's when there is one): its steps are only reported.
     const dialect: Dialect = job.shell ? (job.shell.dialect ?? job.shell.candidates?.[0]?.dialect ?? 'posix') : 'posix';
@@ -328,8 +346,8 @@ export function findSteps(model: JobModel, repo: RepoView): CiSteps {
         }
       }
     }
-  }
-  return { steps, scriptFiles, compose };
+    return { steps, scriptFiles, compose };
+  };
 }
 
 /**
