@@ -35,6 +35,11 @@ export function workerCount(jobs: readonly RepoJob[], threads: number): number {
   return Math.max(0, Math.min(threads - 1, Math.floor(files / FILES_PER_WORKER), jobs.length - 1));
 }
 
+/** A planned repository's listing is not needed again: dropped, so a fleet's listings are not all held to the end. */
+function release(job: RepoJob): void {
+  delete job.listing;
+}
+
 export async function planAll(
   jobs: readonly RepoJob[],
   opts: PlanOptions,
@@ -60,6 +65,7 @@ export async function planAll(
         const id = next++;
         inFlight++;
         worker.postMessage({ id, root: jobs[id].root, files: jobs[id].files, listing: jobs[id].listing, opts });
+        release(jobs[id]);
       };
       worker.on('message', (m: { id: number; plan?: RepoPlan; error?: string }) => {
         if (m.error !== undefined || !m.plan) {
@@ -87,6 +93,7 @@ export async function planAll(
     while (next < jobs.length && !failed) {
       const id = next++;
       results[id] = await planRepo(jobs[id].root, jobs[id].files, opts, jobs[id].listing);
+      release(jobs[id]);
       onDone(results[id], ++done, id);
       if (n > 0) await new Promise<void>((r) => setImmediate(r));
     }
