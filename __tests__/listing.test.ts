@@ -281,5 +281,8 @@ describe('a repository planned with the listing is planned as without it', () =>
     const fresh = await planAll(collected.jobs.map(({ root, files }) => ({ root, files })), opts, 2);
     expect(fresh).not.toEqual(one);
     expect(fresh.flatMap((p) => p.reports).find((r) => r.path === 'many/s0/Dockerfile')!.diff).toContain('+ARG X=alpine\n');
+    // The CLI's run consumes the listings (each dropped once its repository is planned or sent to a worker).
+    expect(await planAll(collected.jobs, opts, 2, () => {}, true)).toEqual(one);
+    expect(collected.jobs.map((j) => j.listing)).toEqual(collected.jobs.map(() => undefined));
   }, 120_000);
 });

@@ -35,17 +35,15 @@ export function workerCount(jobs: readonly RepoJob[], threads: number): number {
   return Math.max(0, Math.min(threads - 1, Math.floor(files / FILES_PER_WORKER), jobs.length - 1));
 }
 
-/** A planned repository's listing is not needed again: dropped, so a fleet's listings are not all held to the end. */
-function release(job: RepoJob): void {
-  delete job.listing;
-}
-
 export async function planAll(
   jobs: readonly RepoJob[],
   opts: PlanOptions,
   threads: number,
   /** Called as each repository's plan is made (in completion order): the plan, how many are done, its index in `jobs`. */
   onDone: (plan: RepoPlan, done: number, index: number) => void = () => {},
+  /** Drop each job's listing once its repository is planned or sent (a run that plans them once: the CLI), so a
+   * fleet's listings are not all held to the end. */
+  consume = false,
 ): Promise<RepoPlan[]> {
   const results: RepoPlan[] = new Array(jobs.length);
   let done = 0;
@@ -65,7 +63,7 @@ export async function planAll(
         const id = next++;
         inFlight++;
         worker.postMessage({ id, root: jobs[id].root, files: jobs[id].files, listing: jobs[id].listing, opts });
-        release(jobs[id]);
+        if (consume) delete jobs[id].listing;
       };
       worker.on('message', (m: { id: number; plan?: RepoPlan; error?: string }) => {
         if (m.error !== undefined || !m.plan) {
@@ -93,7 +91,7 @@ export async function planAll(
     while (next < jobs.length && !failed) {
       const id = next++;
       results[id] = await planRepo(jobs[id].root, jobs[id].files, opts, jobs[id].listing);
-      release(jobs[id]);
+      if (consume) delete jobs[id].listing;
       onDone(results[id], ++done, id);
       if (n > 0) await new Promise<void>((r) => setImmediate(r));
     }

@@ -253,7 +253,7 @@ async function planPhase(collected: Collected, opts: RunOptions, cwd: string, wr
     if (done === jobs.length) io.err('\r\x1b[K');
   };
   try {
-    return await planAll(jobs, planOptions(opts, cwd, write), opts.jobs ?? 1, progress);
+    return await planAll(jobs, planOptions(opts, cwd, write), opts.jobs ?? 1, progress, true);
   } catch (e) {
     io.err(`dockerfile-argfix: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
     return null;
