@@ -152,27 +152,14 @@ describe('verifyCi refuses edits that break a build', () => {
   });
 
   // The main file alone changes: the include is read as it was, its jobs' definitions unchanged.
-  test('a changed template builds another Dockerfile in the unchanged include that extends it', () => {
+  test.each([
+    ['a changed template builds another Dockerfile in the unchanged include that extends it', '.tpl:\n  script:\n    - docker build -f Dockerfile', '.tpl:\n  script:\n    - docker build -f ../other/Dockerfile'],
+    ['a changed referenced script builds another Dockerfile in each unchanged job that references it', 'docker build -f Dockerfile --build-arg TAG=$TAG . # referenced', 'docker build -f other/Dockerfile --build-arg TAG=$TAG . # referenced'],
+    ['a changed global variable names another Dockerfile for a job in the unchanged include', 'DOCKERFILE: Dockerfile', 'DOCKERFILE: other/Dockerfile'],
+    ['a changed default before_script moves the jobs of the unchanged include to another directory', '- cd sub', '- cd other'],
+  ])('%s', (_name, from, to) => {
     const { ci, outputs } = planned(gitlab);
-    const main = swap(outputs.get('.gitlab-ci.yml')!, '.tpl:\n  script:\n    - docker build -f Dockerfile', '.tpl:\n  script:\n    - docker build -f ../other/Dockerfile');
-    expect(verdict(ci, new Map([['.gitlab-ci.yml', main]]))).toBe(CHANGES_BUILD);
-  });
-
-  test('a changed referenced script builds another Dockerfile in each unchanged job that references it', () => {
-    const { ci, outputs } = planned(gitlab);
-    const main = swap(outputs.get('.gitlab-ci.yml')!, 'docker build -f Dockerfile --build-arg TAG=$TAG . # referenced', 'docker build -f other/Dockerfile --build-arg TAG=$TAG . # referenced');
-    expect(verdict(ci, new Map([['.gitlab-ci.yml', main]]))).toBe(CHANGES_BUILD);
-  });
-
-  test('a changed global variable names another Dockerfile for a job in the unchanged include', () => {
-    const { ci, outputs } = planned(gitlab);
-    const main = swap(outputs.get('.gitlab-ci.yml')!, 'DOCKERFILE: Dockerfile', 'DOCKERFILE: other/Dockerfile');
-    expect(verdict(ci, new Map([['.gitlab-ci.yml', main]]))).toBe(CHANGES_BUILD);
-  });
-
-  test('a changed default before_script moves the jobs of the unchanged include to another directory', () => {
-    const { ci, outputs } = planned(gitlab);
-    const main = swap(outputs.get('.gitlab-ci.yml')!, '- cd sub', '- cd other');
+    const main = swap(outputs.get('.gitlab-ci.yml')!, from, to);
     expect(verdict(ci, new Map([['.gitlab-ci.yml', main]]))).toBe(CHANGES_BUILD);
   });
 
