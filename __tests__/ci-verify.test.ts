@@ -235,6 +235,19 @@ describe('verifyCi refuses edits that break a build', () => {
   });
 });
 
+/** Lays out a repository in a temp directory and runs the CLI on it (with the verification's cross-check on, see
+ * verification.crossCheck in this suite): no file may report an internal error. */
+async function noInternalError(prefix: string, layOut: (dir: string) => void): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    layOut(dir);
+    const { report } = await runJson<{ files: { error?: string }[] }>(dir, false);
+    expect(report.files.flatMap((f) => (f.error?.includes('internal error') ? [f.error] : []))).toEqual([]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('cross-check: the verification reads and plans as a full analysis does', () => {
   const FIXTURES = fileURLToPath(new URL('../__fixtures__/', import.meta.url));
   const sets = readdirSync(FIXTURES).filter((s) => readdirSync(join(FIXTURES, s)).some((c) => existsSync(join(FIXTURES, s, c, 'input'))));
@@ -265,19 +278,14 @@ describe('cross-check: the verification reads and plans as a full analysis does'
     'generated GitLab repositories',
     async () => {
       await fc.assert(
-        fc.asyncProperty(repoArb, async (repo) => {
-          const dir = mkdtempSync(join(tmpdir(), 'argfix-verify-gen-'));
-          try {
+        fc.asyncProperty(repoArb, (repo) =>
+          noInternalError('argfix-verify-gen-', (dir) => {
             for (const [path, text] of Object.entries(repo.files)) {
               mkdirSync(dirname(join(dir, path)), { recursive: true });
               writeFileSync(join(dir, path), text);
             }
-            const { report } = await runJson<{ files: { error?: string }[] }>(dir, false);
-            expect(report.files.flatMap((f) => (f.error?.includes('internal error') ? [f.error] : []))).toEqual([]);
-          } finally {
-            rmSync(dir, { recursive: true, force: true });
-          }
-        }),
+          }),
+        ),
         params,
       );
     },
@@ -288,16 +296,7 @@ describe('cross-check: the verification reads and plans as a full analysis does'
     'generated GitLab repositories laid out with symbolic links',
     async () => {
       await fc.assert(
-        fc.asyncProperty(fsRepoArb, async (layout) => {
-          const dir = mkdtempSync(join(tmpdir(), 'argfix-verify-fs-'));
-          try {
-            materialize(dir, layout);
-            const { report } = await runJson<{ files: { error?: string }[] }>(dir, false);
-            expect(report.files.flatMap((f) => (f.error?.includes('internal error') ? [f.error] : []))).toEqual([]);
-          } finally {
-            rmSync(dir, { recursive: true, force: true });
-          }
-        }),
+        fc.asyncProperty(fsRepoArb, (layout) => noInternalError('argfix-verify-fs-', (dir) => materialize(dir, layout))),
         params,
       );
     },
